@@ -1,0 +1,110 @@
+//! The rule catalog: `transforms/<rule-id>.toml`, embedded at build time. Everything a user
+//! reads about a rule comes from here; the detection lives in `src/rules/<rule_id>.rs`.
+
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+use crate::finding::{Applicability, Severity};
+
+include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
+
+/// Where `explain` and SARIF point readers for the full rule documentation.
+pub const DOCS_BASE: &str = "https://github.com/defuse-go/defuse/blob/main/transforms/";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    /// One sentence: what the rule finds.
+    pub summary: String,
+    /// Markdown: why it is a hazard, citing the Go facts it rests on.
+    pub rationale: String,
+    /// Numbers of the Go facts in DESIGN.md section 1 that the rule rests on.
+    #[serde(default)]
+    pub facts: Vec<u32>,
+    #[serde(default, rename = "fix")]
+    pub fixes: Vec<FixForm>,
+    #[serde(default, rename = "example")]
+    pub examples: Vec<Example>,
+    #[serde(default, rename = "ok")]
+    pub ok: Vec<OkCase>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixForm {
+    pub name: String,
+    pub applicability: Applicability,
+    pub description: String,
+}
+
+/// A flagged program and, when the rule has a fix for it, the program after `defuse fix`
+/// (with `--review-fixes` when the fix is a review fix).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Complete Go file; lines carrying a finding end with `// want "rule-id"`.
+    pub before: String,
+    pub after: Option<String>,
+    /// Go version the example is analyzed under (default: the tool's default).
+    pub go_version: Option<String>,
+}
+
+/// A program the rule must stay silent on.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OkCase {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub code: String,
+    pub go_version: Option<String>,
+}
+
+impl Rule {
+    pub fn docs_url(&self) -> String {
+        format!("{DOCS_BASE}{}.toml", self.id)
+    }
+}
+
+pub fn rules() -> &'static [Rule] {
+    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
+    RULES.get_or_init(|| {
+        CATALOG_FILES
+            .iter()
+            .map(|(name, text)| {
+                let rule: Rule = toml::from_str(text)
+                    .unwrap_or_else(|e| panic!("transforms/{name} is invalid: {e}"));
+                assert_eq!(
+                    format!("{}.toml", rule.id),
+                    *name,
+                    "a catalog file is named after its rule id"
+                );
+                rule
+            })
+            .collect()
+    })
+}
+
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    rules().iter().find(|r| r.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_parses_and_ids_are_unique() {
+        let rules = rules();
+        let mut ids: Vec<_> = rules.iter().map(|r| r.id.as_str()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), rules.len());
+    }
+}

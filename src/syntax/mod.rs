@@ -1,0 +1,10 @@
+//! tree-sitter parsing of Go, node helpers, and byte/line/column conversion.
+//! Nothing here knows about rules.
+
+mod lines;
+mod parse;
+mod walk;
+
+pub use lines::LineIndex;
+pub use parse::{parse, ParsedFile, SyntaxError};
+pub use walk::{children, descendants, named_children, text, Descendants};
