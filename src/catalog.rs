@@ -48,8 +48,10 @@ pub struct Example {
     pub name: String,
     #[serde(default)]
     pub description: String,
-    /// Complete Go file; lines carrying a finding end with `// want "rule-id"`.
+    /// Complete Go file, as a reader would write it (no test markers).
     pub before: String,
+    /// 1-based lines of `before` on which the rule reports, one entry per finding.
+    pub lines: Vec<usize>,
     pub after: Option<String>,
     /// Go version the example is analyzed under (default: the tool's default).
     pub go_version: Option<String>,
