@@ -5,3 +5,8 @@
 pub mod catalog;
 pub mod finding;
 pub mod syntax;
+pub mod model;
+pub mod rules;
+pub mod engine;
+pub mod suppress;
+pub mod report;

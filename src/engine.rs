@@ -1,0 +1,131 @@
+//! One package in, findings out: parse, model, run the rules, apply suppressions.
+//! Knows nothing about files on disk, output formats or any single rule.
+
+use crate::finding::{sort_findings, Confidence, Finding, Severity};
+use crate::model::analyze_package;
+use crate::rules::{self, RuleCtx};
+use crate::syntax::{parse, ParsedFile};
+
+/// A Go source file to analyze, already read.
+pub struct SourceUnit {
+    /// The path as the user reads it.
+    pub path: String,
+    pub src: Vec<u8>,
+    pub per_iteration_loop_vars: bool,
+}
+
+/// Which rules run, at what severity, down to what confidence.
+#[derive(Debug, Clone)]
+pub struct RuleSelection {
+    pub enabled: Vec<String>,
+    pub severity: std::collections::BTreeMap<String, Severity>,
+    pub min_confidence: Confidence,
+}
+
+impl Default for RuleSelection {
+    fn default() -> Self {
+        RuleSelection {
+            enabled: rules::ids().into_iter().map(str::to_string).collect(),
+            severity: Default::default(),
+            min_confidence: Confidence::Medium,
+        }
+    }
+}
+
+impl RuleSelection {
+    fn severity_of(&self, rule: &str) -> Severity {
+        if let Some(s) = self.severity.get(rule) {
+            return *s;
+        }
+        crate::catalog::rule(rule).map(|r| r.severity).unwrap_or(Severity::Warning)
+    }
+}
+
+/// A file's analysis, kept with its parse so that fixes need not parse again.
+pub struct FileResult {
+    pub path: String,
+    pub parsed: ParsedFile,
+    pub findings: Vec<Finding>,
+    /// Why this file must not be rewritten, when it must not.
+    pub withheld: Option<String>,
+}
+
+/// Analyze the files of one package (one directory, one package clause).
+pub fn analyze(units: Vec<SourceUnit>, sel: &RuleSelection) -> Vec<FileResult> {
+    let parsed: Vec<(SourceUnit, ParsedFile)> = units
+        .into_iter()
+        .map(|mut u| {
+            let src = std::mem::take(&mut u.src);
+            (u, parse(src))
+        })
+        .collect();
+    let files: Vec<&ParsedFile> = parsed.iter().map(|(_, p)| p).collect();
+    let pkg = analyze_package(&files);
+    let known = rules::ids();
+    let mut per_file = Vec::new();
+    for (i, (unit, file)) in parsed.iter().enumerate() {
+        let cx = RuleCtx {
+            file,
+            pkg: &pkg,
+            functions: &pkg.functions[i],
+            per_iteration_loop_vars: unit.per_iteration_loop_vars,
+        };
+        let mut raw = Vec::new();
+        for rule in rules::all() {
+            if sel.enabled.iter().any(|e| e == rule.id()) {
+                rule.check(&cx, &mut raw);
+            }
+        }
+        let mut findings: Vec<Finding> = Vec::new();
+        for r in raw {
+            if r.confidence < sel.min_confidence {
+                continue;
+            }
+            // A finding that rests on a recovered (guessed) tree is not reported.
+            if let Some(node) = file.root().descendant_for_byte_range(r.start, r.end) {
+                if file.in_broken_region(node) {
+                    continue;
+                }
+            }
+            let dup = findings
+                .iter()
+                .any(|f| f.rule == r.rule && f.span.start_byte == r.start && f.span.end_byte == r.end);
+            if dup {
+                continue;
+            }
+            findings.push(Finding {
+                rule: r.rule.to_string(),
+                severity: sel.severity_of(r.rule),
+                confidence: r.confidence,
+                path: unit.path.clone(),
+                span: file.lines.span(r.start, r.end),
+                message: r.message,
+                notes: r.notes,
+                fix: r.fix,
+                no_fix_reason: r.no_fix_reason,
+                suppressed: None,
+            });
+        }
+        crate::suppress::apply(file, &unit.path, &known, &mut findings);
+        sort_findings(&mut findings);
+        let withheld = file.syntax_errors().first().map(|e| {
+            format!(
+                "{} has syntax errors at line {}:{}; its fixes are withheld",
+                unit.path, e.line, e.column
+            )
+        });
+        per_file.push((findings, withheld));
+    }
+    drop(files);
+    drop(pkg);
+    parsed
+        .into_iter()
+        .zip(per_file)
+        .map(|((unit, parsed), (findings, withheld))| FileResult {
+            path: unit.path,
+            parsed,
+            findings,
+            withheld,
+        })
+        .collect()
+}

@@ -1,0 +1,461 @@
+//! Package declarations the model needs: struct fields and their types, package-level
+//! variables, guard annotations, and functions documented as running with a lock held.
+
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+use crate::syntax::{named_children, text, ParsedFile};
+
+/// What a declared type says about a value, as far as the model cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hint {
+    Map,
+    Mutex { rw: bool },
+    /// A struct type declared in this package (pointer or value).
+    Struct(String),
+    Other,
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldInfo {
+    pub hint: Hint,
+    /// The mutex field named by `// guarded by mu`, `// protected by mu`, `+checklocks:mu`,
+    /// or by a mutex whose own comment says it protects the fields that follow.
+    pub annotated_guard: Option<String>,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct StructInfo {
+    pub fields: HashMap<String, FieldInfo>,
+    /// An embedded `sync.Mutex`/`sync.RWMutex`: `s.Lock()` locks the struct itself.
+    pub embedded_mutex: Option<bool>,
+}
+
+impl StructInfo {
+    pub fn mutex_fields(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .fields
+            .iter()
+            .filter(|(_, f)| matches!(f.hint, Hint::Mutex { .. }))
+            .map(|(n, _)| n.clone())
+            .collect();
+        v.sort();
+        v
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct VarInfo {
+    pub hint: Hint,
+    pub annotated_guard: Option<String>,
+}
+
+/// A function or method whose caller holds locks, by its name or its doc comment.
+#[derive(Debug, Clone)]
+pub struct HeldByConvention {
+    /// Mutex field names (of the receiver) or package variables held on entry.
+    pub mutexes: Vec<String>,
+    pub reason: &'static str,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Decls {
+    pub structs: HashMap<String, StructInfo>,
+    pub vars: HashMap<String, VarInfo>,
+    /// Keyed by (receiver type or "", function name).
+    pub held_on_entry: HashMap<(String, String), HeldByConvention>,
+}
+
+/// The struct type a type expression names (`S`, `*S`), if declared in this package.
+pub fn hint_of_type(node: Node<'_>, src: &[u8], structs: &dyn Fn(&str) -> bool) -> Hint {
+    match node.kind() {
+        "map_type" => Hint::Map,
+        "pointer_type" => match node.named_child(0) {
+            Some(inner) => hint_of_type(inner, src, structs),
+            None => Hint::Other,
+        },
+        "qualified_type" => match text(node, src) {
+            "sync.Mutex" => Hint::Mutex { rw: false },
+            "sync.RWMutex" => Hint::Mutex { rw: true },
+            _ => Hint::Other,
+        },
+        "type_identifier" => {
+            let name = text(node, src);
+            if structs(name) {
+                Hint::Struct(name.to_string())
+            } else {
+                Hint::Other
+            }
+        }
+        "parenthesized_type" => match node.named_child(0) {
+            Some(inner) => hint_of_type(inner, src, structs),
+            None => Hint::Other,
+        },
+        _ => Hint::Other,
+    }
+}
+
+/// The mutex named by a guard annotation in `comment`, if any.
+pub fn guard_annotation(comment: &str) -> Option<String> {
+    let lower = comment.to_ascii_lowercase();
+    for marker in ["+checklocks:", "guarded by ", "protected by ", "guarded by: ", "protected by: "] {
+        if let Some(i) = lower.find(marker) {
+            let rest = &comment[i + marker.len()..];
+            let word: String = rest
+                .trim_start_matches(['`', '\''])
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+                .collect();
+            let word = word.trim_end_matches('.');
+            let last = word.rsplit('.').next().unwrap_or("");
+            if !last.is_empty() {
+                return Some(last.to_string());
+            }
+        }
+    }
+    None
+}
+
+/// A mutex's own comment saying it protects the fields after it ("protects following fields").
+fn protects_following(comment: &str) -> bool {
+    let lower = comment.to_ascii_lowercase();
+    (lower.contains("protects") || lower.contains("guards"))
+        && !lower.contains("guarded by")
+        && !lower.contains("protected by")
+}
+
+pub fn collect(files: &[&ParsedFile]) -> Decls {
+    let mut decls = Decls::default();
+    // Struct names first: field types refer to structs declared anywhere in the package.
+    let mut struct_names = std::collections::HashSet::new();
+    for f in files {
+        for ts in type_specs(f) {
+            if let (Some(name), Some(ty)) = (ts.child_by_field_name("name"), ts.child_by_field_name("type")) {
+                if ty.kind() == "struct_type" {
+                    struct_names.insert(f.text(name).to_string());
+                }
+            }
+        }
+    }
+    let is_struct = |n: &str| struct_names.contains(n);
+    for f in files {
+        for ts in type_specs(f) {
+            let (Some(name), Some(ty)) = (ts.child_by_field_name("name"), ts.child_by_field_name("type")) else {
+                continue;
+            };
+            if ty.kind() == "struct_type" {
+                let info = struct_info(f, ty, &is_struct);
+                decls.structs.insert(f.text(name).to_string(), info);
+            }
+        }
+        collect_vars(f, &is_struct, &mut decls);
+        collect_held_on_entry(f, &mut decls);
+    }
+    decls
+}
+
+fn type_specs<'t>(f: &'t ParsedFile) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    for decl in named_children(f.root()) {
+        if decl.kind() != "type_declaration" {
+            continue;
+        }
+        for spec in named_children(decl) {
+            if spec.kind() == "type_spec" {
+                out.push(spec);
+            }
+        }
+    }
+    out
+}
+
+/// Comments that belong to a declaration: the ones on the lines right above it and the
+/// one after it on its own line.
+fn attached_comments(f: &ParsedFile, node: Node<'_>) -> (Vec<String>, Option<String>) {
+    let mut above = Vec::new();
+    let mut row = node.start_position().row;
+    let mut prev = node.prev_named_sibling();
+    while let Some(p) = prev {
+        if p.kind() == "comment" && p.end_position().row + 1 == row {
+            above.push(f.text(p).to_string());
+            row = p.start_position().row;
+            prev = p.prev_named_sibling();
+        } else {
+            break;
+        }
+    }
+    let trailing = node
+        .next_named_sibling()
+        .filter(|n| n.kind() == "comment" && n.start_position().row == node.end_position().row)
+        .map(|n| f.text(n).to_string());
+    (above, trailing)
+}
+
+fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> bool) -> StructInfo {
+    let mut info = StructInfo::default();
+    let Some(list) = named_children(ty).into_iter().find(|n| n.kind() == "field_declaration_list") else {
+        return info;
+    };
+    let mut following_guard: Option<String> = None;
+    let mut last_row = None;
+    for field in named_children(list) {
+        if field.kind() != "field_declaration" {
+            continue;
+        }
+        // A blank line ends a "protects the following fields" group.
+        if let Some(r) = last_row {
+            if field.start_position().row > r + 1 && !has_comment_between(list, r, field.start_position().row) {
+                following_guard = None;
+            }
+        }
+        last_row = Some(field.end_position().row);
+        let (above, trailing) = attached_comments(f, field);
+        let all_comments: Vec<&String> = above.iter().chain(trailing.iter()).collect();
+        let annotated = all_comments.iter().find_map(|c| guard_annotation(c));
+        let Some(ty_node) = field.child_by_field_name("type") else { continue };
+        let hint = hint_of_type(ty_node, &f.src, is_struct);
+        let mut cursor = field.walk();
+        let names: Vec<String> = field
+            .children_by_field_name("name", &mut cursor)
+            .map(|n| f.text(n).to_string())
+            .collect();
+        if names.is_empty() {
+            if let Hint::Mutex { rw } = hint {
+                info.embedded_mutex = Some(rw);
+            }
+            continue;
+        }
+        if let Hint::Mutex { .. } = hint {
+            if all_comments.iter().any(|c| protects_following(c)) {
+                following_guard = Some(names[0].clone());
+            }
+        }
+        for name in names {
+            let guard = annotated.clone().or_else(|| {
+                if matches!(hint, Hint::Mutex { .. }) {
+                    None
+                } else {
+                    following_guard.clone()
+                }
+            });
+            info.fields.insert(
+                name,
+                FieldInfo {
+                    hint: hint.clone(),
+                    annotated_guard: guard,
+                    line: field.start_position().row + 1,
+                },
+            );
+        }
+    }
+    info
+}
+
+fn has_comment_between(list: Node<'_>, after_row: usize, before_row: usize) -> bool {
+    named_children(list).iter().any(|n| {
+        n.kind() == "comment" && n.start_position().row > after_row && n.start_position().row < before_row
+    })
+}
+
+fn collect_vars(f: &ParsedFile, is_struct: &dyn Fn(&str) -> bool, decls: &mut Decls) {
+    for decl in named_children(f.root()) {
+        if decl.kind() != "var_declaration" {
+            continue;
+        }
+        let mut specs = Vec::new();
+        for child in named_children(decl) {
+            match child.kind() {
+                "var_spec" => specs.push(child),
+                "var_spec_list" => specs.extend(named_children(child).into_iter().filter(|n| n.kind() == "var_spec")),
+                _ => {}
+            }
+        }
+        for spec in specs {
+            let (above, trailing) = attached_comments(f, spec);
+            let annotated = above.iter().chain(trailing.iter()).find_map(|c| guard_annotation(c));
+            let hint = spec
+                .child_by_field_name("type")
+                .map(|t| hint_of_type(t, &f.src, is_struct))
+                .or_else(|| {
+                    spec.child_by_field_name("value")
+                        .and_then(|v| v.named_child(0))
+                        .map(|v| hint_of_value(v, &f.src, is_struct))
+                })
+                .unwrap_or(Hint::Other);
+            let mut cursor = spec.walk();
+            for name in spec.children_by_field_name("name", &mut cursor) {
+                decls.vars.insert(
+                    f.text(name).to_string(),
+                    VarInfo {
+                        hint: hint.clone(),
+                        annotated_guard: annotated.clone(),
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// What an initializer expression says about its value's type.
+pub fn hint_of_value(node: Node<'_>, src: &[u8], is_struct: &dyn Fn(&str) -> bool) -> Hint {
+    match node.kind() {
+        "composite_literal" => match node.child_by_field_name("type") {
+            Some(t) => hint_of_type(t, src, is_struct),
+            None => Hint::Other,
+        },
+        "unary_expression" if text(node, src).starts_with('&') => match node.child_by_field_name("operand") {
+            Some(o) => hint_of_value(o, src, is_struct),
+            None => Hint::Other,
+        },
+        "call_expression" => {
+            let func = node.child_by_field_name("function").map(|n| text(n, src)).unwrap_or("");
+            let first_arg = node
+                .child_by_field_name("arguments")
+                .and_then(|a| a.named_child(0));
+            match (func, first_arg) {
+                ("make", Some(a)) | ("new", Some(a)) => {
+                    let h = hint_of_type(a, src, is_struct);
+                    if func == "new" && h == Hint::Map {
+                        Hint::Other
+                    } else {
+                        h
+                    }
+                }
+                _ => Hint::Other,
+            }
+        }
+        "parenthesized_expression" => match node.named_child(0) {
+            Some(inner) => hint_of_value(inner, src, is_struct),
+            None => Hint::Other,
+        },
+        _ => Hint::Other,
+    }
+}
+
+/// The receiver's type name of a method declaration (`func (s *S) f()` → "S").
+pub fn receiver_type(f: &ParsedFile, method: Node<'_>) -> Option<(String, Option<String>)> {
+    let recv = method.child_by_field_name("receiver")?;
+    let param = named_children(recv).into_iter().find(|n| n.kind() == "parameter_declaration")?;
+    let ty = param.child_by_field_name("type")?;
+    let mut t = ty;
+    while t.kind() == "pointer_type" || t.kind() == "parenthesized_type" {
+        t = t.named_child(0)?;
+    }
+    if t.kind() == "generic_type" {
+        t = t.child_by_field_name("type")?;
+    }
+    let name = param.child_by_field_name("name").map(|n| f.text(n).to_string());
+    Some((f.text(t).to_string(), name))
+}
+
+fn collect_held_on_entry(f: &ParsedFile, decls: &mut Decls) {
+    for decl in named_children(f.root()) {
+        let (recv, name) = match decl.kind() {
+            "method_declaration" => (
+                receiver_type(f, decl).map(|r| r.0).unwrap_or_default(),
+                decl.child_by_field_name("name").map(|n| f.text(n).to_string()),
+            ),
+            "function_declaration" => (String::new(), decl.child_by_field_name("name").map(|n| f.text(n).to_string())),
+            _ => continue,
+        };
+        let Some(name) = name else { continue };
+        let (doc, _) = attached_comments(f, decl);
+        let doc = doc.join("\n");
+        let by_doc = doc_says_held(&doc);
+        let by_name = name.ends_with("Locked") && !name.ends_with("Unlocked");
+        if !(by_doc || by_name) {
+            continue;
+        }
+        let mut mentioned: Vec<String> = Vec::new();
+        if by_doc {
+            for word in doc.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.')) {
+                let last = word.trim_end_matches('.').rsplit('.').next().unwrap_or("");
+                if looks_like_mutex_name(last) && !mentioned.iter().any(|m| m == last) {
+                    mentioned.push(last.to_string());
+                }
+            }
+        }
+        decls.held_on_entry.insert(
+            (recv, name),
+            HeldByConvention {
+                // Empty means "the receiver's mutexes": resolved against the struct later.
+                mutexes: mentioned,
+                reason: if by_doc {
+                    "its doc comment says the lock must be held by the caller"
+                } else {
+                    "its name ends in `Locked`: callers hold the lock"
+                },
+            },
+        );
+    }
+}
+
+fn doc_says_held(doc: &str) -> bool {
+    let lower = doc.to_ascii_lowercase();
+    lower.contains("must be held")
+        || lower.contains("must hold")
+        || lower.contains("is held")
+        || lower.contains("be locked")
+        || lower.contains("with the lock held")
+        || lower.contains("+checklocks:")
+        || (lower.contains("held") && (lower.contains("called with") || lower.contains("requires")))
+}
+
+fn looks_like_mutex_name(w: &str) -> bool {
+    let l = w.to_ascii_lowercase();
+    l == "mu" || l.ends_with("mu") || l.ends_with("mutex") || l.ends_with("lock") && l != "lock" && l != "unlock"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse;
+
+    #[test]
+    fn annotations_name_the_mutex() {
+        assert_eq!(guard_annotation("// guarded by mu").as_deref(), Some("mu"));
+        assert_eq!(guard_annotation("// Protected by s.mu.").as_deref(), Some("mu"));
+        assert_eq!(guard_annotation("// +checklocks:cacheMu").as_deref(), Some("cacheMu"));
+        assert_eq!(guard_annotation("// a plain comment"), None);
+    }
+
+    #[test]
+    fn struct_fields_and_guards() {
+        let f = parse(
+            br#"package p
+
+import "sync"
+
+type Cache struct {
+	mu    sync.Mutex // protects the fields below
+	items map[string]int
+	hits  int
+
+	other map[string]bool
+	// +checklocks:rw
+	byID map[int]string
+	rw   sync.RWMutex
+	sync.Mutex
+}
+
+// evictLocked drops old entries.
+func (c *Cache) evictLocked() {}
+
+// drop removes k. c.mu must be held.
+func (c *Cache) drop(k string) {}
+"#
+            .to_vec(),
+        );
+        let d = collect(&[&f]);
+        let c = &d.structs["Cache"];
+        assert_eq!(c.fields["items"].hint, Hint::Map);
+        assert_eq!(c.fields["items"].annotated_guard.as_deref(), Some("mu"));
+        assert_eq!(c.fields["other"].annotated_guard, None, "a blank line ends the group");
+        assert_eq!(c.fields["byID"].annotated_guard.as_deref(), Some("rw"));
+        assert_eq!(c.fields["rw"].hint, Hint::Mutex { rw: true });
+        assert_eq!(c.embedded_mutex, Some(false));
+        assert!(d.held_on_entry.contains_key(&("Cache".into(), "evictLocked".into())));
+        assert_eq!(d.held_on_entry[&("Cache".into(), "drop".into())].mutexes, vec!["mu".to_string()]);
+    }
+}

@@ -1,0 +1,74 @@
+//! The model of Go that every rule reads: per function, when each map operation runs and
+//! which locks are held then; per package, which mutex guards which map, and which
+//! functions run with a lock held by their callers. It knows nothing about any rule.
+
+pub mod decls;
+pub mod function;
+pub mod guards;
+mod interp;
+pub mod locks;
+pub mod place;
+
+use std::collections::HashMap;
+
+use crate::syntax::{named_children, ParsedFile};
+pub use function::*;
+pub use guards::{Guard, GuardEvidence};
+use interp::PackageView;
+
+/// One package's files, analyzed together.
+pub struct PackageModel {
+    pub decls: decls::Decls,
+    /// Per file (same order as given), the models of its top-level functions and methods.
+    pub functions: Vec<Vec<FunctionModel>>,
+    /// Place key of a map → its guard.
+    pub guards: HashMap<String, Guard>,
+    /// (receiver type, method) → mutex keys that every caller holds.
+    pub caller_holds: HashMap<(String, String), Vec<String>>,
+}
+
+impl PackageModel {
+    pub fn guard_of(&self, map: &place::Place) -> Option<&Guard> {
+        self.guards.get(&map.key())
+    }
+}
+
+/// Build the model of a package. `wanted[i]` says whether file `i` needs function
+/// models (files that only contribute facts still get analyzed for guard evidence).
+pub fn analyze_package(files: &[&ParsedFile]) -> PackageModel {
+    let decls = decls::collect(files);
+    let no_callers = HashMap::new();
+    let functions = model_all(files, &decls, &no_callers);
+    let caller_holds = guards::infer_caller_holds(&functions, &decls);
+    let functions = if caller_holds.is_empty() {
+        functions
+    } else {
+        model_all(files, &decls, &caller_holds)
+    };
+    let guards = guards::infer_guards(&functions, &decls);
+    PackageModel {
+        decls,
+        functions,
+        guards,
+        caller_holds,
+    }
+}
+
+fn model_all(
+    files: &[&ParsedFile],
+    decls: &decls::Decls,
+    caller_holds: &HashMap<(String, String), Vec<String>>,
+) -> Vec<Vec<FunctionModel>> {
+    let view = PackageView { decls, caller_holds };
+    files
+        .iter()
+        .map(|f| {
+            named_children(f.root())
+                .into_iter()
+                .filter(|n| matches!(n.kind(), "function_declaration" | "method_declaration"))
+                .filter(|n| !f.in_broken_region(*n) || !n.has_error())
+                .filter_map(|n| interp::model_function(f, &view, n))
+                .collect()
+        })
+        .collect()
+}

@@ -1,0 +1,147 @@
+//! Human output: one block per finding with the source line and a marker, rustc-style,
+//! colored on a terminal (anstream honors NO_COLOR and CLICOLOR).
+
+use annotate_snippets::{Level, Renderer, Snippet};
+use std::fmt::Write;
+
+use super::Run;
+use crate::finding::{Finding, Severity};
+
+pub fn render(run: &Run<'_>, styled: bool) -> String {
+    let renderer = if styled { Renderer::styled() } else { Renderer::plain() };
+    let mut out = String::new();
+    let mut shown = 0;
+    for f in run.shown() {
+        shown += 1;
+        let src = (run.sources)(&f.path);
+        out.push_str(&render_one(&renderer, f, src.as_deref().map(|v| v.as_slice())));
+        out.push_str("\n\n");
+    }
+    for p in run.problems {
+        let _ = writeln!(out, "warning: {}: {}", p.path, p.message);
+    }
+    let suppressed = run.findings.len() - shown;
+    let _ = write!(
+        out,
+        "{} finding{} in {} file{} scanned",
+        shown,
+        if shown == 1 { "" } else { "s" },
+        run.files_scanned,
+        if run.files_scanned == 1 { "" } else { "s" }
+    );
+    if suppressed > 0 {
+        let _ = write!(out, " ({suppressed} suppressed)");
+    }
+    out.push('\n');
+    out
+}
+
+fn level(s: Severity) -> Level {
+    match s {
+        Severity::Error => Level::Error,
+        Severity::Warning => Level::Warning,
+        Severity::Info => Level::Info,
+    }
+}
+
+fn render_one(renderer: &Renderer, f: &Finding, src: Option<&[u8]>) -> String {
+    let lvl = level(f.severity);
+    let title = format!("{} [{} confidence]", f.message, f.confidence.as_str());
+    let fix_line = match (&f.fix, &f.no_fix_reason) {
+        (Some(fix), _) => format!("fix ({}): {}", fix.applicability.as_str(), fix.title),
+        (None, Some(why)) => format!("no fix: {why}"),
+        (None, None) => String::new(),
+    };
+    let origin = format!("{}:{}:{}", f.path, f.span.start.line, f.span.start.column);
+    // Only the finding's own lines go to the renderer: snippets stay cheap on big files.
+    let excerpt = src.and_then(|s| excerpt(s, f.span.start_byte, f.span.end_byte));
+    let mut msg = lvl.title(&title).id(&f.rule);
+    if let Some((text, offset)) = &excerpt {
+        let start = f.span.start_byte - offset;
+        let end = (f.span.end_byte - offset).min(text.len()).max(start);
+        // Long multi-line spans mark their first line only.
+        let end = text[start..end].find('\n').map(|i| start + i).unwrap_or(end);
+        msg = msg.snippet(
+            Snippet::source(text)
+                .line_start(f.span.start.line)
+                .origin(&origin)
+                .fold(true)
+                .annotation(lvl.span(start..end)),
+        );
+    }
+    for n in &f.notes {
+        msg = msg.footer(Level::Note.title(n));
+    }
+    if !fix_line.is_empty() {
+        msg = msg.footer(Level::Help.title(&fix_line));
+    }
+    let mut s = renderer.render(msg).to_string();
+    if excerpt.is_none() {
+        s.push_str(&format!("\n  --> {origin}"));
+    }
+    s
+}
+
+/// The whole lines around `start..end`, as text, with the byte offset of their start.
+fn excerpt(src: &[u8], start: usize, end: usize) -> Option<(String, usize)> {
+    let ls = src[..start.min(src.len())].iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(0);
+    let first_nl = src[start.min(src.len())..].iter().position(|&b| b == b'\n').map(|i| start + i);
+    let le = first_nl.unwrap_or(src.len()).max(end.min(src.len()).min(first_nl.unwrap_or(src.len())));
+    let text = String::from_utf8_lossy(&src[ls..le]).into_owned();
+    if text.len() != le - ls {
+        return None; // invalid UTF-8 would shift the marker; show the location only
+    }
+    Some((text.trim_end_matches('\r').to_string(), ls))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::*;
+
+    fn finding() -> Finding {
+        Finding {
+            rule: "deferred-write-unlocked".into(),
+            severity: Severity::Error,
+            confidence: Confidence::High,
+            path: "cache.go".into(),
+            span: Span {
+                start_byte: 14,
+                end_byte: 36,
+                start: Position { line: 2, column: 2 },
+                end: Position { line: 2, column: 24 },
+            },
+            message: "deferred `delete(c.m, k)` runs after `c.mu` is released".into(),
+            notes: vec!["`c.mu` is released first".into()],
+            fix: Some(Fix {
+                title: "take `c.mu` inside the deferred call".into(),
+                applicability: Applicability::Safe,
+                edits: vec![],
+            }),
+            no_fix_reason: None,
+            suppressed: None,
+        }
+    }
+
+    #[test]
+    fn plain_text_has_location_snippet_marker_and_notes() {
+        let src = b"func f() {\n\tdefer delete(c.m, k)\n}\n".to_vec();
+        let src = std::sync::Arc::new(src);
+        let fs = [finding()];
+        let lookup = |_: &str| Some(src.clone());
+        let run = Run {
+            findings: &fs,
+            problems: &[],
+            files_scanned: 1,
+            sources: &lookup,
+        };
+        let out = render(&run, false);
+        assert!(out.contains("error[deferred-write-unlocked]: deferred `delete(c.m, k)`"), "{out}");
+        assert!(out.contains("--> cache.go:2:2"), "{out}");
+        assert!(out.contains("defer delete(c.m, k)"), "{out}");
+        assert!(out.contains("^^^^"), "{out}");
+        assert!(out.contains("note: `c.mu` is released first"), "{out}");
+        assert!(out.contains("help: fix (safe): take `c.mu` inside the deferred call"), "{out}");
+        assert!(out.ends_with("1 finding in 1 file scanned\n"), "{out}");
+    }
+}

@@ -1,0 +1,131 @@
+//! Helpers several rules share: how to name a mutex in the function's own words, how to
+//! explain a lock state, and how to lay out inserted Go code the way gofmt would.
+
+use tree_sitter::Node;
+
+use crate::model::locks::{Cause, LockVal};
+use crate::model::{FunctionModel, Guard, GuardEvidence, MapOp};
+use crate::syntax::ParsedFile;
+
+pub fn line_of(file: &ParsedFile, byte: usize) -> usize {
+    file.lines.position(byte).line
+}
+
+/// The guarding mutex as the function would spell it: `s.mu` for `s.m` guarded by `S.mu`.
+pub fn mutex_text(op: &MapOp, guard: &Guard) -> Option<String> {
+    let field = guard.mutex.rsplit('.').next()?;
+    if let Some(pkg_var) = guard.mutex.strip_prefix("pkg.") {
+        return Some(pkg_var.to_string());
+    }
+    let base = op.map_text.rsplit_once('.').map(|(b, _)| b)?;
+    if !guard.mutex.contains('.') {
+        // An embedded mutex: the struct itself is locked.
+        return Some(base.to_string());
+    }
+    Some(format!("{base}.{field}"))
+}
+
+pub fn guard_note(map_text: &str, mutex: &str, guard: &Guard) -> String {
+    match &guard.evidence {
+        GuardEvidence::Annotation { line } if *line > 0 => {
+            format!("`{map_text}` is guarded by `{mutex}`: its declaration on line {line} says so")
+        }
+        GuardEvidence::Annotation { .. } => format!("`{map_text}` is guarded by `{mutex}`: its declaration says so"),
+        GuardEvidence::Accesses { locked, total } => format!(
+            "`{map_text}` is guarded by `{mutex}`: {locked} of {total} accesses in the package hold it"
+        ),
+    }
+}
+
+/// One sentence on why `mutex` is (not) held, from what last set its state.
+pub fn cause_note(file: &ParsedFile, mutex: &str, val: &LockVal) -> String {
+    match &val.cause {
+        Cause::Deferred { byte, text } => format!(
+            "`{mutex}` is released by `defer {text}` on line {}, which was registered later and so runs first",
+            line_of(file, *byte)
+        ),
+        Cause::Call { byte, text } => format!(
+            "`{mutex}` is released by `{text}` on line {}, before the function returns and its deferred calls run",
+            line_of(file, *byte)
+        ),
+        Cause::Entry(reason) => format!("`{mutex}` is not held: {reason}"),
+        Cause::Join => format!("paths disagree on whether `{mutex}` is held"),
+    }
+}
+
+/// The indentation of the line holding `byte`.
+pub fn indent_at(src: &[u8], byte: usize) -> String {
+    let start = src[..byte].iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(0);
+    src[start..]
+        .iter()
+        .take_while(|&&b| b == b'\t' || b == b' ')
+        .map(|&b| b as char)
+        .collect()
+}
+
+/// "\r\n" when the file's first line ends that way, so inserted lines match the file.
+pub fn eol(src: &[u8]) -> &'static str {
+    match src.iter().position(|&b| b == b'\n') {
+        Some(i) if i > 0 && src[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    }
+}
+
+pub fn node_at<'t>(file: &'t ParsedFile, start: usize, end: usize) -> Option<Node<'t>> {
+    let mut n = file.root().descendant_for_byte_range(start, end)?;
+    while n.start_byte() != start || n.end_byte() != end {
+        n = n.parent()?;
+        if n.start_byte() < start {
+            return None;
+        }
+    }
+    Some(n)
+}
+
+/// The function literal's first statement, or where one would go in an empty body.
+pub fn first_statement<'t>(body: Node<'t>) -> Option<Node<'t>> {
+    let list = crate::syntax::named_children(body)
+        .into_iter()
+        .find(|n| n.kind() == "statement_list")?;
+    crate::syntax::named_children(list).into_iter().next()
+}
+
+/// Deduplicate operations recorded once per exit path: same node, same rule question.
+pub fn group_by_node<'m>(ops: impl Iterator<Item = &'m MapOp>) -> Vec<Vec<&'m MapOp>> {
+    let mut groups: Vec<Vec<&MapOp>> = Vec::new();
+    for op in ops {
+        match groups.iter_mut().find(|g| g[0].start == op.start && g[0].end == op.end) {
+            Some(g) => g.push(op),
+            None => groups.push(vec![op]),
+        }
+    }
+    groups
+}
+
+/// The binding ids of identifiers in `op` that the function assigns after `after`.
+pub fn reassigned_after(f: &FunctionModel, op: &MapOp, after: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    for id in op.idents.iter().filter_map(|i| i.binding) {
+        let b = f.binding(id);
+        if b.assigns.iter().any(|&a| a > after && a < f.end) && !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
+}
+
+/// Calls inside `node` other than builtins and the mutex methods: things that could take
+/// a lock themselves, which make an inserted `Lock()` a matter for review.
+pub fn has_other_calls(file: &ParsedFile, node: Node<'_>) -> bool {
+    const BUILTINS: [&str; 12] = [
+        "delete", "clear", "len", "cap", "append", "make", "new", "copy", "min", "max", "string", "panic",
+    ];
+    crate::syntax::descendants(node, |_| false).any(|n| {
+        if n.kind() != "call_expression" {
+            return false;
+        }
+        let Some(func) = n.child_by_field_name("function") else { return false };
+        let t = file.text(func);
+        !(BUILTINS.contains(&t) || t.ends_with(".Lock") || t.ends_with(".Unlock") || t.ends_with(".Done"))
+    })
+}

@@ -1,0 +1,145 @@
+//! defer-in-loop-map-cleanup: a deferred map write directly inside a loop body. Deferred
+//! calls run when the function returns, not when the iteration ends (Go fact 7): the entry
+//! outlives its iteration, and in an unbounded loop the defers pile up without end.
+//! See transforms/defer-in-loop-map-cleanup.toml.
+
+use super::common::*;
+use super::{RawFinding, Rule, RuleCtx};
+use crate::finding::{Applicability, Confidence, Edit, Fix};
+use crate::model::{Ctx, FunctionModel, LoopInfo, OpKind};
+use crate::syntax::ParsedFile;
+
+pub struct DeferInLoopMapCleanup;
+
+const ID: &str = "defer-in-loop-map-cleanup";
+
+impl Rule for DeferInLoopMapCleanup {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check(&self, cx: &RuleCtx<'_>, out: &mut Vec<RawFinding>) {
+        for f in cx.functions {
+            for (id, d) in f.defers.iter().enumerate() {
+                let Some(inner) = d.loops.last() else { continue };
+                let Some(op) = f.ops.iter().find(|op| {
+                    op.kind == OpKind::Write && matches!(op.ctx, Ctx::Deferred { defer, .. } if defer == id)
+                }) else {
+                    continue;
+                };
+                let unbounded = d.loops.iter().any(|l| l.unbounded);
+                let op_text = cx.file.text(node_at(cx.file, op.start, op.end).unwrap_or(cx.file.root()));
+                let loop_line = line_of(cx.file, inner.start);
+                let mut notes = vec![format!(
+                    "deferred calls run when the function returns, not at the end of the iteration: the entry `{}` stays until then",
+                    op_text.lines().next().unwrap_or(op_text)
+                )];
+                if unbounded {
+                    notes.push(format!(
+                        "the loop on line {loop_line} has no bound the code states, so one deferred call per iteration piles up until the function returns"
+                    ));
+                }
+                let (fix, no_fix_reason) = match fix(cx.file, f, inner) {
+                    Ok(fix) => (Some(fix), None),
+                    Err(why) => (None, Some(why)),
+                };
+                out.push(RawFinding {
+                    rule: ID,
+                    start: d.stmt_start,
+                    end: d.stmt_end,
+                    message: format!(
+                        "deferred map cleanup inside a loop runs at function exit, not per iteration{}",
+                        if unbounded { ", and piles up in an unbounded loop" } else { "" }
+                    ),
+                    notes,
+                    // In a bounded loop this may be meant (entries held for the whole call).
+                    confidence: if unbounded { Confidence::High } else { Confidence::Low },
+                    fix,
+                    no_fix_reason,
+                });
+            }
+        }
+    }
+}
+
+/// Wrap the loop body in `func() { … }()` so its defers run per iteration: only where
+/// nothing in the body leaves it (a `break`, `continue`, `goto`, `return` or label).
+fn fix(file: &ParsedFile, _f: &FunctionModel, l: &LoopInfo) -> Result<Fix, String> {
+    let body = node_at(file, l.body_start, l.body_end).ok_or("loop body not found")?;
+    if let Some(why) = leaves_body(file, body) {
+        return Err(format!("the loop body {why}, which would change meaning inside a function literal"));
+    }
+    let src = &file.src;
+    let nl = eol(src);
+    let first = first_statement(body).ok_or("the loop body is empty")?;
+    let ind = indent_at(src, first.start_byte());
+    // From the first statement's line start to the end of the last line in the body.
+    let content_start = src[..first.start_byte()]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let close = body.end_byte() - 1;
+    let content_end = src[..close].iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(close);
+    if content_end <= content_start {
+        return Err("the loop body is on one line".into());
+    }
+    let protected = raw_string_lines(body);
+    let content = std::str::from_utf8(&src[content_start..content_end]).map_err(|_| "not UTF-8")?;
+    let mut shifted = String::new();
+    let mut offset = content_start;
+    for line in content.split_inclusive('\n') {
+        let blank = line.trim().is_empty();
+        if !blank && !protected.iter().any(|r| r.contains(&offset)) {
+            shifted.push('\t');
+        }
+        shifted.push_str(if blank { line.trim_start_matches([' ', '\t']) } else { line });
+        offset += line.len();
+    }
+    let replacement = format!("{ind}func() {{{nl}{shifted}{ind}}}(){nl}");
+    Ok(Fix {
+        title: "run the loop body in a function literal, so its deferred cleanup runs every iteration".into(),
+        applicability: Applicability::Review,
+        edits: vec![Edit {
+            start: content_start,
+            end: content_end,
+            replacement,
+        }],
+    })
+}
+
+/// Byte ranges of line starts inside raw string literals: re-indenting them would change
+/// the string.
+fn raw_string_lines(node: tree_sitter::Node<'_>) -> Vec<std::ops::Range<usize>> {
+    crate::syntax::descendants(node, |_| false)
+        .filter(|n| n.kind() == "raw_string_literal")
+        .map(|n| (n.start_byte() + 1)..n.end_byte())
+        .collect()
+}
+
+fn leaves_body(file: &ParsedFile, body: tree_sitter::Node<'_>) -> Option<&'static str> {
+    // Walk without entering function literals; break/continue count only when no inner
+    // loop, switch or select owns them.
+    let mut stack: Vec<(tree_sitter::Node<'_>, bool, bool)> = vec![(body, false, false)];
+    while let Some((n, in_loop, in_switch)) = stack.pop() {
+        match n.kind() {
+            "return_statement" => return Some("returns"),
+            "goto_statement" => return Some("has a goto"),
+            "labeled_statement" => return Some("has a label"),
+            "break_statement" if n.named_child_count() > 0 || !(in_loop || in_switch) => return Some("breaks out of the loop"),
+            "continue_statement" if n.named_child_count() > 0 || !in_loop => return Some("continues the loop"),
+            "func_literal" => continue,
+            _ => {}
+        }
+        let _ = file;
+        let (l, s) = match n.kind() {
+            "for_statement" => (true, in_switch),
+            "expression_switch_statement" | "type_switch_statement" | "select_statement" => (in_loop, true),
+            _ => (in_loop, in_switch),
+        };
+        for c in crate::syntax::named_children(n) {
+            stack.push((c, l, s));
+        }
+    }
+    None
+}

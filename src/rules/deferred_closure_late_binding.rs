@@ -1,0 +1,180 @@
+//! deferred-closure-late-binding: a deferred closure writes a map through a key or map
+//! variable that the function reassigns after the defer, and the function then writes
+//! the entry for the new value on purpose, so the deferred write undoes it (Go fact 2).
+//! Reported only where the code itself shows the late value is wrong.
+//! See transforms/deferred-closure-late-binding.toml.
+
+use super::common::*;
+use super::{RawFinding, Rule, RuleCtx};
+use crate::finding::{Applicability, Confidence, Edit, Fix};
+use crate::model::{BindingKind, Ctx, FunctionModel, MapOp, OpKind};
+
+pub struct DeferredClosureLateBinding;
+
+const ID: &str = "deferred-closure-late-binding";
+
+impl Rule for DeferredClosureLateBinding {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check(&self, cx: &RuleCtx<'_>, out: &mut Vec<RawFinding>) {
+        for f in cx.functions {
+            for (id, d) in f.defers.iter().enumerate() {
+                let Some(closure) = d.closure else { continue };
+                let writes = f.ops.iter().filter(|op| {
+                    op.kind == OpKind::Write && matches!(op.ctx, Ctx::Deferred { defer, .. } if defer == id)
+                });
+                for group in group_by_node(writes) {
+                    if let Some(found) = check(cx, f, id, closure, group[0]) {
+                        out.push(found);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn check(cx: &RuleCtx<'_>, f: &FunctionModel, defer: usize, closure: (usize, usize), op: &MapOp) -> Option<RawFinding> {
+    let d = &f.defers[defer];
+    let key = op.key_text.as_deref()?;
+    // Variables the closure captures (declared outside it) and the function reassigns later.
+    let moved: Vec<usize> = reassigned_after(f, op, d.stmt_end)
+        .into_iter()
+        .filter(|&id| {
+            let b = f.binding(id);
+            !(b.decl >= closure.0 && b.decl < closure.1)
+                && b.kind != BindingKind::NamedResult
+                && b.name != "err"
+        })
+        .collect();
+    if moved.is_empty() {
+        return None;
+    }
+    // The proof that the late value is wrong: after a reassignment, the function itself
+    // writes the same map at the same key expression, with the new value.
+    let proof = f.ops.iter().find(|w| {
+        w.kind == OpKind::Write
+            && w.ctx == Ctx::Immediate
+            && w.map_text == op.map_text
+            && w.key_text.as_deref() == Some(key)
+            && moved
+                .iter()
+                .any(|&id| f.binding(id).assigns.iter().any(|&a| a > d.stmt_end && a < w.start))
+    })?;
+    let names: Vec<&str> = moved.iter().map(|&id| f.binding(id).name.as_str()).collect();
+    let reassign_line = moved
+        .iter()
+        .flat_map(|&id| f.binding(id).assigns.iter().copied())
+        .filter(|&a| a > d.stmt_end)
+        .min()
+        .map(|a| line_of(cx.file, a))?;
+    let write_text = cx.file.text(node_at(cx.file, op.start, op.end)?);
+    let notes = vec![
+        format!(
+            "the closure reads `{}` when it runs at function exit, not when it is deferred",
+            names.join("`, `")
+        ),
+        format!("`{}` is assigned again on line {reassign_line}", names.join("`, `")),
+        format!(
+            "line {} writes `{}[{key}]` with the new value on purpose; at exit the deferred `{write_text}` removes that entry instead of the one written before the defer",
+            line_of(cx.file, proof.start),
+            op.map_text
+        ),
+    ];
+    let (fix, no_fix_reason) = match fix(cx, f, defer, closure, op, &moved) {
+        Ok(fix) => (Some(fix), None),
+        Err(why) => (None, Some(why)),
+    };
+    Some(RawFinding {
+        rule: ID,
+        start: d.stmt_start,
+        end: d.stmt_end,
+        message: format!(
+            "deferred closure uses `{}` after it is reassigned: `{write_text}` acts on the new entry, not the one it was deferred for",
+            names.join("`, `")
+        ),
+        notes,
+        confidence: Confidence::High,
+        fix,
+        no_fix_reason,
+    })
+}
+
+/// Snapshot at defer time: `defer delete(m, k)` when the closure is only that call,
+/// otherwise the moved variables become parameters with their declared types.
+fn fix(
+    cx: &RuleCtx<'_>,
+    f: &FunctionModel,
+    defer: usize,
+    closure: (usize, usize),
+    op: &MapOp,
+    moved: &[usize],
+) -> Result<Fix, String> {
+    let d = &f.defers[defer];
+    let lit = node_at(cx.file, closure.0, closure.1).ok_or("closure not found")?;
+    let body = lit.child_by_field_name("body").ok_or("closure has no body")?;
+    let stmts: Vec<_> = crate::syntax::named_children(body)
+        .into_iter()
+        .filter(|n| n.kind() == "statement_list")
+        .flat_map(crate::syntax::named_children)
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    let has_params = lit
+        .child_by_field_name("parameters")
+        .is_some_and(|p| p.named_child_count() > 0);
+    let call_args = node_at(cx.file, d.call_start, d.call_end)
+        .and_then(|c| c.child_by_field_name("arguments"))
+        .is_some_and(|a| a.named_child_count() > 0);
+    if let [only] = stmts.as_slice() {
+        let is_delete = only.kind() == "expression_statement"
+            && only.start_byte() <= op.start
+            && only.end_byte() >= op.end
+            && cx.file.text(*only).starts_with("delete(");
+        if is_delete && !has_params && !call_args {
+            return Ok(Fix {
+                title: format!("evaluate `{}` at the defer: `defer {}`", cx.file.text(*only), cx.file.text(*only)),
+                applicability: Applicability::Review,
+                edits: vec![Edit {
+                    start: d.stmt_start,
+                    end: d.stmt_end,
+                    replacement: format!("defer {}", cx.file.text(*only)),
+                }],
+            });
+        }
+    }
+    if has_params || call_args {
+        return Err("the closure already takes parameters; adding more is for a person to decide".into());
+    }
+    let mut params = Vec::new();
+    let mut args = Vec::new();
+    for &id in moved {
+        let b = f.binding(id);
+        let ty = b.type_text.clone().ok_or_else(|| {
+            format!("`{}` has no written type, so the closure cannot take it as a parameter", b.name)
+        })?;
+        params.push(format!("{} {ty}", b.name));
+        args.push(b.name.clone());
+    }
+    let params_node = lit.child_by_field_name("parameters").ok_or("no parameter list")?;
+    let args_node = node_at(cx.file, d.call_start, d.call_end)
+        .and_then(|c| c.child_by_field_name("arguments"))
+        .ok_or("no argument list")?;
+    Ok(Fix {
+        title: format!("pass `{}` to the closure at the defer", args.join("`, `")),
+        applicability: Applicability::Review,
+        edits: vec![
+            Edit {
+                start: params_node.start_byte(),
+                end: params_node.end_byte(),
+                replacement: format!("({})", params.join(", ")),
+            },
+            Edit {
+                start: args_node.start_byte(),
+                end: args_node.end_byte(),
+                replacement: format!("({})", args.join(", ")),
+            },
+        ],
+    })
+}

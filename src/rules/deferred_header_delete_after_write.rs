@@ -1,0 +1,201 @@
+//! deferred-header-delete-after-write: a deferred `w.Header().Del(k)` or
+//! `delete(w.Header(), k)` in a handler that writes the response: `net/http` sends the
+//! header at the first write, so the deletion at exit changes nothing (Go fact 11).
+//! See transforms/deferred-header-delete-after-write.toml.
+
+use tree_sitter::Node;
+
+use super::common::*;
+use super::{RawFinding, Rule, RuleCtx};
+use crate::finding::{Applicability, Confidence, Edit, Fix};
+use crate::syntax::{descendants, named_children, ParsedFile};
+
+pub struct DeferredHeaderDeleteAfterWrite;
+
+const ID: &str = "deferred-header-delete-after-write";
+
+impl Rule for DeferredHeaderDeleteAfterWrite {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check(&self, cx: &RuleCtx<'_>, out: &mut Vec<RawFinding>) {
+        for f in cx.functions {
+            for d in &f.defers {
+                let Some(call) = node_at(cx.file, d.call_start, d.call_end) else { continue };
+                let Some((header_call, writer)) = header_delete(cx.file, call) else { continue };
+                let Some(frame) = frame_node(cx.file, d.frame, f.start, f.end) else { continue };
+                let writes = response_writes(cx.file, frame, &writer);
+                let Some(first) = writes.first() else { continue };
+                let del_text = cx.file.text(header_call).to_string();
+                let (fix, no_fix_reason) = match fix(cx.file, d.stmt_start, d.stmt_end, header_call, d.closure.is_some(), &writes) {
+                    Ok(fix) => (Some(fix), None),
+                    Err(why) => (None, Some(why)),
+                };
+                out.push(RawFinding {
+                    rule: ID,
+                    start: d.stmt_start,
+                    end: d.stmt_end,
+                    message: format!(
+                        "deferred `{del_text}` runs after the response is written on line {}: the header is already sent",
+                        line_of(cx.file, first.start_byte())
+                    ),
+                    notes: vec![
+                        format!(
+                            "`{}` writes the response; `net/http` sends the header then, and later changes to `{writer}.Header()` are ignored",
+                            cx.file.text(*first).lines().next().unwrap_or("")
+                        ),
+                        "deferred calls run when the handler returns, after every write".into(),
+                    ],
+                    confidence: Confidence::High,
+                    fix,
+                    no_fix_reason,
+                });
+            }
+        }
+    }
+}
+
+/// The header deletion inside a deferred call: `w.Header().Del(k)` or
+/// `delete(w.Header(), k)`, directly or in the deferred closure. Returns the call and `w`.
+fn header_delete<'t>(file: &ParsedFile, call: Node<'t>) -> Option<(Node<'t>, String)> {
+    let mut candidates = vec![call];
+    candidates.extend(descendants(call, |n| n.kind() == "func_literal" && n.parent() != Some(call)).filter(|n| n.kind() == "call_expression"));
+    for c in candidates {
+        let func = c.child_by_field_name("function")?;
+        let args = c.child_by_field_name("arguments")?;
+        let target = if file.text(func) == "delete" {
+            args.named_child(0)
+        } else if func.kind() == "selector_expression"
+            && func.child_by_field_name("field").is_some_and(|f| file.text(f) == "Del")
+        {
+            func.child_by_field_name("operand")
+        } else {
+            None
+        };
+        let Some(target) = target else { continue };
+        if let Some(w) = header_of(file, target) {
+            return Some((c, w));
+        }
+    }
+    None
+}
+
+/// `w` when `node` is `w.Header()`.
+fn header_of(file: &ParsedFile, node: Node<'_>) -> Option<String> {
+    if node.kind() != "call_expression" {
+        return None;
+    }
+    let func = node.child_by_field_name("function")?;
+    if func.kind() != "selector_expression" || file.text(func.child_by_field_name("field")?) != "Header" {
+        return None;
+    }
+    let operand = func.child_by_field_name("operand")?;
+    (operand.kind() == "identifier").then(|| file.text(operand).to_string())
+}
+
+fn frame_node<'t>(file: &'t ParsedFile, frame: usize, fstart: usize, fend: usize) -> Option<Node<'t>> {
+    if frame == fstart {
+        return node_at(file, fstart, fend)?.child_by_field_name("body");
+    }
+    let n = file.root().descendant_for_byte_range(frame, frame + 1)?;
+    let mut cur = n;
+    while cur.kind() != "func_literal" {
+        cur = cur.parent()?;
+    }
+    cur.child_by_field_name("body")
+}
+
+/// Statements-level calls that write the response through `w`, in source order, not
+/// counting nested function literals (they may run elsewhere).
+fn response_writes<'t>(file: &ParsedFile, body: Node<'t>, w: &str) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    for n in descendants(body, |n| n.kind() == "func_literal" || n.kind() == "defer_statement") {
+        if n.kind() != "call_expression" {
+            continue;
+        }
+        let Some(func) = n.child_by_field_name("function") else { continue };
+        let is_method_on_w = func.kind() == "selector_expression"
+            && func.child_by_field_name("operand").is_some_and(|o| file.text(o) == w)
+            && func
+                .child_by_field_name("field")
+                .is_some_and(|f| matches!(file.text(f), "Write" | "WriteHeader" | "WriteString" | "Flush"));
+        let passes_w = n.child_by_field_name("arguments").is_some_and(|a| {
+            named_children(a).first().is_some_and(|x| file.text(*x) == w)
+        }) && writes_when_given_w(file.text(func));
+        if is_method_on_w || passes_w {
+            out.push(n);
+        }
+    }
+    out
+}
+
+/// Calls that write to the writer passed as their first argument.
+fn writes_when_given_w(func: &str) -> bool {
+    matches!(
+        func,
+        "fmt.Fprint" | "fmt.Fprintf" | "fmt.Fprintln" | "io.Copy" | "io.WriteString" | "io.CopyN" | "http.Error"
+            | "http.ServeContent" | "http.ServeFile" | "http.Redirect" | "http.NotFound" | "json.NewEncoder"
+    ) || func.ends_with(".Execute")
+        || func.ends_with(".ExecuteTemplate")
+}
+
+/// Move the deletion before the first write: only for `defer w.Header().Del(k)` written
+/// directly, with the first write a statement in the same block after the defer.
+fn fix(
+    file: &ParsedFile,
+    stmt_start: usize,
+    stmt_end: usize,
+    header_call: Node<'_>,
+    in_closure: bool,
+    writes: &[Node<'_>],
+) -> Result<Fix, String> {
+    if in_closure {
+        return Err("the deletion sits in a deferred closure with other code; moving it is for a person".into());
+    }
+    let defer_stmt = file
+        .root()
+        .descendant_for_byte_range(stmt_start, stmt_end)
+        .ok_or("defer not found")?;
+    if writes.iter().any(|w| w.start_byte() < stmt_start) {
+        return Err("the response is written before the defer statement; the deletion belongs before that write".into());
+    }
+    let first = writes[0];
+    let mut write_stmt = first;
+    while write_stmt.parent().is_some_and(|p| p.kind() != "statement_list") {
+        write_stmt = write_stmt.parent().unwrap();
+    }
+    if write_stmt.parent() != defer_stmt.parent() {
+        return Err("the first write is in another block than the defer".into());
+    }
+    let src = &file.src;
+    let nl = eol(src);
+    let ind = indent_at(src, write_stmt.start_byte());
+    // Remove the whole defer line, indentation and newline included.
+    let line_start = src[..stmt_start].iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(0);
+    let mut line_end = stmt_end;
+    while line_end < src.len() && (src[line_end] == b' ' || src[line_end] == b'\t' || src[line_end] == b'\r') {
+        line_end += 1;
+    }
+    if src.get(line_end) == Some(&b'\n') {
+        line_end += 1;
+    } else {
+        return Err("the defer statement shares its line with other code".into());
+    }
+    Ok(Fix {
+        title: "delete the header before the response is written".into(),
+        applicability: Applicability::Review,
+        edits: vec![
+            Edit {
+                start: line_start,
+                end: line_end,
+                replacement: String::new(),
+            },
+            Edit {
+                start: write_stmt.start_byte(),
+                end: write_stmt.start_byte(),
+                replacement: format!("{}{nl}{ind}", file.text(header_call)),
+            },
+        ],
+    })
+}

@@ -1,0 +1,136 @@
+//! deferred-loopvar-capture: a deferred or `go` closure in a loop uses a loop variable in
+//! a map operation, in a file whose language version is below 1.22, where one variable is
+//! shared by all iterations (Go fact 6): every deferred call sees the last value.
+//! See transforms/deferred-loopvar-capture.toml.
+
+use super::common::*;
+use super::{RawFinding, Rule, RuleCtx};
+use crate::finding::{Applicability, Confidence, Edit, Fix};
+use crate::model::{BindingKind, Ctx, FunctionModel, LoopInfo};
+
+pub struct DeferredLoopvarCapture;
+
+const ID: &str = "deferred-loopvar-capture";
+
+impl Rule for DeferredLoopvarCapture {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check(&self, cx: &RuleCtx<'_>, out: &mut Vec<RawFinding>) {
+        if cx.per_iteration_loop_vars {
+            return;
+        }
+        for f in cx.functions {
+            for (id, d) in f.defers.iter().enumerate() {
+                let Some(closure) = d.closure else { continue };
+                let in_closure = |ctx: Ctx| matches!(ctx, Ctx::Deferred { defer, .. } if defer == id);
+                if let Some(found) = check(cx, f, "deferred", (d.stmt_start, d.stmt_end), closure, &d.loops, &in_closure) {
+                    out.push(found);
+                }
+            }
+            for (id, g) in f.gos.iter().enumerate() {
+                let Some(closure) = g.literal else { continue };
+                let in_closure = |ctx: Ctx| matches!(ctx, Ctx::Goroutine { go } if go == id);
+                if let Some(found) = check(cx, f, "goroutine", (g.stmt_start, g.stmt_end), closure, &g.loops, &in_closure) {
+                    out.push(found);
+                }
+            }
+        }
+    }
+}
+
+fn check(
+    cx: &RuleCtx<'_>,
+    f: &FunctionModel,
+    what: &str,
+    stmt: (usize, usize),
+    closure: (usize, usize),
+    loops: &[LoopInfo],
+    in_closure: &dyn Fn(Ctx) -> bool,
+) -> Option<RawFinding> {
+    if loops.is_empty() {
+        return None;
+    }
+    // Loop variables used by map operations inside the closure, and the loop declaring each.
+    let mut captured: Vec<(usize, usize)> = Vec::new();
+    let mut example = None;
+    for op in f.ops.iter().filter(|op| in_closure(op.ctx) && op.start >= closure.0 && op.end <= closure.1) {
+        for ident in &op.idents {
+            let Some(b) = ident.binding else { continue };
+            if f.binding(b).kind != BindingKind::LoopVar {
+                continue;
+            }
+            let Some(li) = loops.iter().position(|l| l.vars.contains(&b)) else { continue };
+            if !captured.iter().any(|(x, _)| *x == b) {
+                captured.push((b, li));
+                example.get_or_insert(op);
+            }
+        }
+    }
+    let op = example?;
+    let names: Vec<&str> = captured.iter().map(|(b, _)| f.binding(*b).name.as_str()).collect();
+    let op_text = cx.file.text(node_at(cx.file, op.start, op.end)?);
+    let notes = vec![
+        "before Go 1.22 a `for` or `range` loop declares its variables once, shared by every iteration".to_string(),
+        if what == "deferred" {
+            format!(
+                "the deferred closures all run at function exit and see the last value of `{}`",
+                names.join("`, `")
+            )
+        } else {
+            format!(
+                "the goroutines read `{}` while the loop keeps changing it: each may see a later value, and the read races with the loop",
+                names.join("`, `")
+            )
+        },
+    ];
+    let fix = fix(cx, f, loops, &captured);
+    Some(RawFinding {
+        rule: ID,
+        start: stmt.0,
+        end: stmt.1,
+        message: format!(
+            "{what} closure captures loop variable `{}` used in `{}`; under this module's Go version every iteration shares it",
+            names.join("`, `"),
+            op_text.lines().next().unwrap_or(op_text)
+        ),
+        notes,
+        confidence: Confidence::High,
+        no_fix_reason: fix.is_none().then(|| "the loop body has no statement to insert a copy before".to_string()),
+        fix,
+    })
+}
+
+/// `k := k` at the top of the loop body that declares `k`, one line per variable.
+fn fix(cx: &RuleCtx<'_>, f: &FunctionModel, loops: &[LoopInfo], captured: &[(usize, usize)]) -> Option<Fix> {
+    let nl = eol(&cx.file.src);
+    let mut edits: Vec<Edit> = Vec::new();
+    for (li, l) in loops.iter().enumerate() {
+        let mut vars: Vec<usize> = captured.iter().filter(|(_, x)| *x == li).map(|(b, _)| *b).collect();
+        if vars.is_empty() {
+            continue;
+        }
+        vars.sort_by_key(|b| f.binding(*b).decl);
+        let body = node_at(cx.file, l.body_start, l.body_end)?;
+        let first = first_statement(body)?;
+        let ind = indent_at(&cx.file.src, first.start_byte());
+        let text: String = vars
+            .iter()
+            .map(|b| {
+                let n = &f.binding(*b).name;
+                format!("{n} := {n}{nl}{ind}")
+            })
+            .collect();
+        edits.push(Edit {
+            start: first.start_byte(),
+            end: first.start_byte(),
+            replacement: text,
+        });
+    }
+    Some(Fix {
+        title: "copy the loop variable at the top of the loop body".into(),
+        applicability: Applicability::Safe,
+        edits,
+    })
+}

@@ -1,0 +1,98 @@
+//! deferred-map-shared-with-goroutine: a deferred read, range or write of a map that a
+//! goroutine started in the same function writes, with no join before the defer runs and
+//! no mutex on either side: the deferred access races with the goroutine (Go fact 4).
+//! See transforms/deferred-map-shared-with-goroutine.toml.
+
+use super::common::*;
+use super::{RawFinding, Rule, RuleCtx};
+use crate::finding::Confidence;
+use crate::model::place::Root;
+use crate::model::{Ctx, FunctionModel, MapOp, OpKind};
+
+pub struct DeferredMapSharedWithGoroutine;
+
+const ID: &str = "deferred-map-shared-with-goroutine";
+
+impl Rule for DeferredMapSharedWithGoroutine {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check(&self, cx: &RuleCtx<'_>, out: &mut Vec<RawFinding>) {
+        for f in cx.functions {
+            // Any join (a `Wait()`, a channel receive) may order the goroutine before the
+            // defer: the model does not prove which goroutine it waits for, so it stays silent.
+            if !f.joins.is_empty() || f.has_goto {
+                continue;
+            }
+            for (id, d) in f.defers.iter().enumerate() {
+                let deferred: Vec<&MapOp> = f
+                    .ops
+                    .iter()
+                    .filter(|op| matches!(op.ctx, Ctx::Deferred { defer, .. } if defer == id))
+                    .collect();
+                if let Some(found) = check(cx, f, id, &deferred) {
+                    out.push(found);
+                }
+                let _ = d;
+            }
+        }
+    }
+}
+
+fn no_lock_held(op: &MapOp) -> bool {
+    op.locks.values().all(|v| !v.state.is_held())
+}
+
+fn check(cx: &RuleCtx<'_>, f: &FunctionModel, defer: usize, deferred: &[&MapOp]) -> Option<RawFinding> {
+    let d = &f.defers[defer];
+    for op in deferred {
+        // A local map: a field could be shared with anything, which is another rule's business.
+        let Root::Local { binding, .. } = op.map.root else { continue };
+        if !op.map.fields.is_empty() || !no_lock_held(op) {
+            continue;
+        }
+        let writer = f.ops.iter().find(|w| {
+            w.kind == OpKind::Write
+                && matches!(w.ctx, Ctx::Goroutine { .. })
+                && matches!(w.map.root, Root::Local { binding: b, .. } if b == binding)
+                && w.map.fields.is_empty()
+        })?;
+        let Ctx::Goroutine { go } = writer.ctx else { continue };
+        let g = &f.gos[go];
+        // The goroutine locks something: a mutex is involved, not this rule's shape.
+        if f.lock_calls.iter().any(|c| c.start >= g.stmt_start && c.end <= g.stmt_end) || !no_lock_held(writer) {
+            continue;
+        }
+        let access = match op.kind {
+            OpKind::Write => "writes",
+            OpKind::Read => "reads",
+            OpKind::Range => "ranges over",
+        };
+        let map = &op.map_text;
+        let writer_text = cx.file.text(node_at(cx.file, writer.start, writer.end)?);
+        return Some(RawFinding {
+            rule: ID,
+            start: d.stmt_start,
+            end: d.stmt_end,
+            message: format!(
+                "deferred code {access} `{map}` while a goroutine started on line {} may still be writing it",
+                line_of(cx.file, g.stmt_start)
+            ),
+            notes: vec![
+                format!(
+                    "the goroutine writes `{map}` (`{}` on line {}) and nothing waits for it before the function returns",
+                    writer_text.lines().next().unwrap_or(writer_text),
+                    line_of(cx.file, writer.start)
+                ),
+                "a map read or range concurrent with a write is a data race; the runtime may abort with `fatal error: concurrent map iteration and map write`".into(),
+            ],
+            confidence: Confidence::High,
+            fix: None,
+            no_fix_reason: Some(format!(
+                "converting `{map}` to `sync.Map` changes every use of it; wait for the goroutine (a `sync.WaitGroup`) or guard `{map}` with a mutex"
+            )),
+        });
+    }
+    None
+}

@@ -1,0 +1,243 @@
+//! deferred-write-unlocked: a map write that runs later (a deferred call or closure, a
+//! goroutine or timer callback started in a locked region) while the map's guarding mutex
+//! is not held. See transforms/deferred-write-unlocked.toml.
+
+use super::common::*;
+use super::{RawFinding, Rule, RuleCtx};
+use crate::finding::{Applicability, Confidence, Edit, Fix};
+use crate::model::locks::Lock;
+use crate::model::{Ctx, FunctionModel, GuardEvidence, MapOp, OpKind};
+
+pub struct DeferredWriteUnlocked;
+
+const ID: &str = "deferred-write-unlocked";
+
+impl Rule for DeferredWriteUnlocked {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check(&self, cx: &RuleCtx<'_>, out: &mut Vec<RawFinding>) {
+        for f in cx.functions {
+            if f.has_goto {
+                continue;
+            }
+            let deferred = f
+                .ops
+                .iter()
+                .filter(|op| op.kind == OpKind::Write && matches!(op.ctx, Ctx::Deferred { .. }));
+            for group in group_by_node(deferred) {
+                if let Some(found) = check_deferred(cx, f, &group) {
+                    out.push(found);
+                }
+            }
+            let spawned = f
+                .ops
+                .iter()
+                .filter(|op| op.kind == OpKind::Write && matches!(op.ctx, Ctx::Goroutine { .. }));
+            for group in group_by_node(spawned) {
+                if let Some(found) = check_goroutine(cx, f, group[0]) {
+                    out.push(found);
+                }
+            }
+        }
+    }
+}
+
+fn confidence(ev: &GuardEvidence) -> Confidence {
+    match ev {
+        GuardEvidence::Annotation { .. } => Confidence::High,
+        GuardEvidence::Accesses { locked, .. } if *locked >= 2 => Confidence::High,
+        GuardEvidence::Accesses { .. } => Confidence::Medium,
+    }
+}
+
+/// A deferred write: judged on every exit path it runs on.
+fn check_deferred(cx: &RuleCtx<'_>, f: &FunctionModel, group: &[&MapOp]) -> Option<RawFinding> {
+    let op = group[0];
+    let guard = cx.pkg.guard_of(&op.map)?;
+    let mutex = mutex_text(op, guard)?;
+    let states: Vec<_> = group.iter().filter_map(|o| o.locks.get(&guard.mutex)).collect();
+    // A write inside a goroutine's own defers is judged by the goroutine check.
+    let unlocked: Vec<_> = states
+        .iter()
+        .filter(|v| v.state == Lock::Unlocked && !v.is_goroutine_entry())
+        .collect();
+    let first = unlocked.first()?;
+    let Ctx::Deferred { defer, .. } = op.ctx else { return None };
+    let info = &f.defers[defer];
+    let all_paths = unlocked.len() == states.len();
+    let mut notes = vec![
+        guard_note(&op.map_text, &mutex, guard),
+        cause_note(cx.file, &mutex, first),
+    ];
+    if !all_paths {
+        notes.push(format!(
+            "on other paths `{mutex}` is still held when the write runs, so the race is on some paths only"
+        ));
+    }
+    let what = cx.file.text(node_at(cx.file, op.start, op.end)?);
+    let message = format!(
+        "deferred `{}` runs after `{mutex}` is released: the map write races with other goroutines",
+        first_line(what)
+    );
+    let (fix, no_fix_reason) = if !all_paths {
+        (
+            None,
+            Some(format!(
+                "the write runs with `{mutex}` held on some paths and released on others; a closure that \
+                 locks unconditionally would deadlock on the held paths"
+            )),
+        )
+    } else {
+        match fix_deferred(cx, f, op, info.closure, defer, &mutex) {
+            Ok(fix) => (Some(fix), None),
+            Err(why) => (None, Some(why)),
+        }
+    };
+    Some(RawFinding {
+        rule: ID,
+        start: info.stmt_start,
+        end: info.stmt_end,
+        message,
+        notes,
+        confidence: confidence(&guard.evidence),
+        fix,
+        no_fix_reason,
+    })
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+fn fix_deferred(
+    cx: &RuleCtx<'_>,
+    f: &FunctionModel,
+    op: &MapOp,
+    closure: Option<(usize, usize)>,
+    defer: usize,
+    mutex: &str,
+) -> Result<Fix, String> {
+    let src = &cx.file.src;
+    let nl = eol(src);
+    let info = &f.defers[defer];
+    if let Some((lit_start, lit_end)) = closure {
+        let lit = node_at(cx.file, lit_start, lit_end).ok_or("the deferred closure was not found")?;
+        let body = lit.child_by_field_name("body").ok_or("the deferred closure has no body")?;
+        return insert_lock_at_top(cx, body, mutex, nl);
+    }
+    // `defer delete(s.m, k)` → a closure that takes the lock around the same call.
+    let call_text = std::str::from_utf8(&src[info.call_start..info.call_end]).map_err(|_| "not UTF-8")?;
+    let ind = indent_at(src, info.stmt_start);
+    let moved = reassigned_after(f, op, info.stmt_end);
+    let mut params = Vec::new();
+    let mut args = Vec::new();
+    for id in moved {
+        let b = f.binding(id);
+        let ty = b.type_text.clone().ok_or_else(|| {
+            format!(
+                "`{}` changes after the defer and its type is not written where it is declared, so the \
+                 closure cannot take it as a typed parameter",
+                b.name
+            )
+        })?;
+        params.push(format!("{} {ty}", b.name));
+        args.push(b.name.clone());
+    }
+    let replacement = format!(
+        "defer func({params}) {{{nl}{ind}\t{mutex}.Lock(){nl}{ind}\tdefer {mutex}.Unlock(){nl}{ind}\t{call_text}{nl}{ind}}}({args})",
+        params = params.join(", "),
+        args = args.join(", "),
+    );
+    Ok(Fix {
+        title: format!("take `{mutex}` inside the deferred call"),
+        applicability: Applicability::Safe,
+        edits: vec![Edit {
+            start: info.stmt_start,
+            end: info.stmt_end,
+            replacement,
+        }],
+    })
+}
+
+/// Make a function literal take the lock first: for a deferred closure or a goroutine.
+fn insert_lock_at_top(cx: &RuleCtx<'_>, body: tree_sitter::Node<'_>, mutex: &str, nl: &str) -> Result<Fix, String> {
+    let src = &cx.file.src;
+    let first = first_statement(body).ok_or("the function literal is empty")?;
+    let ind = indent_at(src, first.start_byte());
+    let applicability = if has_other_calls(cx.file, body) {
+        Applicability::Review
+    } else {
+        Applicability::Safe
+    };
+    Ok(Fix {
+        title: format!("take `{mutex}` at the start of the function literal"),
+        applicability,
+        edits: vec![Edit {
+            start: first.start_byte(),
+            end: first.start_byte(),
+            replacement: format!("{mutex}.Lock(){nl}{ind}defer {mutex}.Unlock(){nl}{ind}"),
+        }],
+    })
+}
+
+/// A write in a goroutine or timer callback started while the guard was held: the new
+/// goroutine holds none of its creator's locks (Go fact 10).
+fn check_goroutine(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<RawFinding> {
+    let Ctx::Goroutine { go } = op.ctx else { return None };
+    let info = &f.gos[go];
+    let guard = cx.pkg.guard_of(&op.map)?;
+    let creator = info.creator_locks.get(&guard.mutex)?;
+    if !creator.state.is_held() {
+        return None;
+    }
+    let at_op = op.locks.get(&guard.mutex)?;
+    if at_op.state != Lock::Unlocked {
+        return None;
+    }
+    // The creator waits for the goroutine while holding the lock: the goroutine works on
+    // its behalf, and a lock inside it would deadlock.
+    if f.joins.iter().any(|&j| j > info.stmt_end) {
+        return None;
+    }
+    let mutex = mutex_text(op, guard)?;
+    let what = cx.file.text(node_at(cx.file, op.start, op.end)?);
+    let kind = match info.kind {
+        crate::model::GoKind::GoStatement => "goroutine",
+        crate::model::GoKind::AfterFunc => "timer callback",
+        crate::model::GoKind::GroupGo => "goroutine",
+    };
+    let line = line_of(cx.file, info.stmt_start);
+    let notes = vec![
+        guard_note(&op.map_text, &mutex, guard),
+        format!(
+            "the {kind} started on line {line} runs on another goroutine, which holds none of the locks \
+             held where it was started, even though it sits between `{mutex}.Lock()` and its unlock"
+        ),
+    ];
+    let (fix, no_fix_reason) = match info
+        .literal
+        .and_then(|(s, e)| node_at(cx.file, s, e))
+        .and_then(|lit| lit.child_by_field_name("body"))
+    {
+        Some(body) => match insert_lock_at_top(cx, body, &mutex, eol(&cx.file.src)) {
+            Ok(fix) => (Some(fix), None),
+            Err(why) => (None, Some(why)),
+        },
+        None => (None, Some("the goroutine's function is not a literal".to_string())),
+    };
+    Some(RawFinding {
+        rule: ID,
+        start: op.start,
+        end: op.end,
+        message: format!(
+            "`{}` runs in a {kind} that does not hold `{mutex}`: the map write races with other goroutines",
+            first_line(what)
+        ),
+        notes,
+        confidence: confidence(&guard.evidence),
+        fix,
+        no_fix_reason,
+    })
+}

@@ -1,0 +1,142 @@
+//! analysistest-style expectations: every line ending in `// want "rule-id"` must carry
+//! exactly that finding, and every other line must stay silent, for every rule at once.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use defuse::engine::{analyze, RuleSelection, SourceUnit};
+
+/// `(file, line, rule)` expected from `// want "a" "b"` comments.
+fn wants(path: &str, src: &str) -> BTreeSet<(String, usize, String)> {
+    let mut out = BTreeSet::new();
+    for (i, line) in src.lines().enumerate() {
+        if let Some(pos) = line.find("// want ") {
+            for part in line[pos + 8..].split('"').skip(1).step_by(2) {
+                out.insert((path.to_string(), i + 1, part.to_string()));
+            }
+        }
+    }
+    out
+}
+
+fn module_version_per_iteration(dir: &Path) -> bool {
+    let mut d = Some(dir);
+    while let Some(cur) = d {
+        if let Ok(gomod) = fs::read_to_string(cur.join("go.mod")) {
+            for l in gomod.lines() {
+                if let Some(v) = l.trim().strip_prefix("go ") {
+                    let minor: u32 = v.split('.').nth(1).and_then(|m| m.parse().ok()).unwrap_or(0);
+                    return minor >= 22;
+                }
+            }
+        }
+        d = cur.parent();
+    }
+    true
+}
+
+fn build_version_override(src: &str) -> Option<bool> {
+    for l in src.lines() {
+        if l.starts_with("package ") {
+            break;
+        }
+        if let Some(c) = l.strip_prefix("//go:build ") {
+            if let Some(i) = c.find("go1.") {
+                let minor: u32 = c[i + 4..].chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().ok()?;
+                return Some(minor >= 22);
+            }
+        }
+    }
+    None
+}
+
+/// Every directory holding .go files below `root` is one package.
+fn packages(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let mut has_go = false;
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "go") {
+                has_go = true;
+            }
+        }
+        if has_go {
+            out.push(d);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn check_dir(root: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    for pkg in packages(root) {
+        let per_iter = module_version_per_iteration(&pkg);
+        let mut units = Vec::new();
+        let mut expected = BTreeSet::new();
+        let mut names: Vec<PathBuf> = fs::read_dir(&pkg)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "go"))
+            .collect();
+        names.sort();
+        for p in names {
+            let src = fs::read_to_string(&p).unwrap();
+            let path = p.display().to_string();
+            expected.extend(wants(&path, &src));
+            units.push(SourceUnit {
+                path,
+                per_iteration_loop_vars: build_version_override(&src).unwrap_or(per_iter),
+                src: src.into_bytes(),
+            });
+        }
+        let results = analyze(units, &RuleSelection::default());
+        let mut got = BTreeSet::new();
+        for r in &results {
+            for f in &r.findings {
+                got.insert((f.path.clone(), f.span.start.line, f.rule.clone()));
+            }
+        }
+        for missing in expected.difference(&got) {
+            problems.push(format!("missing: {}:{} {}", missing.0, missing.1, missing.2));
+        }
+        for extra in got.difference(&expected) {
+            let msg = results
+                .iter()
+                .flat_map(|r| &r.findings)
+                .find(|f| f.path == extra.0 && f.span.start.line == extra.1 && f.rule == extra.2)
+                .map(|f| f.message.clone())
+                .unwrap_or_default();
+            problems.push(format!("unexpected: {}:{} {} — {msg}", extra.0, extra.1, extra.2));
+        }
+    }
+    problems
+}
+
+#[test]
+fn testdata_rules_match_their_want_comments() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    let mut problems = Vec::new();
+    for rule in defuse::rules::ids() {
+        let dir = root.join(rule);
+        assert!(dir.is_dir(), "every rule has testdata/{rule}/");
+        problems.extend(check_dir(&dir));
+    }
+    assert!(problems.is_empty(), "{} mismatches:\n{}", problems.len(), problems.join("\n"));
+}
+
+#[test]
+#[test]
+fn scratch_dir() { let p = check_dir(std::path::Path::new("/tmp/scratch")); assert!(p.is_empty(), "{}", p.join("\n")); }
+
+#[test]
+fn examples_match_their_want_comments() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/examples");
+    let problems = check_dir(&root);
+    assert!(problems.is_empty(), "{} mismatches:\n{}", problems.len(), problems.join("\n"));
+}
