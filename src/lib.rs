@@ -3,5 +3,6 @@
 //! Data flows one way: paths → files → candidates → facts → findings → edits → output.
 
 pub mod catalog;
+pub mod discover;
 pub mod finding;
 pub mod syntax;
