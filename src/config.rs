@@ -107,7 +107,7 @@ pub enum ConfigError {
     /// A rule id that is not in the catalog.
     UnknownRule {
         path: PathBuf,
-        /// Where: "[rules] select", "[rules] ignore" or "[rules.severity]".
+        /// Where: `[rules] select`, `[rules] ignore` or `[rules.severity]`.
         field: String,
         id: String,
         suggestion: Option<String>,

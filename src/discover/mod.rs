@@ -5,13 +5,23 @@
 //! * A path given explicitly is always scanned, even when it is hidden, named
 //!   `vendor` or `testdata`, or ignored by git: filters apply only below it. An
 //!   explicit `.go` file is taken as it is. A path that is a symbolic link is
-//!   followed; links found during the walk are not (see [`walk`](self::walk)).
+//!   followed; links met during the walk are not (a link to a file or directory
+//!   below a given directory is skipped), so loops cannot happen.
 //! * Below a given directory, only regular `*.go` files are kept (`_test.go` files
 //!   included); hidden entries, `vendor/`, `testdata/`, git-ignored entries and the
-//!   `exclude` globs are skipped unless the options say otherwise.
+//!   `exclude` globs are skipped unless the options say otherwise, and `.git` always.
+//!   In a git repository the `.gitignore` files from the repository root down apply,
+//!   as git reads them; outside one, every `.gitignore` in and above the tree.
+//!   Global git excludes and `.ignore` files are not read, so that a scan gives the
+//!   same answer on every machine.
 //! * Each file gets its module (nearest `go.mod` above it) and the module's language
-//!   version; see [`gomod`](self::gomod) for go.mod and go.work, and [`file_version`]
-//!   for the `//go:build` lines that change one file's version.
+//!   version, as the go command does: the `go` line, go1.16 without one. A `go.work`
+//!   does *not* change the version of the modules it lists (cmd/go compiles each
+//!   workspace module with its own go.mod's version and only requires the go.work
+//!   line to be at least as new); it gives its `go` line (go1.18 without one) to
+//!   files in no module. Elsewhere [`DiscoverOptions::default_version`] or
+//!   [`GoVersion::DEFAULT`] applies. [`file_version`] then applies a file's own
+//!   `//go:build go1.N` line.
 //!
 //! Generated files are found, not dropped: [`is_generated`] needs the file's bytes,
 //! which the next stage reads anyway.

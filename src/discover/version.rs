@@ -20,8 +20,8 @@ impl GoVersion {
     ///
     /// go1.22 is the first release with per-iteration loop variables; assuming it
     /// for loose files means defuse does not report loop-variable capture that the
-    /// current toolchains compile safely. `--go-version`/`[go] default-version`
-    /// override it (see [`super::DiscoverOptions::default_version`]).
+    /// current toolchains compile safely. `[go] default-version` in defuse.toml
+    /// overrides it (see [`super::DiscoverOptions::default_version`]).
     pub const DEFAULT: GoVersion = GoVersion::new(1, 22);
 
     /// What the go command assumes for a `go.mod` without a `go` line
