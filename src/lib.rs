@@ -3,6 +3,8 @@
 //! Data flows one way: paths → files → candidates → facts → findings → edits → output.
 
 pub mod catalog;
+pub mod config;
+pub mod discover;
 pub mod finding;
 pub mod syntax;
 pub mod model;

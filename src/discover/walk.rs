@@ -1,0 +1,189 @@
+//! Walking one directory tree, in parallel, for `*.go` files.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc};
+
+use ignore::gitignore::Gitignore;
+use ignore::{DirEntry, WalkBuilder, WalkState};
+
+use super::{io_message, DiscoverError, DiscoverOptions};
+
+/// The `exclude` globs and the directory they are relative to.
+#[derive(Debug)]
+pub(crate) struct Exclude {
+    pub matcher: Gitignore,
+    pub base: PathBuf,
+}
+
+impl Exclude {
+    /// Matches `path` relative to the base, or, when it is not below the base,
+    /// relative to the walk root (then only globs without a slash can match it).
+    /// Relative paths are given to the matcher because it strips its root as a
+    /// string prefix, which would misread `/r/xy` under a root `/r/x`.
+    fn excludes(&self, path: &Path, walk_root: &Path, is_dir: bool) -> bool {
+        let rel = path
+            .strip_prefix(&self.base)
+            .or_else(|_| path.strip_prefix(walk_root))
+            .unwrap_or(path);
+        self.matcher.matched(rel, is_dir).is_ignore()
+    }
+}
+
+/// A file the walk found: how to show it, and its absolute path.
+#[derive(Debug)]
+pub(crate) struct Found {
+    pub display: PathBuf,
+    pub absolute: PathBuf,
+}
+
+enum Item {
+    File(PathBuf),
+    Error(DiscoverError),
+}
+
+/// Walks `absolute_root` (a canonical directory) and returns its `*.go` files, shown
+/// under `display_root`, in no particular order.
+///
+/// The root itself is never filtered: only what is below it. Below it, skipped are
+/// `.git` always; hidden entries (name starting with `.`), `vendor/` and `testdata/`
+/// unless the options include them; entries matched by `.gitignore` files and
+/// `.git/info/exclude` unless `no_ignore` (in a repository, the `.gitignore` files
+/// from the repository root down, as git reads them; outside one, every
+/// `.gitignore` in the tree and in its parent directories); and entries matched by
+/// `exclude`. The user's global git excludes and
+/// `.ignore` files are not read, so that a scan gives the same answer on every
+/// machine. Symbolic links are not followed: a link to a file or to a directory is
+/// skipped, which also rules out loops.
+pub(crate) fn walk(
+    display_root: &Path,
+    absolute_root: &Path,
+    opts: &DiscoverOptions,
+    exclude: Option<Arc<Exclude>>,
+) -> (Vec<Found>, Vec<DiscoverError>) {
+    let use_ignore_files = !opts.no_ignore;
+    // Inside a git repository, git's rules: .gitignore files from the repository root
+    // down. Outside one, every .gitignore in the tree and above it (the `ignore`
+    // crate stops climbing at a repository root only when it requires one).
+    let in_repository =
+        use_ignore_files && absolute_root.ancestors().any(|d| d.join(".git").exists());
+    let mut builder = WalkBuilder::new(absolute_root);
+    builder
+        .standard_filters(false)
+        .git_ignore(use_ignore_files)
+        .git_exclude(use_ignore_files)
+        .parents(use_ignore_files)
+        .require_git(in_repository)
+        .follow_links(false);
+
+    let (include_hidden, include_vendor, include_testdata) = (
+        opts.include_hidden,
+        opts.include_vendor,
+        opts.include_testdata,
+    );
+    let walk_root = absolute_root.to_path_buf();
+    builder.filter_entry(move |entry: &DirEntry| {
+        let name = entry.file_name();
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        if name == OsStr::new(".git") {
+            return false;
+        }
+        if !include_hidden && name.as_encoded_bytes().starts_with(b".") {
+            return false;
+        }
+        if is_dir
+            && ((!include_vendor && name == OsStr::new("vendor"))
+                || (!include_testdata && name == OsStr::new("testdata")))
+        {
+            return false;
+        }
+        if let Some(exclude) = &exclude {
+            if exclude.excludes(entry.path(), &walk_root, is_dir) {
+                return false;
+            }
+        }
+        true
+    });
+
+    let (tx, rx) = mpsc::channel::<Item>();
+    builder.build_parallel().run(|| {
+        let tx = tx.clone();
+        Box::new(move |result| {
+            let item = match result {
+                Ok(entry) => {
+                    let is_go_file = entry.file_type().is_some_and(|t| t.is_file())
+                        && entry.path().extension() == Some(OsStr::new("go"));
+                    if !is_go_file {
+                        return WalkState::Continue;
+                    }
+                    Item::File(entry.into_path())
+                }
+                Err(err) => Item::Error(walk_error(&err, absolute_root)),
+            };
+            // The receiver lives until every worker is done.
+            let _ = tx.send(item);
+            WalkState::Continue
+        })
+    });
+    drop(tx);
+
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    for item in rx {
+        match item {
+            Item::File(absolute) => found.push(Found {
+                display: display_path(display_root, absolute_root, &absolute),
+                absolute,
+            }),
+            Item::Error(mut e) => {
+                e.path = display_path(display_root, absolute_root, &e.path);
+                errors.push(e);
+            }
+        }
+    }
+    (found, errors)
+}
+
+/// `absolute` (below `absolute_root`) as the user would name it from `display_root`.
+fn display_path(display_root: &Path, absolute_root: &Path, absolute: &Path) -> PathBuf {
+    match absolute.strip_prefix(absolute_root) {
+        Ok(rel) if rel.as_os_str().is_empty() && display_root.as_os_str().is_empty() => {
+            PathBuf::from(".")
+        }
+        Ok(rel) => display_root.join(rel),
+        Err(_) => absolute.to_path_buf(),
+    }
+}
+
+/// A walk error as "path: what went wrong", naming the deepest path the error has.
+fn walk_error(err: &ignore::Error, root: &Path) -> DiscoverError {
+    fn inner(err: &ignore::Error, path: &mut Option<PathBuf>) -> String {
+        match err {
+            ignore::Error::WithPath { path: p, err } => {
+                *path = Some(p.clone());
+                inner(err, path)
+            }
+            ignore::Error::WithDepth { err, .. } => inner(err, path),
+            ignore::Error::WithLineNumber { line, err } => {
+                format!("line {line}: {}", inner(err, path))
+            }
+            ignore::Error::Partial(errs) => errs
+                .iter()
+                .map(|e| inner(e, path))
+                .collect::<Vec<_>>()
+                .join("; "),
+            ignore::Error::Loop { ancestor, child } => {
+                *path = Some(child.clone());
+                format!("symbolic link loop back to {}", ancestor.display())
+            }
+            ignore::Error::Io(e) => io_message(e),
+            other => other.to_string(),
+        }
+    }
+    let mut path = None;
+    let message = inner(err, &mut path);
+    DiscoverError {
+        path: path.unwrap_or_else(|| root.to_path_buf()),
+        message,
+    }
+}
