@@ -4,4 +4,5 @@
 
 pub mod catalog;
 pub mod finding;
+pub mod fix;
 pub mod syntax;
