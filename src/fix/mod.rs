@@ -1,6 +1,8 @@
 //! Fixes: merging edits, conflicts, fixed-point iteration, imports, indentation,
 //! diffs and atomic writes. Nothing here knows which rule made an edit.
 
+mod diff;
 mod edits;
 
+pub use diff::{unified_diff, unified_diff_bytes};
 pub use edits::{apply, merge, FixCandidate, Merged};
