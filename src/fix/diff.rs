@@ -481,6 +481,61 @@ mod tests {
         assert!(unified_diff("ä.go", b"a\n", b"b\n").starts_with("diff --git \"a/\\303\\244.go\""));
     }
 
+    /// Random edits of random line soup (CRLF, lone CR, missing final newline,
+    /// invalid UTF-8, tabs, empty lines): every diff must apply back exactly.
+    #[test]
+    fn random_edits_round_trip() {
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let pieces: [&[u8]; 9] = [
+            b"\tx := 1",
+            b"}",
+            b"",
+            b"// c\xff",
+            b"\r",
+            b"func f() {",
+            b"a\rb",
+            b"  ",
+            b"\t\t",
+        ];
+        let eols: [&[u8]; 3] = [b"\n", b"\r\n", b"\n"];
+        for _ in 0..25 {
+            let mut lines: Vec<Vec<u8>> = (0..next(30))
+                .map(|_| [pieces[next(pieces.len())], eols[next(eols.len())]].concat())
+                .collect();
+            let old: Vec<u8> = lines.concat();
+            for _ in 0..=next(4) {
+                let at = next(lines.len() + 1);
+                match next(3) {
+                    0 if at < lines.len() => {
+                        lines.remove(at);
+                    }
+                    1 if at < lines.len() => lines[at] = b"\tchanged\r\n".to_vec(),
+                    _ => lines.insert(at, b"\tinserted\n".to_vec()),
+                }
+            }
+            let mut new: Vec<u8> = lines.concat();
+            if next(3) == 0 && new.ends_with(b"\n") {
+                new.pop();
+            }
+            if old == new {
+                continue;
+            }
+            git_applies("r.go", &old, &new, &unified_diff_bytes("r.go", &old, &new));
+            git_applies(
+                "r.go",
+                &old,
+                &new,
+                unified_diff("r.go", &old, &new).as_bytes(),
+            );
+        }
+    }
+
     #[test]
     fn zlib_and_base85_match_known_values() {
         assert_eq!(adler32(b"Wikipedia"), 0x11E6_0398);
