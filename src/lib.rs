@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod config;
 pub mod discover;
 pub mod finding;
+pub mod fix;
 pub mod syntax;
 pub mod model;
 pub mod rules;
