@@ -1,0 +1,3 @@
+module example.com/defer-in-loop-map-cleanup
+
+go 1.22

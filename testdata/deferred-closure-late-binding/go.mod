@@ -1,0 +1,3 @@
+module example.com/deferred-closure-late-binding
+
+go 1.22

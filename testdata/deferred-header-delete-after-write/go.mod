@@ -1,0 +1,3 @@
+module example.com/deferred-header-delete-after-write
+
+go 1.22

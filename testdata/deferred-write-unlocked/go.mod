@@ -1,0 +1,3 @@
+module example.com/deferred-write-unlocked
+
+go 1.22
