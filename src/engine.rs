@@ -37,13 +37,16 @@ impl RuleSelection {
         if let Some(s) = self.severity.get(rule) {
             return *s;
         }
-        crate::catalog::rule(rule).map(|r| r.severity).unwrap_or(Severity::Warning)
+        crate::catalog::rule(rule)
+            .map(|r| r.severity)
+            .unwrap_or(Severity::Warning)
     }
 }
 
 /// A file's analysis, kept with its parse so that fixes need not parse again.
 pub struct FileResult {
     pub path: String,
+    pub per_iteration_loop_vars: bool,
     pub parsed: ParsedFile,
     pub findings: Vec<Finding>,
     /// Why this file must not be rewritten, when it must not.
@@ -87,9 +90,9 @@ pub fn analyze(units: Vec<SourceUnit>, sel: &RuleSelection) -> Vec<FileResult> {
                     continue;
                 }
             }
-            let dup = findings
-                .iter()
-                .any(|f| f.rule == r.rule && f.span.start_byte == r.start && f.span.end_byte == r.end);
+            let dup = findings.iter().any(|f| {
+                f.rule == r.rule && f.span.start_byte == r.start && f.span.end_byte == r.end
+            });
             if dup {
                 continue;
             }
@@ -123,9 +126,53 @@ pub fn analyze(units: Vec<SourceUnit>, sel: &RuleSelection) -> Vec<FileResult> {
         .zip(per_file)
         .map(|((unit, parsed), (findings, withheld))| FileResult {
             path: unit.path,
+            per_iteration_loop_vars: unit.per_iteration_loop_vars,
             parsed,
             findings,
             withheld,
+        })
+        .collect()
+}
+
+/// Fix every file of one package, re-analyzing with the package's other files between
+/// rounds so that package facts (guards) stay in view.
+pub fn fix_package(
+    files: &[FileResult],
+    sel: &RuleSelection,
+    opts: &crate::fix::PlanOptions,
+) -> Vec<crate::fix::FileFix> {
+    files
+        .iter()
+        .enumerate()
+        .map(|(i, file)| {
+            let reanalyze = |new: &[u8]| -> Vec<Finding> {
+                let units = files
+                    .iter()
+                    .enumerate()
+                    .map(|(j, other)| SourceUnit {
+                        path: other.path.clone(),
+                        src: if i == j {
+                            new.to_vec()
+                        } else {
+                            other.parsed.src.clone()
+                        },
+                        per_iteration_loop_vars: other.per_iteration_loop_vars,
+                    })
+                    .collect();
+                analyze(units, sel)
+                    .into_iter()
+                    .nth(i)
+                    .map(|r| r.findings)
+                    .unwrap_or_default()
+            };
+            crate::fix::plan_file(
+                &file.path,
+                &file.parsed.src,
+                &file.findings,
+                file.withheld.as_deref(),
+                opts,
+                reanalyze,
+            )
         })
         .collect()
 }

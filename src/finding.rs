@@ -4,7 +4,9 @@
 use serde::Serialize;
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -31,7 +33,9 @@ impl fmt::Display for Severity {
 /// How sure the model is. `Low` findings are hidden unless `--min-confidence low`:
 /// they mark places where the model could not decide (locks taken in branches,
 /// evidence from naming alone).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
     Low,
@@ -50,7 +54,9 @@ impl Confidence {
 }
 
 /// Whether `fix` applies a fix by default (`Safe`) or only with `--review-fixes`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Applicability {
     Safe,
@@ -124,7 +130,12 @@ pub struct Finding {
 
 impl Finding {
     pub fn sort_key(&self) -> (&str, usize, usize, &str) {
-        (&self.path, self.span.start_byte, self.span.end_byte, &self.rule)
+        (
+            &self.path,
+            self.span.start_byte,
+            self.span.end_byte,
+            &self.rule,
+        )
     }
 }
 

@@ -3,13 +3,17 @@
 //! Data flows one way: paths → files → candidates → facts → findings → edits → output.
 
 pub mod catalog;
+pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod engine;
 pub mod finding;
 pub mod fix;
-pub mod syntax;
 pub mod model;
-pub mod rules;
-pub mod engine;
-pub mod suppress;
+pub mod prefilter;
 pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod suppress;
+pub mod syntax;
+pub mod vcs;

@@ -32,7 +32,11 @@ pub fn package_name(src: &[u8]) -> Option<String> {
             continue;
         }
         if let Some(name) = line.strip_prefix("package ") {
-            return Some(name.split(|c: char| c.is_whitespace() || c == ';' || c == '/').next()?.to_string());
+            return Some(
+                name.split(|c: char| c.is_whitespace() || c == ';' || c == '/')
+                    .next()?
+                    .to_string(),
+            );
         }
     }
     None
@@ -51,7 +55,10 @@ mod tests {
 
     #[test]
     fn package_clause() {
-        assert_eq!(package_name(b"// c\n/* x\n*/\npackage foo_test // x\n").as_deref(), Some("foo_test"));
+        assert_eq!(
+            package_name(b"// c\n/* x\n*/\npackage foo_test // x\n").as_deref(),
+            Some("foo_test")
+        );
         assert_eq!(package_name(b"package main\n").as_deref(), Some("main"));
         assert_eq!(package_name(b"func x"), None);
     }

@@ -18,7 +18,8 @@ pub struct ScanOptions {
 }
 
 pub struct ScanResult {
-    pub files: Vec<FileResult>,
+    /// Per package (the files of one directory and package clause), in path order.
+    pub packages: Vec<Vec<FileResult>>,
     /// Input problems that did not stop the run (unreadable files, syntax errors).
     pub problems: Vec<FileProblem>,
     /// Problems that make the run fail with exit code 2 (missing paths, I/O errors).
@@ -49,7 +50,7 @@ pub fn scan(opts: &ScanOptions) -> ScanResult {
     }
     let files_scanned: usize = dirs.values().map(Vec::len).sum();
     let dirs: Vec<Vec<GoFile>> = dirs.into_values().collect();
-    let outcomes: Vec<(Vec<FileResult>, Vec<FileProblem>, Vec<FileProblem>, usize)> = dirs
+    let outcomes: Vec<DirOutcome> = dirs
         .into_par_iter()
         .map(|files| scan_dir(files, opts))
         .collect();
@@ -62,11 +63,11 @@ pub fn scan(opts: &ScanOptions) -> ScanResult {
         errors.extend(e);
         parsed += n;
     }
-    results.sort_by(|a, b| a.path.cmp(&b.path));
+    results.sort_by(|a: &Vec<FileResult>, b: &Vec<FileResult>| a[0].path.cmp(&b[0].path));
     problems.sort_by(|a, b| a.path.cmp(&b.path));
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     ScanResult {
-        files: results,
+        packages: results,
         problems,
         errors,
         files_scanned,
@@ -74,7 +75,14 @@ pub fn scan(opts: &ScanOptions) -> ScanResult {
     }
 }
 
-fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> (Vec<FileResult>, Vec<FileProblem>, Vec<FileProblem>, usize) {
+type DirOutcome = (
+    Vec<Vec<FileResult>>,
+    Vec<FileProblem>,
+    Vec<FileProblem>,
+    usize,
+);
+
+fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
     let mut problems = Vec::new();
     let mut errors = Vec::new();
     let mut packages: BTreeMap<String, Package> = BTreeMap::new();
@@ -93,13 +101,21 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> (Vec<FileResult>, Vec<Fil
             continue;
         }
         let name = prefilter::package_name(&src).unwrap_or_default();
-        packages.entry(name).or_insert(Package { files: vec![] }).files.push((f, src));
+        packages
+            .entry(name)
+            .or_insert(Package { files: vec![] })
+            .files
+            .push((f, src));
     }
     let mut results = Vec::new();
     let mut parsed = 0;
     for (_, pkg) in packages {
         // Most packages hold nothing that runs later: skip them before parsing.
-        if !pkg.files.iter().any(|(_, src)| prefilter::may_run_later(src)) {
+        if !pkg
+            .files
+            .iter()
+            .any(|(_, src)| prefilter::may_run_later(src))
+        {
             continue;
         }
         let units: Vec<SourceUnit> = pkg
@@ -115,6 +131,7 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> (Vec<FileResult>, Vec<Fil
             })
             .collect();
         parsed += units.len();
+        let mut package = Vec::new();
         for r in engine::analyze(units, &opts.rules) {
             if let Some(w) = &r.withheld {
                 problems.push(FileProblem {
@@ -125,8 +142,16 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> (Vec<FileResult>, Vec<Fil
                         .to_string(),
                 });
             }
-            results.push(r);
+            package.push(r);
         }
+        package.sort_by(|a, b| a.path.cmp(&b.path));
+        results.push(package);
     }
     (results, problems, errors, parsed)
+}
+
+impl ScanResult {
+    pub fn files(&self) -> impl Iterator<Item = &FileResult> {
+        self.packages.iter().flatten()
+    }
 }

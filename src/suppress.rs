@@ -27,7 +27,9 @@ pub fn directives(file: &ParsedFile) -> Vec<Directive> {
             continue;
         }
         let text = file.text(node);
-        let Some(rest) = text.strip_prefix(PREFIX) else { continue };
+        let Some(rest) = text.strip_prefix(PREFIX) else {
+            continue;
+        };
         if !(rest.is_empty() || rest.starts_with(' ') || rest.starts_with('\t')) {
             continue;
         }
@@ -47,7 +49,11 @@ pub fn directives(file: &ParsedFile) -> Vec<Directive> {
         out.push(Directive {
             line: file.lines.position(node.start_byte()).line,
             own_line,
-            rules: rules.split(',').filter(|r| !r.is_empty()).map(str::to_string).collect(),
+            rules: rules
+                .split(',')
+                .filter(|r| !r.is_empty())
+                .map(str::to_string)
+                .collect(),
             reason: reason.to_string(),
             start: node.start_byte(),
             end: node.end_byte(),
@@ -71,16 +77,27 @@ pub fn apply(file: &ParsedFile, path: &str, known_rules: &[&str], findings: &mut
             }
         }
         if d.reason.is_empty() {
-            problems.push("gives no reason (write `//defuse:ignore RULE why it is safe`)".to_string());
+            problems
+                .push("gives no reason (write `//defuse:ignore RULE why it is safe`)".to_string());
         }
         if !problems.is_empty() {
-            extra.push(meta(file, path, d, INVALID, format!("this suppression {}", problems.join(" and "))));
+            extra.push(meta(
+                file,
+                path,
+                d,
+                INVALID,
+                format!("this suppression {}", problems.join(" and ")),
+            ));
             continue;
         }
         let mut used = false;
-        for f in findings.iter_mut().filter(|f| f.path == path && f.suppressed.is_none()) {
-            let covers = f.span.start.line == d.line || (d.own_line && f.span.start.line == d.line + 1);
-            if covers && d.rules.iter().any(|r| *r == f.rule) {
+        for f in findings
+            .iter_mut()
+            .filter(|f| f.path == path && f.suppressed.is_none())
+        {
+            let covers =
+                f.span.start.line == d.line || (d.own_line && f.span.start.line == d.line + 1);
+            if covers && d.rules.contains(&f.rule) {
                 f.suppressed = Some(Suppression {
                     line: d.line,
                     reason: d.reason.clone(),
@@ -94,7 +111,10 @@ pub fn apply(file: &ParsedFile, path: &str, known_rules: &[&str], findings: &mut
                 path,
                 d,
                 UNUSED,
-                format!("this suppression of {} suppresses nothing", d.rules.join(", ")),
+                format!(
+                    "this suppression of {} suppresses nothing",
+                    d.rules.join(", ")
+                ),
             ));
         }
     }

@@ -26,7 +26,11 @@ fn module_version_per_iteration(dir: &Path) -> bool {
         if let Ok(gomod) = fs::read_to_string(cur.join("go.mod")) {
             for l in gomod.lines() {
                 if let Some(v) = l.trim().strip_prefix("go ") {
-                    let minor: u32 = v.split('.').nth(1).and_then(|m| m.parse().ok()).unwrap_or(0);
+                    let minor: u32 = v
+                        .split('.')
+                        .nth(1)
+                        .and_then(|m| m.parse().ok())
+                        .unwrap_or(0);
                     return minor >= 22;
                 }
             }
@@ -43,7 +47,12 @@ fn build_version_override(src: &str) -> Option<bool> {
         }
         if let Some(c) = l.strip_prefix("//go:build ") {
             if let Some(i) = c.find("go1.") {
-                let minor: u32 = c[i + 4..].chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().ok()?;
+                let minor: u32 = c[i + 4..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect::<String>()
+                    .parse()
+                    .ok()?;
                 return Some(minor >= 22);
             }
         }
@@ -103,7 +112,10 @@ fn check_dir(root: &Path) -> Vec<String> {
             }
         }
         for missing in expected.difference(&got) {
-            problems.push(format!("missing: {}:{} {}", missing.0, missing.1, missing.2));
+            problems.push(format!(
+                "missing: {}:{} {}",
+                missing.0, missing.1, missing.2
+            ));
         }
         for extra in got.difference(&expected) {
             let msg = results
@@ -112,7 +124,10 @@ fn check_dir(root: &Path) -> Vec<String> {
                 .find(|f| f.path == extra.0 && f.span.start.line == extra.1 && f.rule == extra.2)
                 .map(|f| f.message.clone())
                 .unwrap_or_default();
-            problems.push(format!("unexpected: {}:{} {} — {msg}", extra.0, extra.1, extra.2));
+            problems.push(format!(
+                "unexpected: {}:{} {} — {msg}",
+                extra.0, extra.1, extra.2
+            ));
         }
     }
     problems
@@ -127,16 +142,22 @@ fn testdata_rules_match_their_want_comments() {
         assert!(dir.is_dir(), "every rule has testdata/{rule}/");
         problems.extend(check_dir(&dir));
     }
-    assert!(problems.is_empty(), "{} mismatches:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} mismatches:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
-
-#[test]
-#[test]
-fn scratch_dir() { let p = check_dir(std::path::Path::new("/tmp/scratch")); assert!(p.is_empty(), "{}", p.join("\n")); }
 
 #[test]
 fn examples_match_their_want_comments() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/examples");
     let problems = check_dir(&root);
-    assert!(problems.is_empty(), "{} mismatches:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} mismatches:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

@@ -10,12 +10,14 @@ mod diff;
 mod edits;
 mod imports;
 mod indent;
+mod plan;
 mod write;
 
 pub use diff::{unified_diff, unified_diff_bytes};
 pub use edits::{apply, merge, FixCandidate, Merged};
 pub use imports::{ensure_import, ImportPlan};
 pub use indent::{line_ending, line_indent, normalize_newlines, raw_string_ranges, reindent};
+pub use plan::{plan_file, FileFix, PlanOptions};
 pub use write::{write_atomic, WriteError};
 
 use crate::syntax::{parse, LineIndex};

@@ -10,7 +10,9 @@ use crate::syntax::{named_children, text, ParsedFile};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Hint {
     Map,
-    Mutex { rw: bool },
+    Mutex {
+        rw: bool,
+    },
     /// A struct type declared in this package (pointer or value).
     Struct(String),
     Other,
@@ -99,7 +101,13 @@ pub fn hint_of_type(node: Node<'_>, src: &[u8], structs: &dyn Fn(&str) -> bool) 
 /// The mutex named by a guard annotation in `comment`, if any.
 pub fn guard_annotation(comment: &str) -> Option<String> {
     let lower = comment.to_ascii_lowercase();
-    for marker in ["+checklocks:", "guarded by ", "protected by ", "guarded by: ", "protected by: "] {
+    for marker in [
+        "+checklocks:",
+        "guarded by ",
+        "protected by ",
+        "guarded by: ",
+        "protected by: ",
+    ] {
         if let Some(i) = lower.find(marker) {
             let rest = &comment[i + marker.len()..];
             let word: String = rest
@@ -131,7 +139,10 @@ pub fn collect(files: &[&ParsedFile]) -> Decls {
     let mut struct_names = std::collections::HashSet::new();
     for f in files {
         for ts in type_specs(f) {
-            if let (Some(name), Some(ty)) = (ts.child_by_field_name("name"), ts.child_by_field_name("type")) {
+            if let (Some(name), Some(ty)) = (
+                ts.child_by_field_name("name"),
+                ts.child_by_field_name("type"),
+            ) {
                 if ty.kind() == "struct_type" {
                     struct_names.insert(f.text(name).to_string());
                 }
@@ -141,7 +152,10 @@ pub fn collect(files: &[&ParsedFile]) -> Decls {
     let is_struct = |n: &str| struct_names.contains(n);
     for f in files {
         for ts in type_specs(f) {
-            let (Some(name), Some(ty)) = (ts.child_by_field_name("name"), ts.child_by_field_name("type")) else {
+            let (Some(name), Some(ty)) = (
+                ts.child_by_field_name("name"),
+                ts.child_by_field_name("type"),
+            ) else {
                 continue;
             };
             if ty.kind() == "struct_type" {
@@ -194,7 +208,10 @@ fn attached_comments(f: &ParsedFile, node: Node<'_>) -> (Vec<String>, Option<Str
 
 fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> bool) -> StructInfo {
     let mut info = StructInfo::default();
-    let Some(list) = named_children(ty).into_iter().find(|n| n.kind() == "field_declaration_list") else {
+    let Some(list) = named_children(ty)
+        .into_iter()
+        .find(|n| n.kind() == "field_declaration_list")
+    else {
         return info;
     };
     let mut following_guard: Option<String> = None;
@@ -205,7 +222,9 @@ fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> bool) -
         }
         // A blank line ends a "protects the following fields" group.
         if let Some(r) = last_row {
-            if field.start_position().row > r + 1 && !has_comment_between(list, r, field.start_position().row) {
+            if field.start_position().row > r + 1
+                && !has_comment_between(list, r, field.start_position().row)
+            {
                 following_guard = None;
             }
         }
@@ -213,7 +232,9 @@ fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> bool) -
         let (above, trailing) = attached_comments(f, field);
         let all_comments: Vec<&String> = above.iter().chain(trailing.iter()).collect();
         let annotated = all_comments.iter().find_map(|c| guard_annotation(c));
-        let Some(ty_node) = field.child_by_field_name("type") else { continue };
+        let Some(ty_node) = field.child_by_field_name("type") else {
+            continue;
+        };
         let hint = hint_of_type(ty_node, &f.src, is_struct);
         let mut cursor = field.walk();
         let names: Vec<String> = field
@@ -254,7 +275,9 @@ fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> bool) -
 
 fn has_comment_between(list: Node<'_>, after_row: usize, before_row: usize) -> bool {
     named_children(list).iter().any(|n| {
-        n.kind() == "comment" && n.start_position().row > after_row && n.start_position().row < before_row
+        n.kind() == "comment"
+            && n.start_position().row > after_row
+            && n.start_position().row < before_row
     })
 }
 
@@ -267,13 +290,20 @@ fn collect_vars(f: &ParsedFile, is_struct: &dyn Fn(&str) -> bool, decls: &mut De
         for child in named_children(decl) {
             match child.kind() {
                 "var_spec" => specs.push(child),
-                "var_spec_list" => specs.extend(named_children(child).into_iter().filter(|n| n.kind() == "var_spec")),
+                "var_spec_list" => specs.extend(
+                    named_children(child)
+                        .into_iter()
+                        .filter(|n| n.kind() == "var_spec"),
+                ),
                 _ => {}
             }
         }
         for spec in specs {
             let (above, trailing) = attached_comments(f, spec);
-            let annotated = above.iter().chain(trailing.iter()).find_map(|c| guard_annotation(c));
+            let annotated = above
+                .iter()
+                .chain(trailing.iter())
+                .find_map(|c| guard_annotation(c));
             let hint = spec
                 .child_by_field_name("type")
                 .map(|t| hint_of_type(t, &f.src, is_struct))
@@ -304,12 +334,17 @@ pub fn hint_of_value(node: Node<'_>, src: &[u8], is_struct: &dyn Fn(&str) -> boo
             Some(t) => hint_of_type(t, src, is_struct),
             None => Hint::Other,
         },
-        "unary_expression" if text(node, src).starts_with('&') => match node.child_by_field_name("operand") {
-            Some(o) => hint_of_value(o, src, is_struct),
-            None => Hint::Other,
-        },
+        "unary_expression" if text(node, src).starts_with('&') => {
+            match node.child_by_field_name("operand") {
+                Some(o) => hint_of_value(o, src, is_struct),
+                None => Hint::Other,
+            }
+        }
         "call_expression" => {
-            let func = node.child_by_field_name("function").map(|n| text(n, src)).unwrap_or("");
+            let func = node
+                .child_by_field_name("function")
+                .map(|n| text(n, src))
+                .unwrap_or("");
             let first_arg = node
                 .child_by_field_name("arguments")
                 .and_then(|a| a.named_child(0));
@@ -336,7 +371,9 @@ pub fn hint_of_value(node: Node<'_>, src: &[u8], is_struct: &dyn Fn(&str) -> boo
 /// The receiver's type name of a method declaration (`func (s *S) f()` → "S").
 pub fn receiver_type(f: &ParsedFile, method: Node<'_>) -> Option<(String, Option<String>)> {
     let recv = method.child_by_field_name("receiver")?;
-    let param = named_children(recv).into_iter().find(|n| n.kind() == "parameter_declaration")?;
+    let param = named_children(recv)
+        .into_iter()
+        .find(|n| n.kind() == "parameter_declaration")?;
     let ty = param.child_by_field_name("type")?;
     let mut t = ty;
     while t.kind() == "pointer_type" || t.kind() == "parenthesized_type" {
@@ -345,7 +382,9 @@ pub fn receiver_type(f: &ParsedFile, method: Node<'_>) -> Option<(String, Option
     if t.kind() == "generic_type" {
         t = t.child_by_field_name("type")?;
     }
-    let name = param.child_by_field_name("name").map(|n| f.text(n).to_string());
+    let name = param
+        .child_by_field_name("name")
+        .map(|n| f.text(n).to_string());
     Some((f.text(t).to_string(), name))
 }
 
@@ -354,9 +393,14 @@ fn collect_held_on_entry(f: &ParsedFile, decls: &mut Decls) {
         let (recv, name) = match decl.kind() {
             "method_declaration" => (
                 receiver_type(f, decl).map(|r| r.0).unwrap_or_default(),
-                decl.child_by_field_name("name").map(|n| f.text(n).to_string()),
+                decl.child_by_field_name("name")
+                    .map(|n| f.text(n).to_string()),
             ),
-            "function_declaration" => (String::new(), decl.child_by_field_name("name").map(|n| f.text(n).to_string())),
+            "function_declaration" => (
+                String::new(),
+                decl.child_by_field_name("name")
+                    .map(|n| f.text(n).to_string()),
+            ),
             _ => continue,
         };
         let Some(name) = name else { continue };
@@ -404,7 +448,10 @@ fn doc_says_held(doc: &str) -> bool {
 
 fn looks_like_mutex_name(w: &str) -> bool {
     let l = w.to_ascii_lowercase();
-    l == "mu" || l.ends_with("mu") || l.ends_with("mutex") || l.ends_with("lock") && l != "lock" && l != "unlock"
+    l == "mu"
+        || l.ends_with("mu")
+        || l.ends_with("mutex")
+        || l.ends_with("lock") && l != "lock" && l != "unlock"
 }
 
 #[cfg(test)]
@@ -415,8 +462,14 @@ mod tests {
     #[test]
     fn annotations_name_the_mutex() {
         assert_eq!(guard_annotation("// guarded by mu").as_deref(), Some("mu"));
-        assert_eq!(guard_annotation("// Protected by s.mu.").as_deref(), Some("mu"));
-        assert_eq!(guard_annotation("// +checklocks:cacheMu").as_deref(), Some("cacheMu"));
+        assert_eq!(
+            guard_annotation("// Protected by s.mu.").as_deref(),
+            Some("mu")
+        );
+        assert_eq!(
+            guard_annotation("// +checklocks:cacheMu").as_deref(),
+            Some("cacheMu")
+        );
         assert_eq!(guard_annotation("// a plain comment"), None);
     }
 
@@ -451,11 +504,19 @@ func (c *Cache) drop(k string) {}
         let c = &d.structs["Cache"];
         assert_eq!(c.fields["items"].hint, Hint::Map);
         assert_eq!(c.fields["items"].annotated_guard.as_deref(), Some("mu"));
-        assert_eq!(c.fields["other"].annotated_guard, None, "a blank line ends the group");
+        assert_eq!(
+            c.fields["other"].annotated_guard, None,
+            "a blank line ends the group"
+        );
         assert_eq!(c.fields["byID"].annotated_guard.as_deref(), Some("rw"));
         assert_eq!(c.fields["rw"].hint, Hint::Mutex { rw: true });
         assert_eq!(c.embedded_mutex, Some(false));
-        assert!(d.held_on_entry.contains_key(&("Cache".into(), "evictLocked".into())));
-        assert_eq!(d.held_on_entry[&("Cache".into(), "drop".into())].mutexes, vec!["mu".to_string()]);
+        assert!(d
+            .held_on_entry
+            .contains_key(&("Cache".into(), "evictLocked".into())));
+        assert_eq!(
+            d.held_on_entry[&("Cache".into(), "drop".into())].mutexes,
+            vec!["mu".to_string()]
+        );
     }
 }

@@ -86,16 +86,26 @@ pub fn infer_guards(functions: &[Vec<FunctionModel>], decls: &Decls) -> HashMap<
             let key = op.map.key();
             *totals.entry(key.clone()).or_default() += 1;
             for (mk, val) in &op.locks {
-                let Some(mp) = mutex_places.get(mk) else { continue };
+                let Some(mp) = mutex_places.get(mk) else {
+                    continue;
+                };
                 if !op.map.may_be_guarded_by(mp) {
                     continue;
                 }
                 match val.state {
                     Lock::Locked | Lock::RLocked => {
-                        *locked.entry(key.clone()).or_default().entry(mk.clone()).or_default() += 1;
+                        *locked
+                            .entry(key.clone())
+                            .or_default()
+                            .entry(mk.clone())
+                            .or_default() += 1;
                     }
                     Lock::Unlocked if !val.is_goroutine_entry() => {
-                        *unlocked.entry(key.clone()).or_default().entry(mk.clone()).or_default() += 1;
+                        *unlocked
+                            .entry(key.clone())
+                            .or_default()
+                            .entry(mk.clone())
+                            .or_default() += 1;
                     }
                     _ => {}
                 }
@@ -106,7 +116,9 @@ pub fn infer_guards(functions: &[Vec<FunctionModel>], decls: &Decls) -> HashMap<
         if guards.contains_key(&map_key) {
             continue;
         }
-        let best = per_mutex.iter().max_by_key(|(k, n)| (**n, std::cmp::Reverse((*k).clone())));
+        let best = per_mutex
+            .iter()
+            .max_by_key(|(k, n)| (**n, std::cmp::Reverse((*k).clone())));
         let Some((mutex, &n)) = best else { continue };
         let against = unlocked
             .get(&map_key)
@@ -149,26 +161,39 @@ fn declared_rw(decls: &Decls, mutex_key: &str) -> Option<bool> {
 
 /// Unexported methods whose every call site in the package holds a mutex of the
 /// receiver's type run with it held (Go fact 8).
-pub fn infer_caller_holds(functions: &[Vec<FunctionModel>], decls: &Decls) -> HashMap<(String, String), Vec<String>> {
+pub fn infer_caller_holds(
+    functions: &[Vec<FunctionModel>],
+    decls: &Decls,
+) -> HashMap<(String, String), Vec<String>> {
     let mut sites: HashMap<(String, String), Vec<Vec<String>>> = HashMap::new();
     for f in functions.iter().flatten() {
         for c in &f.call_sites {
             let held: Vec<String> = c
                 .locks
                 .iter()
-                .filter(|(k, v)| v.state == Lock::Locked && (k.starts_with(&format!("{}.", c.recv_type)) || **k == c.recv_type))
+                .filter(|(k, v)| {
+                    v.state == Lock::Locked
+                        && (k.starts_with(&format!("{}.", c.recv_type)) || **k == c.recv_type)
+                })
                 .map(|(k, _)| k.clone())
                 .collect();
-            sites.entry((c.recv_type.clone(), c.method.clone())).or_default().push(held);
+            sites
+                .entry((c.recv_type.clone(), c.method.clone()))
+                .or_default()
+                .push(held);
         }
     }
     let mut out = HashMap::new();
     for f in functions.iter().flatten() {
-        let Some(recv) = &f.receiver_type else { continue };
+        let Some(recv) = &f.receiver_type else {
+            continue;
+        };
         if !f.name.starts_with(|c: char| c.is_lowercase()) || !decls.structs.contains_key(recv) {
             continue;
         }
-        let Some(calls) = sites.get(&(recv.clone(), f.name.clone())) else { continue };
+        let Some(calls) = sites.get(&(recv.clone(), f.name.clone())) else {
+            continue;
+        };
         let mut common: Vec<String> = calls[0].clone();
         for c in &calls[1..] {
             common.retain(|k| c.contains(k));

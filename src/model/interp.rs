@@ -83,6 +83,7 @@ pub struct Interp<'a> {
     /// Bound on nested literal interpretation, so hostile input cannot explode.
     budget: usize,
     pending_label: Option<String>,
+    loop_depth: usize,
     /// Scope length at the start of each open block: `:=` of a name declared at or above
     /// the innermost mark assigns instead of declaring.
     block_marks: Vec<usize>,
@@ -91,7 +92,11 @@ pub struct Interp<'a> {
 const MUTEX_METHODS: [&str; 4] = ["Lock", "Unlock", "RLock", "RUnlock"];
 
 /// Model one top-level function or method declaration.
-pub fn model_function(f: &ParsedFile, pkg: &PackageView<'_>, decl: Node<'_>) -> Option<FunctionModel> {
+pub fn model_function(
+    f: &ParsedFile,
+    pkg: &PackageView<'_>,
+    decl: Node<'_>,
+) -> Option<FunctionModel> {
     let body = decl.child_by_field_name("body")?;
     let mut probe_run = Interp::new(f, pkg, decl, Probe::default(), true);
     probe_run.run_top(decl, body);
@@ -102,7 +107,13 @@ pub fn model_function(f: &ParsedFile, pkg: &PackageView<'_>, decl: Node<'_>) -> 
 }
 
 impl<'a> Interp<'a> {
-    fn new(f: &'a ParsedFile, pkg: &'a PackageView<'a>, decl: Node<'_>, probe: Probe, probing: bool) -> Self {
+    fn new(
+        f: &'a ParsedFile,
+        pkg: &'a PackageView<'a>,
+        decl: Node<'_>,
+        probe: Probe,
+        probing: bool,
+    ) -> Self {
         let name = decl
             .child_by_field_name("name")
             .map(|n| f.text(n).to_string())
@@ -121,7 +132,11 @@ impl<'a> Interp<'a> {
         };
         let mut held_on_entry = Vec::new();
         let recv_ty = receiver.as_ref().map(|r| r.0.clone()).unwrap_or_default();
-        if let Some(conv) = pkg.decls.held_on_entry.get(&(recv_ty.clone(), name.clone())) {
+        if let Some(conv) = pkg
+            .decls
+            .held_on_entry
+            .get(&(recv_ty.clone(), name.clone()))
+        {
             let names: Vec<String> = if conv.mutexes.is_empty() {
                 pkg.decls
                     .structs
@@ -132,13 +147,25 @@ impl<'a> Interp<'a> {
                 conv.mutexes.clone()
             };
             for m in names {
-                if !recv_ty.is_empty() && pkg.decls.structs.get(&recv_ty).is_some_and(|s| s.fields.contains_key(&m)) {
+                if !recv_ty.is_empty()
+                    && pkg
+                        .decls
+                        .structs
+                        .get(&recv_ty)
+                        .is_some_and(|s| s.fields.contains_key(&m))
+                {
                     held_on_entry.push((format!("{recv_ty}.{m}"), conv.reason, true));
                 } else if pkg.decls.vars.contains_key(&m) {
                     held_on_entry.push((format!("pkg.{m}"), conv.reason, true));
                 }
             }
-            if !recv_ty.is_empty() && pkg.decls.structs.get(&recv_ty).is_some_and(|s| s.embedded_mutex.is_some()) {
+            if !recv_ty.is_empty()
+                && pkg
+                    .decls
+                    .structs
+                    .get(&recv_ty)
+                    .is_some_and(|s| s.embedded_mutex.is_some())
+            {
                 held_on_entry.push((recv_ty.clone(), conv.reason, true));
             }
         }
@@ -160,6 +187,7 @@ impl<'a> Interp<'a> {
             held_on_entry,
             budget: 20_000,
             pending_label: None,
+            loop_depth: 0,
             block_marks: Vec::new(),
         }
     }
@@ -189,9 +217,20 @@ impl<'a> Interp<'a> {
 
     // ---------------------------------------------------------------- bindings
 
-    fn declare(&mut self, name: &str, decl: usize, kind: BindingKind, hint: Hint, type_text: Option<String>) -> usize {
+    fn declare(
+        &mut self,
+        name: &str,
+        decl: usize,
+        kind: BindingKind,
+        hint: Hint,
+        type_text: Option<String>,
+    ) -> usize {
         let id = self.model.bindings.len();
-        let frame = self.frames.last().map(|f| f.start).unwrap_or(self.model.start);
+        let frame = self
+            .frames
+            .last()
+            .map(|f| f.start)
+            .unwrap_or(self.model.start);
         self.model.bindings.push(Binding {
             name: name.to_string(),
             decl,
@@ -208,7 +247,11 @@ impl<'a> Interp<'a> {
     }
 
     fn lookup(&self, name: &str) -> Option<usize> {
-        self.scope.iter().rev().find(|(n, _)| n == name).map(|(_, id)| *id)
+        self.scope
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, id)| *id)
     }
 
     fn is_struct(&self, name: &str) -> bool {
@@ -317,7 +360,9 @@ impl<'a> Interp<'a> {
                 Some(self.normalize(p))
             }
             "parenthesized_expression" => self.place(e.named_child(0)?),
-            "unary_expression" if self.text(e).starts_with('*') => self.place(e.child_by_field_name("operand")?),
+            "unary_expression" if self.text(e).starts_with('*') => {
+                self.place(e.child_by_field_name("operand")?)
+            }
             _ => Some(Place {
                 root: Root::Opaque(self.text(e).to_string()),
                 fields: vec![],
@@ -333,9 +378,15 @@ impl<'a> Interp<'a> {
             if p.fields.is_empty() {
                 return p;
             }
-            let Some(info) = self.pkg.decls.structs.get(s) else { return p };
-            let Some(field) = info.fields.get(&p.fields[0]) else { return p };
-            let Hint::Struct(t) = &field.hint else { return p };
+            let Some(info) = self.pkg.decls.structs.get(s) else {
+                return p;
+            };
+            let Some(field) = info.fields.get(&p.fields[0]) else {
+                return p;
+            };
+            let Hint::Struct(t) = &field.hint else {
+                return p;
+            };
             p = Place {
                 root: Root::Type(t.clone()),
                 fields: p.fields[1..].to_vec(),
@@ -345,7 +396,14 @@ impl<'a> Interp<'a> {
 
     fn place_hint(&self, p: &Place) -> Option<Hint> {
         match (&p.root, p.fields.as_slice()) {
-            (Root::Type(s), [f]) => self.pkg.decls.structs.get(s)?.fields.get(f).map(|f| f.hint.clone()),
+            (Root::Type(s), [f]) => self
+                .pkg
+                .decls
+                .structs
+                .get(s)?
+                .fields
+                .get(f)
+                .map(|f| f.hint.clone()),
             (Root::Pkg(v), []) => self.pkg.decls.vars.get(v).map(|v| v.hint.clone()),
             (Root::Local { binding, .. }, []) => Some(self.model.bindings[*binding].hint.clone()),
             _ => None,
@@ -371,15 +429,15 @@ impl<'a> Interp<'a> {
         let place = self.place(operand)?;
         // `x.Lock()` on something that is not known to be a mutex still counts only when
         // its type is unknown to us; a struct without a mutex is not one.
-        if let Some(h) = self.place_hint(&place) {
-            match h {
-                Hint::Mutex { .. } => {}
-                Hint::Struct(s) => {
-                    if self.pkg.decls.structs.get(&s).is_some_and(|i| i.embedded_mutex.is_none()) {
-                        return None;
-                    }
-                }
-                _ => {}
+        if let Some(Hint::Struct(s)) = self.place_hint(&place) {
+            if self
+                .pkg
+                .decls
+                .structs
+                .get(&s)
+                .is_some_and(|i| i.embedded_mutex.is_none())
+            {
+                return None;
             }
         }
         Some((place, m))
@@ -406,7 +464,11 @@ impl<'a> Interp<'a> {
                 Entry::TopLevel => break,
             }
         }
-        if let Some((_, reason, _)) = self.held_on_entry.iter().find(|(k, _, strong)| k == key && *strong) {
+        if let Some((_, reason, _)) = self
+            .held_on_entry
+            .iter()
+            .find(|(k, _, strong)| k == key && *strong)
+        {
             return LockVal {
                 state: Lock::Locked,
                 cause: Cause::Entry(reason),
@@ -423,13 +485,17 @@ impl<'a> Interp<'a> {
         if self.probe.locked.contains(key) {
             return LockVal {
                 state: Lock::Unlocked,
-                cause: Cause::Entry("the function takes the lock itself, so it does not hold it on entry"),
+                cause: Cause::Entry(
+                    "the function takes the lock itself, so it does not hold it on entry",
+                ),
             };
         }
         if self.probe.unlocked.contains(key) {
             return LockVal {
                 state: Lock::Locked,
-                cause: Cause::Entry("the function releases the lock without taking it: its caller holds it"),
+                cause: Cause::Entry(
+                    "the function releases the lock without taking it: its caller holds it",
+                ),
             };
         }
         if key.contains('@') && !key.contains('.') {
@@ -470,14 +536,22 @@ impl<'a> Interp<'a> {
     }
 
     fn join_all(&self, states: Vec<State>) -> Option<State> {
-        states.into_iter().fold(None, |acc, s| self.join_states(acc, Some(s)))
+        states
+            .into_iter()
+            .fold(None, |acc, s| self.join_states(acc, Some(s)))
     }
 
     // ---------------------------------------------------------------- frames
 
     /// Interpret a function body as a frame; returns the lock state after it returned
     /// and its deferred calls ran (joined over its exits).
-    fn run_frame(&mut self, start: usize, body: Node<'_>, state: State, entry: Entry) -> Option<Locks> {
+    fn run_frame(
+        &mut self,
+        start: usize,
+        body: Node<'_>,
+        state: State,
+        entry: Entry,
+    ) -> Option<Locks> {
         if self.budget == 0 {
             return None;
         }
@@ -554,7 +628,10 @@ impl<'a> Interp<'a> {
         let byte = info.stmt_start;
         let text = self.text(call).to_string();
         if let Some((lit_start, _)) = info.closure {
-            let lit = self.f.root().descendant_for_byte_range(lit_start, lit_start + 4);
+            let lit = self
+                .f
+                .root()
+                .descendant_for_byte_range(lit_start, lit_start + 4);
             let lit = lit.and_then(|n| find_ancestor(n, "func_literal"));
             if let Some(lit) = lit {
                 if let Some(body) = lit.child_by_field_name("body") {
@@ -567,7 +644,8 @@ impl<'a> Interp<'a> {
                         locks: locks.clone(),
                         defers: Vec::new(),
                     };
-                    if let Some(after) = self.run_frame(lit.start_byte(), body, st, Entry::Inherit) {
+                    if let Some(after) = self.run_frame(lit.start_byte(), body, st, Entry::Inherit)
+                    {
                         locks = after;
                     }
                     self.scope.truncate(mark);
@@ -635,7 +713,11 @@ impl<'a> Interp<'a> {
     /// A name declared in the innermost open block.
     fn lookup_in_block(&self, name: &str) -> Option<usize> {
         let mark = self.block_marks.last().copied().unwrap_or(0);
-        self.scope[mark..].iter().rev().find(|(n, _)| n == name).map(|(_, id)| *id)
+        self.scope[mark..]
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, id)| *id)
     }
 
     fn stmt(&mut self, node: Node<'_>, state: Option<State>) -> Option<State> {
@@ -647,7 +729,11 @@ impl<'a> Interp<'a> {
                 let e = node.named_child(0)?;
                 if self.is_exit_call(e) == Some(true) {
                     self.expr(e, &mut st, node);
-                    self.frames.last_mut().unwrap().exits.push((node.start_byte(), st));
+                    self.frames
+                        .last_mut()
+                        .unwrap()
+                        .exits
+                        .push((node.start_byte(), st));
                     return None;
                 }
                 if self.is_exit_call(e) == Some(false) {
@@ -693,7 +779,11 @@ impl<'a> Interp<'a> {
                             self.model.bindings[id].assigns.push(node.start_byte());
                             continue;
                         }
-                        let hint = if single { self.value_hint(values[i]) } else { Hint::Other };
+                        let hint = if single {
+                            self.value_hint(values[i])
+                        } else {
+                            Hint::Other
+                        };
                         self.declare(&name, n.start_byte(), BindingKind::Local, hint, None);
                     }
                 }
@@ -708,7 +798,8 @@ impl<'a> Interp<'a> {
                     let ty = spec.child_by_field_name("type");
                     let values: Vec<Node<'_>> = value.map(named_children).unwrap_or_default();
                     let mut cursor = spec.walk();
-                    let names: Vec<Node<'_>> = spec.children_by_field_name("name", &mut cursor).collect();
+                    let names: Vec<Node<'_>> =
+                        spec.children_by_field_name("name", &mut cursor).collect();
                     for (i, n) in names.iter().enumerate() {
                         let hint = match ty {
                             Some(t) => self.type_hint(t),
@@ -724,7 +815,11 @@ impl<'a> Interp<'a> {
             }
             "return_statement" => {
                 self.exprs_in(node, &mut st, node);
-                self.frames.last_mut().unwrap().exits.push((node.start_byte(), st));
+                self.frames
+                    .last_mut()
+                    .unwrap()
+                    .exits
+                    .push((node.start_byte(), st));
                 None
             }
             "go_statement" => {
@@ -760,8 +855,12 @@ impl<'a> Interp<'a> {
                 self.switch_stmt(node, st)
             }
             "labeled_statement" => {
-                let label = node.child_by_field_name("label").map(|l| self.text(l).to_string());
-                let inner = named_children(node).into_iter().find(|c| c.kind() != "label_name")?;
+                let label = node
+                    .child_by_field_name("label")
+                    .map(|l| self.text(l).to_string());
+                let inner = named_children(node)
+                    .into_iter()
+                    .find(|c| c.kind() != "label_name")?;
                 if self.model.has_goto {
                     // A goto can jump here from anywhere: nothing is known.
                     for v in st.locks.values_mut() {
@@ -813,7 +912,10 @@ impl<'a> Interp<'a> {
         match func {
             "panic" | "runtime.Goexit" => Some(true),
             "os.Exit" | "log.Fatal" | "log.Fatalf" | "log.Fatalln" => Some(false),
-            _ if func.ends_with(".Fatal") || func.ends_with(".Fatalf") || func.ends_with(".FailNow") => {
+            _ if func.ends_with(".Fatal")
+                || func.ends_with(".Fatalf")
+                || func.ends_with(".FailNow") =>
+            {
                 Some(true)
             }
             _ => None,
@@ -861,11 +963,19 @@ impl<'a> Interp<'a> {
                     unbounded = channel;
                     has_exit_condition = true;
                     if let Some(left) = clause.child_by_field_name("left") {
-                        let is_define = crate::syntax::children(clause).iter().any(|c| c.kind() == ":=");
+                        let is_define = crate::syntax::children(clause)
+                            .iter()
+                            .any(|c| c.kind() == ":=");
                         for n in named_children(left) {
                             if is_define && n.kind() == "identifier" {
                                 let name = self.text(n).to_string();
-                                let id = self.declare(&name, n.start_byte(), BindingKind::LoopVar, Hint::Other, None);
+                                let id = self.declare(
+                                    &name,
+                                    n.start_byte(),
+                                    BindingKind::LoopVar,
+                                    Hint::Other,
+                                    None,
+                                );
                                 vars.push(id);
                             } else {
                                 self.write_target(n, &mut st, node);
@@ -897,7 +1007,23 @@ impl<'a> Interp<'a> {
             breaks: Vec::new(),
             continues: Vec::new(),
         });
-        let body_end = self.block(body, Some(st.clone()));
+        let first_end = self.block(body, Some(st.clone()));
+        // A second pass starts from what the first iteration left behind, so that exits in
+        // later iterations see the defers earlier iterations registered. Nested loops
+        // beyond a few levels keep one pass, which bounds the work.
+        let body_end = if self.loop_depth < 3 {
+            let ctx = self.frames.last().unwrap().breaks.last().unwrap();
+            let mut again = vec![st.clone()];
+            again.extend(first_end.clone());
+            again.extend(ctx.continues.iter().cloned());
+            let entry2 = self.join_all(again);
+            self.loop_depth += 1;
+            let end2 = self.block(body, entry2);
+            self.loop_depth -= 1;
+            self.join_states(first_end, end2)
+        } else {
+            first_end
+        };
         let frame = self.frames.last_mut().unwrap();
         frame.loops.pop();
         let ctx = frame.breaks.pop().unwrap();
@@ -943,7 +1069,10 @@ impl<'a> Interp<'a> {
         let mut has_default = false;
         for case in named_children(node) {
             let kind = case.kind();
-            if !matches!(kind, "expression_case" | "type_case" | "default_case" | "communication_case") {
+            if !matches!(
+                kind,
+                "expression_case" | "type_case" | "default_case" | "communication_case"
+            ) {
                 continue;
             }
             has_default |= kind == "default_case";
@@ -1127,14 +1256,22 @@ impl<'a> Interp<'a> {
                 }
                 self.exprs_in(e, st, stmt);
             }
-            "identifier" | "field_identifier" | "int_literal" | "interpreted_string_literal"
-            | "raw_string_literal" | "true" | "false" | "nil" => {}
+            "identifier"
+            | "field_identifier"
+            | "int_literal"
+            | "interpreted_string_literal"
+            | "raw_string_literal"
+            | "true"
+            | "false"
+            | "nil" => {}
             _ => self.exprs_in(e, st, stmt),
         }
     }
 
     fn call(&mut self, call: Node<'_>, st: &mut State, stmt: Node<'_>) {
-        let Some(func) = call.child_by_field_name("function") else { return };
+        let Some(func) = call.child_by_field_name("function") else {
+            return;
+        };
         let ftext = self.text(func);
         if func.kind() == "func_literal" {
             if let Some(args) = call.child_by_field_name("arguments") {
@@ -1194,7 +1331,11 @@ impl<'a> Interp<'a> {
         let is_after_func = matches!(ftext, "time.AfterFunc" | "context.AfterFunc");
         let is_group_go = func.kind() == "selector_expression" && name == "Go";
         if is_after_func || is_group_go {
-            let kind = if is_after_func { GoKind::AfterFunc } else { GoKind::GroupGo };
+            let kind = if is_after_func {
+                GoKind::AfterFunc
+            } else {
+                GoKind::GroupGo
+            };
             self.go_call(call, kind, st, stmt);
             return;
         }
@@ -1231,21 +1372,44 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// `delete(m, k)` and `clear(m)` as map writes.
+    /// `delete(m, k)` and `clear(m)` as map writes; `len(m)` as a read.
     fn record_call_ops(&mut self, call: Node<'_>, st: &State, stmt: Node<'_>) {
-        let Some(func) = call.child_by_field_name("function") else { return };
+        let Some(func) = call.child_by_field_name("function") else {
+            return;
+        };
         let ftext = self.text(func);
+        if ftext == "len" && self.lookup("len").is_none() {
+            if let Some(arg) = call
+                .child_by_field_name("arguments")
+                .and_then(|a| a.named_child(0))
+            {
+                if let Some(p) = self.place(arg) {
+                    if self.is_map(&p) {
+                        self.record_op(OpKind::Read, call, arg, None, &p, st, stmt);
+                    }
+                }
+            }
+            return;
+        }
         if !matches!(ftext, "delete" | "clear") || self.lookup(ftext).is_some() {
             return;
         }
-        let Some(args) = call.child_by_field_name("arguments") else { return };
+        let Some(args) = call.child_by_field_name("arguments") else {
+            return;
+        };
         let items = named_children(args);
-        let Some(m) = items.first().copied() else { return };
+        let Some(m) = items.first().copied() else {
+            return;
+        };
         let Some(p) = self.place(m) else { return };
         if ftext == "clear" && !self.is_map(&p) {
             return;
         }
-        let key = if ftext == "delete" { items.get(1).copied() } else { None };
+        let key = if ftext == "delete" {
+            items.get(1).copied()
+        } else {
+            None
+        };
         self.record_op(OpKind::Write, call, m, key, &p, st, stmt);
     }
 
@@ -1254,7 +1418,9 @@ impl<'a> Interp<'a> {
     fn write_target(&mut self, target: Node<'_>, st: &mut State, stmt: Node<'_>) {
         match target.kind() {
             "index_expression" => {
-                let Some(operand) = target.child_by_field_name("operand") else { return };
+                let Some(operand) = target.child_by_field_name("operand") else {
+                    return;
+                };
                 let key = target.child_by_field_name("index");
                 self.expr(operand, st, stmt);
                 if let Some(k) = key {
@@ -1292,20 +1458,26 @@ impl<'a> Interp<'a> {
         let mut idents = Vec::new();
         for (n, in_key) in std::iter::once((map, false)).chain(key.map(|k| (k, true))) {
             let mut ids = vec![n];
-            ids.extend(crate::syntax::descendants(n, |x| x.kind() == "func_literal"));
+            ids.extend(crate::syntax::descendants(n, |x| {
+                x.kind() == "func_literal"
+            }));
             for i in ids {
                 if i.kind() == "identifier" {
                     let name = self.text(i).to_string();
                     let binding = self.lookup(&name);
-                    idents.push(IdentRef { name, binding, in_key });
+                    idents.push(IdentRef {
+                        name,
+                        binding,
+                        in_key,
+                    });
                 }
             }
         }
         let mut locks = st.locks.clone();
         for k in self.candidate_guards(place) {
-            if !locks.contains_key(&k) {
-                let v = self.entry_val(&k);
-                locks.insert(k, v);
+            if let std::collections::btree_map::Entry::Vacant(slot) = locks.entry(k) {
+                let v = self.entry_val(slot.key());
+                slot.insert(v);
             }
         }
         let frame = self.frames.last().map(|f| f.start).unwrap_or(0);

@@ -90,8 +90,14 @@ mod tests {
 
     #[test]
     fn disagreement_is_unknown() {
-        assert_eq!(join_val(&v(Lock::Locked), &v(Lock::Unlocked)).state, Lock::Unknown);
-        assert_eq!(join_val(&v(Lock::Locked), &v(Lock::Locked)).state, Lock::Locked);
+        assert_eq!(
+            join_val(&v(Lock::Locked), &v(Lock::Unlocked)).state,
+            Lock::Unknown
+        );
+        assert_eq!(
+            join_val(&v(Lock::Locked), &v(Lock::Locked)).state,
+            Lock::Locked
+        );
     }
 
     #[test]

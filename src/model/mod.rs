@@ -59,7 +59,10 @@ fn model_all(
     decls: &decls::Decls,
     caller_holds: &HashMap<(String, String), Vec<String>>,
 ) -> Vec<Vec<FunctionModel>> {
-    let view = PackageView { decls, caller_holds };
+    let view = PackageView {
+        decls,
+        caller_holds,
+    };
     files
         .iter()
         .map(|f| {

@@ -10,7 +10,11 @@ pub enum Root {
     /// A package-level variable.
     Pkg(String),
     /// A local variable or parameter: the function's start byte and the binding id.
-    Local { func: usize, binding: usize, name: String },
+    Local {
+        func: usize,
+        binding: usize,
+        name: String,
+    },
     /// Nothing resolved it (an imported package, a type we cannot see).
     Opaque(String),
 }
@@ -66,7 +70,11 @@ impl fmt::Display for Place {
         match &self.root {
             Root::Type(t) => write!(f, "{t}")?,
             Root::Pkg(v) => write!(f, "pkg.{v}")?,
-            Root::Local { func, binding, name } => write!(f, "{name}@{func}#{binding}")?,
+            Root::Local {
+                func,
+                binding,
+                name,
+            } => write!(f, "{name}@{func}#{binding}")?,
             Root::Opaque(t) => write!(f, "?{t}")?,
         }
         for field in &self.fields {

@@ -8,13 +8,21 @@ use super::Run;
 use crate::finding::{Finding, Severity};
 
 pub fn render(run: &Run<'_>, styled: bool) -> String {
-    let renderer = if styled { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if styled {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     let mut out = String::new();
     let mut shown = 0;
     for f in run.shown() {
         shown += 1;
         let src = (run.sources)(&f.path);
-        out.push_str(&render_one(&renderer, f, src.as_deref().map(|v| v.as_slice())));
+        out.push_str(&render_one(
+            &renderer,
+            f,
+            src.as_deref().map(|v| v.as_slice()),
+        ));
         out.push_str("\n\n");
     }
     for p in run.problems {
@@ -60,7 +68,10 @@ fn render_one(renderer: &Renderer, f: &Finding, src: Option<&[u8]>) -> String {
         let start = f.span.start_byte - offset;
         let end = (f.span.end_byte - offset).min(text.len()).max(start);
         // Long multi-line spans mark their first line only.
-        let end = text[start..end].find('\n').map(|i| start + i).unwrap_or(end);
+        let end = text[start..end]
+            .find('\n')
+            .map(|i| start + i)
+            .unwrap_or(end);
         msg = msg.snippet(
             Snippet::source(text)
                 .line_start(f.span.start.line)
@@ -84,9 +95,18 @@ fn render_one(renderer: &Renderer, f: &Finding, src: Option<&[u8]>) -> String {
 
 /// The whole lines around `start..end`, as text, with the byte offset of their start.
 fn excerpt(src: &[u8], start: usize, end: usize) -> Option<(String, usize)> {
-    let ls = src[..start.min(src.len())].iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(0);
-    let first_nl = src[start.min(src.len())..].iter().position(|&b| b == b'\n').map(|i| start + i);
-    let le = first_nl.unwrap_or(src.len()).max(end.min(src.len()).min(first_nl.unwrap_or(src.len())));
+    let ls = src[..start.min(src.len())]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let first_nl = src[start.min(src.len())..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|i| start + i);
+    let le = first_nl
+        .unwrap_or(src.len())
+        .max(end.min(src.len()).min(first_nl.unwrap_or(src.len())));
     let text = String::from_utf8_lossy(&src[ls..le]).into_owned();
     if text.len() != le - ls {
         return None; // invalid UTF-8 would shift the marker; show the location only
@@ -109,7 +129,10 @@ mod tests {
                 start_byte: 14,
                 end_byte: 36,
                 start: Position { line: 2, column: 2 },
-                end: Position { line: 2, column: 24 },
+                end: Position {
+                    line: 2,
+                    column: 24,
+                },
             },
             message: "deferred `delete(c.m, k)` runs after `c.mu` is released".into(),
             notes: vec!["`c.mu` is released first".into()],
@@ -136,12 +159,18 @@ mod tests {
             sources: &lookup,
         };
         let out = render(&run, false);
-        assert!(out.contains("error[deferred-write-unlocked]: deferred `delete(c.m, k)`"), "{out}");
+        assert!(
+            out.contains("error[deferred-write-unlocked]: deferred `delete(c.m, k)`"),
+            "{out}"
+        );
         assert!(out.contains("--> cache.go:2:2"), "{out}");
         assert!(out.contains("defer delete(c.m, k)"), "{out}");
         assert!(out.contains("^^^^"), "{out}");
         assert!(out.contains("note: `c.mu` is released first"), "{out}");
-        assert!(out.contains("help: fix (safe): take `c.mu` inside the deferred call"), "{out}");
+        assert!(
+            out.contains("help: fix (safe): take `c.mu` inside the deferred call"),
+            "{out}"
+        );
         assert!(out.ends_with("1 finding in 1 file scanned\n"), "{out}");
     }
 }

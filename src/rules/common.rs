@@ -55,7 +55,11 @@ pub fn cause_note(file: &ParsedFile, mutex: &str, val: &LockVal) -> String {
 
 /// The indentation of the line holding `byte`.
 pub fn indent_at(src: &[u8], byte: usize) -> String {
-    let start = src[..byte].iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(0);
+    let start = src[..byte]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map(|i| i + 1)
+        .unwrap_or(0);
     src[start..]
         .iter()
         .take_while(|&&b| b == b'\t' || b == b' ')
@@ -94,7 +98,10 @@ pub fn first_statement<'t>(body: Node<'t>) -> Option<Node<'t>> {
 pub fn group_by_node<'m>(ops: impl Iterator<Item = &'m MapOp>) -> Vec<Vec<&'m MapOp>> {
     let mut groups: Vec<Vec<&MapOp>> = Vec::new();
     for op in ops {
-        match groups.iter_mut().find(|g| g[0].start == op.start && g[0].end == op.end) {
+        match groups
+            .iter_mut()
+            .find(|g| g[0].start == op.start && g[0].end == op.end)
+        {
             Some(g) => g.push(op),
             None => groups.push(vec![op]),
         }
@@ -118,14 +125,20 @@ pub fn reassigned_after(f: &FunctionModel, op: &MapOp, after: usize) -> Vec<usiz
 /// a lock themselves, which make an inserted `Lock()` a matter for review.
 pub fn has_other_calls(file: &ParsedFile, node: Node<'_>) -> bool {
     const BUILTINS: [&str; 12] = [
-        "delete", "clear", "len", "cap", "append", "make", "new", "copy", "min", "max", "string", "panic",
+        "delete", "clear", "len", "cap", "append", "make", "new", "copy", "min", "max", "string",
+        "panic",
     ];
     crate::syntax::descendants(node, |_| false).any(|n| {
         if n.kind() != "call_expression" {
             return false;
         }
-        let Some(func) = n.child_by_field_name("function") else { return false };
+        let Some(func) = n.child_by_field_name("function") else {
+            return false;
+        };
         let t = file.text(func);
-        !(BUILTINS.contains(&t) || t.ends_with(".Lock") || t.ends_with(".Unlock") || t.ends_with(".Done"))
+        !(BUILTINS.contains(&t)
+            || t.ends_with(".Lock")
+            || t.ends_with(".Unlock")
+            || t.ends_with(".Done"))
     })
 }

@@ -21,14 +21,19 @@ impl Rule for DeferInLoopMapCleanup {
     fn check(&self, cx: &RuleCtx<'_>, out: &mut Vec<RawFinding>) {
         for f in cx.functions {
             for (id, d) in f.defers.iter().enumerate() {
-                let Some(inner) = d.loops.last() else { continue };
+                let Some(inner) = d.loops.last() else {
+                    continue;
+                };
                 let Some(op) = f.ops.iter().find(|op| {
-                    op.kind == OpKind::Write && matches!(op.ctx, Ctx::Deferred { defer, .. } if defer == id)
+                    op.kind == OpKind::Write
+                        && matches!(op.ctx, Ctx::Deferred { defer, .. } if defer == id)
                 }) else {
                     continue;
                 };
                 let unbounded = d.loops.iter().any(|l| l.unbounded);
-                let op_text = cx.file.text(node_at(cx.file, op.start, op.end).unwrap_or(cx.file.root()));
+                let op_text = cx
+                    .file
+                    .text(node_at(cx.file, op.start, op.end).unwrap_or(cx.file.root()));
                 let loop_line = line_of(cx.file, inner.start);
                 let mut notes = vec![format!(
                     "deferred calls run when the function returns, not at the end of the iteration: the entry `{}` stays until then",
@@ -67,7 +72,9 @@ impl Rule for DeferInLoopMapCleanup {
 fn fix(file: &ParsedFile, _f: &FunctionModel, l: &LoopInfo) -> Result<Fix, String> {
     let body = node_at(file, l.body_start, l.body_end).ok_or("loop body not found")?;
     if let Some(why) = leaves_body(file, body) {
-        return Err(format!("the loop body {why}, which would change meaning inside a function literal"));
+        return Err(format!(
+            "the loop body {why}, which would change meaning inside a function literal"
+        ));
     }
     let src = &file.src;
     let nl = eol(src);
@@ -80,7 +87,11 @@ fn fix(file: &ParsedFile, _f: &FunctionModel, l: &LoopInfo) -> Result<Fix, Strin
         .map(|i| i + 1)
         .unwrap_or(0);
     let close = body.end_byte() - 1;
-    let content_end = src[..close].iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(close);
+    let content_end = src[..close]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map(|i| i + 1)
+        .unwrap_or(close);
     if content_end <= content_start {
         return Err("the loop body is on one line".into());
     }
@@ -93,12 +104,18 @@ fn fix(file: &ParsedFile, _f: &FunctionModel, l: &LoopInfo) -> Result<Fix, Strin
         if !blank && !protected.iter().any(|r| r.contains(&offset)) {
             shifted.push('\t');
         }
-        shifted.push_str(if blank { line.trim_start_matches([' ', '\t']) } else { line });
+        shifted.push_str(if blank {
+            line.trim_start_matches([' ', '\t'])
+        } else {
+            line
+        });
         offset += line.len();
     }
     let replacement = format!("{ind}func() {{{nl}{shifted}{ind}}}(){nl}");
     Ok(Fix {
-        title: "run the loop body in a function literal, so its deferred cleanup runs every iteration".into(),
+        title:
+            "run the loop body in a function literal, so its deferred cleanup runs every iteration"
+                .into(),
         applicability: Applicability::Review,
         edits: vec![Edit {
             start: content_start,
@@ -126,15 +143,21 @@ fn leaves_body(file: &ParsedFile, body: tree_sitter::Node<'_>) -> Option<&'stati
             "return_statement" => return Some("returns"),
             "goto_statement" => return Some("has a goto"),
             "labeled_statement" => return Some("has a label"),
-            "break_statement" if n.named_child_count() > 0 || !(in_loop || in_switch) => return Some("breaks out of the loop"),
-            "continue_statement" if n.named_child_count() > 0 || !in_loop => return Some("continues the loop"),
+            "break_statement" if n.named_child_count() > 0 || !(in_loop || in_switch) => {
+                return Some("breaks out of the loop")
+            }
+            "continue_statement" if n.named_child_count() > 0 || !in_loop => {
+                return Some("continues the loop")
+            }
             "func_literal" => continue,
             _ => {}
         }
         let _ = file;
         let (l, s) = match n.kind() {
             "for_statement" => (true, in_switch),
-            "expression_switch_statement" | "type_switch_statement" | "select_statement" => (in_loop, true),
+            "expression_switch_statement" | "type_switch_statement" | "select_statement" => {
+                (in_loop, true)
+            }
             _ => (in_loop, in_switch),
         };
         for c in crate::syntax::named_children(n) {

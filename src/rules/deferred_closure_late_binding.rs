@@ -23,7 +23,8 @@ impl Rule for DeferredClosureLateBinding {
             for (id, d) in f.defers.iter().enumerate() {
                 let Some(closure) = d.closure else { continue };
                 let writes = f.ops.iter().filter(|op| {
-                    op.kind == OpKind::Write && matches!(op.ctx, Ctx::Deferred { defer, .. } if defer == id)
+                    op.kind == OpKind::Write
+                        && matches!(op.ctx, Ctx::Deferred { defer, .. } if defer == id)
                 });
                 for group in group_by_node(writes) {
                     if let Some(found) = check(cx, f, id, closure, group[0]) {
@@ -36,7 +37,13 @@ impl Rule for DeferredClosureLateBinding {
     }
 }
 
-fn check(cx: &RuleCtx<'_>, f: &FunctionModel, defer: usize, closure: (usize, usize), op: &MapOp) -> Option<RawFinding> {
+fn check(
+    cx: &RuleCtx<'_>,
+    f: &FunctionModel,
+    defer: usize,
+    closure: (usize, usize),
+    op: &MapOp,
+) -> Option<RawFinding> {
     let d = &f.defers[defer];
     let key = op.key_text.as_deref()?;
     // Variables the closure captures (declared outside it) and the function reassigns later.
@@ -59,11 +66,17 @@ fn check(cx: &RuleCtx<'_>, f: &FunctionModel, defer: usize, closure: (usize, usi
             && w.ctx == Ctx::Immediate
             && w.map_text == op.map_text
             && w.key_text.as_deref() == Some(key)
-            && moved
-                .iter()
-                .any(|&id| f.binding(id).assigns.iter().any(|&a| a > d.stmt_end && a < w.start))
+            && moved.iter().any(|&id| {
+                f.binding(id)
+                    .assigns
+                    .iter()
+                    .any(|&a| a > d.stmt_end && a < w.start)
+            })
     })?;
-    let names: Vec<&str> = moved.iter().map(|&id| f.binding(id).name.as_str()).collect();
+    let names: Vec<&str> = moved
+        .iter()
+        .map(|&id| f.binding(id).name.as_str())
+        .collect();
     let reassign_line = moved
         .iter()
         .flat_map(|&id| f.binding(id).assigns.iter().copied())
@@ -114,7 +127,9 @@ fn fix(
 ) -> Result<Fix, String> {
     let d = &f.defers[defer];
     let lit = node_at(cx.file, closure.0, closure.1).ok_or("closure not found")?;
-    let body = lit.child_by_field_name("body").ok_or("closure has no body")?;
+    let body = lit
+        .child_by_field_name("body")
+        .ok_or("closure has no body")?;
     let stmts: Vec<_> = crate::syntax::named_children(body)
         .into_iter()
         .filter(|n| n.kind() == "statement_list")
@@ -134,7 +149,11 @@ fn fix(
             && cx.file.text(*only).starts_with("delete(");
         if is_delete && !has_params && !call_args {
             return Ok(Fix {
-                title: format!("evaluate `{}` at the defer: `defer {}`", cx.file.text(*only), cx.file.text(*only)),
+                title: format!(
+                    "evaluate `{}` at the defer: `defer {}`",
+                    cx.file.text(*only),
+                    cx.file.text(*only)
+                ),
                 applicability: Applicability::Review,
                 edits: vec![Edit {
                     start: d.stmt_start,
@@ -145,19 +164,26 @@ fn fix(
         }
     }
     if has_params || call_args {
-        return Err("the closure already takes parameters; adding more is for a person to decide".into());
+        return Err(
+            "the closure already takes parameters; adding more is for a person to decide".into(),
+        );
     }
     let mut params = Vec::new();
     let mut args = Vec::new();
     for &id in moved {
         let b = f.binding(id);
         let ty = b.type_text.clone().ok_or_else(|| {
-            format!("`{}` has no written type, so the closure cannot take it as a parameter", b.name)
+            format!(
+                "`{}` has no written type, so the closure cannot take it as a parameter",
+                b.name
+            )
         })?;
         params.push(format!("{} {ty}", b.name));
         args.push(b.name.clone());
     }
-    let params_node = lit.child_by_field_name("parameters").ok_or("no parameter list")?;
+    let params_node = lit
+        .child_by_field_name("parameters")
+        .ok_or("no parameter list")?;
     let args_node = node_at(cx.file, d.call_start, d.call_end)
         .and_then(|c| c.child_by_field_name("arguments"))
         .ok_or("no argument list")?;

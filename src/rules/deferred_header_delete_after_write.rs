@@ -22,13 +22,28 @@ impl Rule for DeferredHeaderDeleteAfterWrite {
     fn check(&self, cx: &RuleCtx<'_>, out: &mut Vec<RawFinding>) {
         for f in cx.functions {
             for d in &f.defers {
-                let Some(call) = node_at(cx.file, d.call_start, d.call_end) else { continue };
-                let Some((header_call, writer)) = header_delete(cx.file, call) else { continue };
-                let Some(frame) = frame_node(cx.file, d.frame, f.start, f.end) else { continue };
+                let Some(call) = node_at(cx.file, d.call_start, d.call_end) else {
+                    continue;
+                };
+                let Some((header_call, writer)) = header_delete(cx.file, call) else {
+                    continue;
+                };
+                let Some(frame) = frame_node(cx.file, d.frame, f.start, f.end) else {
+                    continue;
+                };
                 let writes = response_writes(cx.file, frame, &writer);
-                let Some(first) = writes.first() else { continue };
+                let Some(first) = writes.first() else {
+                    continue;
+                };
                 let del_text = cx.file.text(header_call).to_string();
-                let (fix, no_fix_reason) = match fix(cx.file, d.stmt_start, d.stmt_end, header_call, d.closure.is_some(), &writes) {
+                let (fix, no_fix_reason) = match fix(
+                    cx.file,
+                    d.stmt_start,
+                    d.stmt_end,
+                    header_call,
+                    d.closure.is_some(),
+                    &writes,
+                ) {
                     Ok(fix) => (Some(fix), None),
                     Err(why) => (None, Some(why)),
                 };
@@ -60,14 +75,21 @@ impl Rule for DeferredHeaderDeleteAfterWrite {
 /// `delete(w.Header(), k)`, directly or in the deferred closure. Returns the call and `w`.
 fn header_delete<'t>(file: &ParsedFile, call: Node<'t>) -> Option<(Node<'t>, String)> {
     let mut candidates = vec![call];
-    candidates.extend(descendants(call, |n| n.kind() == "func_literal" && n.parent() != Some(call)).filter(|n| n.kind() == "call_expression"));
+    candidates.extend(
+        descendants(call, |n| {
+            n.kind() == "func_literal" && n.parent() != Some(call)
+        })
+        .filter(|n| n.kind() == "call_expression"),
+    );
     for c in candidates {
         let func = c.child_by_field_name("function")?;
         let args = c.child_by_field_name("arguments")?;
         let target = if file.text(func) == "delete" {
             args.named_child(0)
         } else if func.kind() == "selector_expression"
-            && func.child_by_field_name("field").is_some_and(|f| file.text(f) == "Del")
+            && func
+                .child_by_field_name("field")
+                .is_some_and(|f| file.text(f) == "Del")
         {
             func.child_by_field_name("operand")
         } else {
@@ -87,14 +109,21 @@ fn header_of(file: &ParsedFile, node: Node<'_>) -> Option<String> {
         return None;
     }
     let func = node.child_by_field_name("function")?;
-    if func.kind() != "selector_expression" || file.text(func.child_by_field_name("field")?) != "Header" {
+    if func.kind() != "selector_expression"
+        || file.text(func.child_by_field_name("field")?) != "Header"
+    {
         return None;
     }
     let operand = func.child_by_field_name("operand")?;
     (operand.kind() == "identifier").then(|| file.text(operand).to_string())
 }
 
-fn frame_node<'t>(file: &'t ParsedFile, frame: usize, fstart: usize, fend: usize) -> Option<Node<'t>> {
+fn frame_node<'t>(
+    file: &'t ParsedFile,
+    frame: usize,
+    fstart: usize,
+    fend: usize,
+) -> Option<Node<'t>> {
     if frame == fstart {
         return node_at(file, fstart, fend)?.child_by_field_name("body");
     }
@@ -110,18 +139,29 @@ fn frame_node<'t>(file: &'t ParsedFile, frame: usize, fstart: usize, fend: usize
 /// counting nested function literals (they may run elsewhere).
 fn response_writes<'t>(file: &ParsedFile, body: Node<'t>, w: &str) -> Vec<Node<'t>> {
     let mut out = Vec::new();
-    for n in descendants(body, |n| n.kind() == "func_literal" || n.kind() == "defer_statement") {
+    for n in descendants(body, |n| {
+        n.kind() == "func_literal" || n.kind() == "defer_statement"
+    }) {
         if n.kind() != "call_expression" {
             continue;
         }
-        let Some(func) = n.child_by_field_name("function") else { continue };
+        let Some(func) = n.child_by_field_name("function") else {
+            continue;
+        };
         let is_method_on_w = func.kind() == "selector_expression"
-            && func.child_by_field_name("operand").is_some_and(|o| file.text(o) == w)
             && func
-                .child_by_field_name("field")
-                .is_some_and(|f| matches!(file.text(f), "Write" | "WriteHeader" | "WriteString" | "Flush"));
+                .child_by_field_name("operand")
+                .is_some_and(|o| file.text(o) == w)
+            && func.child_by_field_name("field").is_some_and(|f| {
+                matches!(
+                    file.text(f),
+                    "Write" | "WriteHeader" | "WriteString" | "Flush"
+                )
+            });
         let passes_w = n.child_by_field_name("arguments").is_some_and(|a| {
-            named_children(a).first().is_some_and(|x| file.text(*x) == w)
+            named_children(a)
+                .first()
+                .is_some_and(|x| file.text(*x) == w)
         }) && writes_when_given_w(file.text(func));
         if is_method_on_w || passes_w {
             out.push(n);
@@ -134,8 +174,18 @@ fn response_writes<'t>(file: &ParsedFile, body: Node<'t>, w: &str) -> Vec<Node<'
 fn writes_when_given_w(func: &str) -> bool {
     matches!(
         func,
-        "fmt.Fprint" | "fmt.Fprintf" | "fmt.Fprintln" | "io.Copy" | "io.WriteString" | "io.CopyN" | "http.Error"
-            | "http.ServeContent" | "http.ServeFile" | "http.Redirect" | "http.NotFound" | "json.NewEncoder"
+        "fmt.Fprint"
+            | "fmt.Fprintf"
+            | "fmt.Fprintln"
+            | "io.Copy"
+            | "io.WriteString"
+            | "io.CopyN"
+            | "http.Error"
+            | "http.ServeContent"
+            | "http.ServeFile"
+            | "http.Redirect"
+            | "http.NotFound"
+            | "json.NewEncoder"
     ) || func.ends_with(".Execute")
         || func.ends_with(".ExecuteTemplate")
 }
@@ -151,7 +201,10 @@ fn fix(
     writes: &[Node<'_>],
 ) -> Result<Fix, String> {
     if in_closure {
-        return Err("the deletion sits in a deferred closure with other code; moving it is for a person".into());
+        return Err(
+            "the deletion sits in a deferred closure with other code; moving it is for a person"
+                .into(),
+        );
     }
     let defer_stmt = file
         .root()
@@ -162,7 +215,10 @@ fn fix(
     }
     let first = writes[0];
     let mut write_stmt = first;
-    while write_stmt.parent().is_some_and(|p| p.kind() != "statement_list") {
+    while write_stmt
+        .parent()
+        .is_some_and(|p| p.kind() != "statement_list")
+    {
         write_stmt = write_stmt.parent().unwrap();
     }
     if write_stmt.parent() != defer_stmt.parent() {
@@ -172,9 +228,15 @@ fn fix(
     let nl = eol(src);
     let ind = indent_at(src, write_stmt.start_byte());
     // Remove the whole defer line, indentation and newline included.
-    let line_start = src[..stmt_start].iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(0);
+    let line_start = src[..stmt_start]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map(|i| i + 1)
+        .unwrap_or(0);
     let mut line_end = stmt_end;
-    while line_end < src.len() && (src[line_end] == b' ' || src[line_end] == b'\t' || src[line_end] == b'\r') {
+    while line_end < src.len()
+        && (src[line_end] == b' ' || src[line_end] == b'\t' || src[line_end] == b'\r')
+    {
         line_end += 1;
     }
     if src.get(line_end) == Some(&b'\n') {

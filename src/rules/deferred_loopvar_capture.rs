@@ -24,15 +24,32 @@ impl Rule for DeferredLoopvarCapture {
         for f in cx.functions {
             for (id, d) in f.defers.iter().enumerate() {
                 let Some(closure) = d.closure else { continue };
-                let in_closure = |ctx: Ctx| matches!(ctx, Ctx::Deferred { defer, .. } if defer == id);
-                if let Some(found) = check(cx, f, "deferred", (d.stmt_start, d.stmt_end), closure, &d.loops, &in_closure) {
+                let in_closure =
+                    |ctx: Ctx| matches!(ctx, Ctx::Deferred { defer, .. } if defer == id);
+                if let Some(found) = check(
+                    cx,
+                    f,
+                    "deferred",
+                    (d.stmt_start, d.stmt_end),
+                    closure,
+                    &d.loops,
+                    &in_closure,
+                ) {
                     out.push(found);
                 }
             }
             for (id, g) in f.gos.iter().enumerate() {
                 let Some(closure) = g.literal else { continue };
                 let in_closure = |ctx: Ctx| matches!(ctx, Ctx::Goroutine { go } if go == id);
-                if let Some(found) = check(cx, f, "goroutine", (g.stmt_start, g.stmt_end), closure, &g.loops, &in_closure) {
+                if let Some(found) = check(
+                    cx,
+                    f,
+                    "goroutine",
+                    (g.stmt_start, g.stmt_end),
+                    closure,
+                    &g.loops,
+                    &in_closure,
+                ) {
                     out.push(found);
                 }
             }
@@ -55,13 +72,19 @@ fn check(
     // Loop variables used by map operations inside the closure, and the loop declaring each.
     let mut captured: Vec<(usize, usize)> = Vec::new();
     let mut example = None;
-    for op in f.ops.iter().filter(|op| in_closure(op.ctx) && op.start >= closure.0 && op.end <= closure.1) {
+    for op in f
+        .ops
+        .iter()
+        .filter(|op| in_closure(op.ctx) && op.start >= closure.0 && op.end <= closure.1)
+    {
         for ident in &op.idents {
             let Some(b) = ident.binding else { continue };
             if f.binding(b).kind != BindingKind::LoopVar {
                 continue;
             }
-            let Some(li) = loops.iter().position(|l| l.vars.contains(&b)) else { continue };
+            let Some(li) = loops.iter().position(|l| l.vars.contains(&b)) else {
+                continue;
+            };
             if !captured.iter().any(|(x, _)| *x == b) {
                 captured.push((b, li));
                 example.get_or_insert(op);
@@ -69,7 +92,26 @@ fn check(
         }
     }
     let op = example?;
-    let names: Vec<&str> = captured.iter().map(|(b, _)| f.binding(*b).name.as_str()).collect();
+    // The copy covers every loop variable the closure captures, not only the ones in the
+    // map operation: the others are shared just the same.
+    if let Some(lit) = node_at(cx.file, closure.0, closure.1) {
+        let declared = declared_inside(cx.file, lit);
+        for (li, l) in loops.iter().enumerate() {
+            for &b in &l.vars {
+                let name = &f.binding(b).name;
+                let used = crate::syntax::descendants(lit, |_| false)
+                    .any(|n| n.kind() == "identifier" && cx.file.text(n) == name);
+                if used && !declared.contains(name) && !captured.iter().any(|(x, _)| *x == b) {
+                    captured.push((b, li));
+                }
+            }
+        }
+    }
+    let names: Vec<&str> = captured
+        .iter()
+        .filter(|(b, _)| op.idents.iter().any(|i| i.binding == Some(*b)))
+        .map(|(b, _)| f.binding(*b).name.as_str())
+        .collect();
     let op_text = cx.file.text(node_at(cx.file, op.start, op.end)?);
     let notes = vec![
         "before Go 1.22 a `for` or `range` loop declares its variables once, shared by every iteration".to_string(),
@@ -103,11 +145,20 @@ fn check(
 }
 
 /// `k := k` at the top of the loop body that declares `k`, one line per variable.
-fn fix(cx: &RuleCtx<'_>, f: &FunctionModel, loops: &[LoopInfo], captured: &[(usize, usize)]) -> Option<Fix> {
+fn fix(
+    cx: &RuleCtx<'_>,
+    f: &FunctionModel,
+    loops: &[LoopInfo],
+    captured: &[(usize, usize)],
+) -> Option<Fix> {
     let nl = eol(&cx.file.src);
     let mut edits: Vec<Edit> = Vec::new();
     for (li, l) in loops.iter().enumerate() {
-        let mut vars: Vec<usize> = captured.iter().filter(|(_, x)| *x == li).map(|(b, _)| *b).collect();
+        let mut vars: Vec<usize> = captured
+            .iter()
+            .filter(|(_, x)| *x == li)
+            .map(|(b, _)| *b)
+            .collect();
         if vars.is_empty() {
             continue;
         }
@@ -133,4 +184,29 @@ fn fix(cx: &RuleCtx<'_>, f: &FunctionModel, loops: &[LoopInfo], captured: &[(usi
         applicability: Applicability::Safe,
         edits,
     })
+}
+
+/// Names the function literal declares itself (parameters, `:=`, `var`): uses of those
+/// names inside it do not capture the loop's variables.
+fn declared_inside(file: &crate::syntax::ParsedFile, lit: tree_sitter::Node<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for n in crate::syntax::descendants(lit, |_| false) {
+        let names: Vec<tree_sitter::Node<'_>> = match n.kind() {
+            "parameter_declaration" | "var_spec" => {
+                let mut c = n.walk();
+                n.children_by_field_name("name", &mut c).collect()
+            }
+            "short_var_declaration" => n
+                .child_by_field_name("left")
+                .map(crate::syntax::named_children)
+                .unwrap_or_default(),
+            "range_clause" if crate::syntax::children(n).iter().any(|c| c.kind() == ":=") => n
+                .child_by_field_name("left")
+                .map(crate::syntax::named_children)
+                .unwrap_or_default(),
+            _ => continue,
+        };
+        out.extend(names.into_iter().map(|x| file.text(x).to_string()));
+    }
+    out
 }

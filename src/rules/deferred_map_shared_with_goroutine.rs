@@ -44,24 +44,36 @@ fn no_lock_held(op: &MapOp) -> bool {
     op.locks.values().all(|v| !v.state.is_held())
 }
 
-fn check(cx: &RuleCtx<'_>, f: &FunctionModel, defer: usize, deferred: &[&MapOp]) -> Option<RawFinding> {
+fn check(
+    cx: &RuleCtx<'_>,
+    f: &FunctionModel,
+    defer: usize,
+    deferred: &[&MapOp],
+) -> Option<RawFinding> {
     let d = &f.defers[defer];
     for op in deferred {
-        // A local map: a field could be shared with anything, which is another rule's business.
-        let Root::Local { binding, .. } = op.map.root else { continue };
-        if !op.map.fields.is_empty() || !no_lock_held(op) {
+        // A map with a known guard belongs to the lock rules; opaque places cannot be compared.
+        if matches!(op.map.root, Root::Opaque(_))
+            || cx.pkg.guard_of(&op.map).is_some()
+            || !no_lock_held(op)
+        {
             continue;
         }
-        let writer = f.ops.iter().find(|w| {
-            w.kind == OpKind::Write
-                && matches!(w.ctx, Ctx::Goroutine { .. })
-                && matches!(w.map.root, Root::Local { binding: b, .. } if b == binding)
-                && w.map.fields.is_empty()
-        })?;
-        let Ctx::Goroutine { go } = writer.ctx else { continue };
+        let Some(writer) = f.ops.iter().find(|w| {
+            w.kind == OpKind::Write && matches!(w.ctx, Ctx::Goroutine { .. }) && w.map == op.map
+        }) else {
+            continue;
+        };
+        let Ctx::Goroutine { go } = writer.ctx else {
+            continue;
+        };
         let g = &f.gos[go];
         // The goroutine locks something: a mutex is involved, not this rule's shape.
-        if f.lock_calls.iter().any(|c| c.start >= g.stmt_start && c.end <= g.stmt_end) || !no_lock_held(writer) {
+        if f.lock_calls
+            .iter()
+            .any(|c| c.start >= g.stmt_start && c.end <= g.stmt_end)
+            || !no_lock_held(writer)
+        {
             continue;
         }
         let access = match op.kind {

@@ -57,14 +57,19 @@ fn check_deferred(cx: &RuleCtx<'_>, f: &FunctionModel, group: &[&MapOp]) -> Opti
     let op = group[0];
     let guard = cx.pkg.guard_of(&op.map)?;
     let mutex = mutex_text(op, guard)?;
-    let states: Vec<_> = group.iter().filter_map(|o| o.locks.get(&guard.mutex)).collect();
+    let states: Vec<_> = group
+        .iter()
+        .filter_map(|o| o.locks.get(&guard.mutex))
+        .collect();
     // A write inside a goroutine's own defers is judged by the goroutine check.
     let unlocked: Vec<_> = states
         .iter()
         .filter(|v| v.state == Lock::Unlocked && !v.is_goroutine_entry())
         .collect();
     let first = unlocked.first()?;
-    let Ctx::Deferred { defer, .. } = op.ctx else { return None };
+    let Ctx::Deferred { defer, .. } = op.ctx else {
+        return None;
+    };
     let info = &f.defers[defer];
     let all_paths = unlocked.len() == states.len();
     let mut notes = vec![
@@ -123,12 +128,16 @@ fn fix_deferred(
     let nl = eol(src);
     let info = &f.defers[defer];
     if let Some((lit_start, lit_end)) = closure {
-        let lit = node_at(cx.file, lit_start, lit_end).ok_or("the deferred closure was not found")?;
-        let body = lit.child_by_field_name("body").ok_or("the deferred closure has no body")?;
+        let lit =
+            node_at(cx.file, lit_start, lit_end).ok_or("the deferred closure was not found")?;
+        let body = lit
+            .child_by_field_name("body")
+            .ok_or("the deferred closure has no body")?;
         return insert_lock_at_top(cx, body, mutex, nl);
     }
     // `defer delete(s.m, k)` → a closure that takes the lock around the same call.
-    let call_text = std::str::from_utf8(&src[info.call_start..info.call_end]).map_err(|_| "not UTF-8")?;
+    let call_text =
+        std::str::from_utf8(&src[info.call_start..info.call_end]).map_err(|_| "not UTF-8")?;
     let ind = indent_at(src, info.stmt_start);
     let moved = reassigned_after(f, op, info.stmt_end);
     let mut params = Vec::new();
@@ -162,7 +171,12 @@ fn fix_deferred(
 }
 
 /// Make a function literal take the lock first: for a deferred closure or a goroutine.
-fn insert_lock_at_top(cx: &RuleCtx<'_>, body: tree_sitter::Node<'_>, mutex: &str, nl: &str) -> Result<Fix, String> {
+fn insert_lock_at_top(
+    cx: &RuleCtx<'_>,
+    body: tree_sitter::Node<'_>,
+    mutex: &str,
+    nl: &str,
+) -> Result<Fix, String> {
     let src = &cx.file.src;
     let first = first_statement(body).ok_or("the function literal is empty")?;
     let ind = indent_at(src, first.start_byte());
@@ -185,7 +199,9 @@ fn insert_lock_at_top(cx: &RuleCtx<'_>, body: tree_sitter::Node<'_>, mutex: &str
 /// A write in a goroutine or timer callback started while the guard was held: the new
 /// goroutine holds none of its creator's locks (Go fact 10).
 fn check_goroutine(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<RawFinding> {
-    let Ctx::Goroutine { go } = op.ctx else { return None };
+    let Ctx::Goroutine { go } = op.ctx else {
+        return None;
+    };
     let info = &f.gos[go];
     let guard = cx.pkg.guard_of(&op.map)?;
     let creator = info.creator_locks.get(&guard.mutex)?;
@@ -225,7 +241,10 @@ fn check_goroutine(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Ra
             Ok(fix) => (Some(fix), None),
             Err(why) => (None, Some(why)),
         },
-        None => (None, Some("the goroutine's function is not a literal".to_string())),
+        None => (
+            None,
+            Some("the goroutine's function is not a literal".to_string()),
+        ),
     };
     Some(RawFinding {
         rule: ID,

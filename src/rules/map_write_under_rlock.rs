@@ -39,7 +39,11 @@ impl Rule for MapWriteUnderRlock {
 
 /// The read-locked mutex that guards the write: the known guard, or else the one mutex
 /// of the same struct that is read-locked there.
-fn rlocked_guard<'m>(cx: &RuleCtx<'_>, f: &FunctionModel, op: &'m MapOp) -> Option<(String, Confidence, String)> {
+fn rlocked_guard(
+    cx: &RuleCtx<'_>,
+    f: &FunctionModel,
+    op: &MapOp,
+) -> Option<(String, Confidence, String)> {
     if let Some(g) = cx.pkg.guard_of(&op.map) {
         let v = op.locks.get(&g.mutex)?;
         if v.state != Lock::RLocked {
@@ -63,7 +67,10 @@ fn rlocked_guard<'m>(cx: &RuleCtx<'_>, f: &FunctionModel, op: &'m MapOp) -> Opti
         [only] => Some((
             (*only).clone(),
             Confidence::Medium,
-            format!("`{}` belongs to the same struct as the read-locked mutex", op.map_text),
+            format!(
+                "`{}` belongs to the same struct as the read-locked mutex",
+                op.map_text
+            ),
         )),
         _ => None,
     }
@@ -81,15 +88,15 @@ fn check(cx: &RuleCtx<'_>, f: &FunctionModel, group: &[&MapOp]) -> Option<RawFin
     let (mutex_key, confidence, guard_note) = rlocked_guard(cx, f, op)?;
     let val = op.locks.get(&mutex_key)?;
     let mutex_expr = match &val.cause {
-        Cause::Call { text, .. } | Cause::Deferred { text, .. } => text.rsplit_once('.').map(|(b, _)| b.to_string()),
+        Cause::Call { text, .. } | Cause::Deferred { text, .. } => {
+            text.rsplit_once('.').map(|(b, _)| b.to_string())
+        }
         _ => None,
     };
     let mutex_expr = mutex_expr.unwrap_or_else(|| mutex_key.clone());
     let what = cx.file.text(node_at(cx.file, op.start, op.end)?);
-    let (start, end) = match op.ctx {
-        Ctx::Deferred { defer, .. } => (f.defers[defer].stmt_start, f.defers[defer].stmt_end),
-        _ => (op.start, op.end),
-    };
+    // The write itself: inside a deferred closure that is the line to look at.
+    let (start, end) = (op.start, op.end);
     let mut notes = vec![guard_note];
     if let Cause::Call { byte, .. } = val.cause {
         notes.push(format!(
@@ -118,7 +125,12 @@ fn check(cx: &RuleCtx<'_>, f: &FunctionModel, group: &[&MapOp]) -> Option<RawFin
 }
 
 /// Take the write lock instead: every `RLock`/`RUnlock` of that mutex in the function.
-fn fix(cx: &RuleCtx<'_>, f: &FunctionModel, mutex_key: &str, mutex_expr: &str) -> Result<Fix, String> {
+fn fix(
+    cx: &RuleCtx<'_>,
+    f: &FunctionModel,
+    mutex_key: &str,
+    mutex_expr: &str,
+) -> Result<Fix, String> {
     let calls: Vec<_> = f
         .lock_calls
         .iter()
@@ -129,7 +141,12 @@ fn fix(cx: &RuleCtx<'_>, f: &FunctionModel, mutex_key: &str, mutex_expr: &str) -
     if rlocks == 0 {
         return Err(format!("the read lock is taken outside this function, so `{mutex_expr}` cannot be upgraded here"));
     }
-    if rlocks != 1 || runlocks == 0 || calls.iter().any(|c| c.method == "Lock" || c.method == "Unlock") {
+    if rlocks != 1
+        || runlocks == 0
+        || calls
+            .iter()
+            .any(|c| c.method == "Lock" || c.method == "Unlock")
+    {
         return Err(format!(
             "the function locks `{mutex_expr}` in several places; changing them is for a person to decide"
         ));
@@ -157,20 +174,26 @@ fn fix(cx: &RuleCtx<'_>, f: &FunctionModel, mutex_key: &str, mutex_expr: &str) -
         Applicability::Safe
     };
     Ok(Fix {
-        title: format!("take the write lock `{mutex_expr}.Lock()`; reads in this function now serialize"),
+        title: format!(
+            "take the write lock `{mutex_expr}.Lock()`; reads in this function now serialize"
+        ),
         applicability,
         edits,
     })
 }
 
 fn calls_own_methods(cx: &RuleCtx<'_>, f: &FunctionModel, body: tree_sitter::Node<'_>) -> bool {
-    let Some(recv) = &f.receiver_type else { return false };
+    let Some(recv) = &f.receiver_type else {
+        return false;
+    };
     let _ = recv;
     let recv_name = body
         .child_by_field_name("receiver")
         .and_then(|r| crate::syntax::descendants(r, |_| false).find(|n| n.kind() == "identifier"))
         .map(|n| cx.file.text(n).to_string());
-    let Some(recv_name) = recv_name else { return false };
+    let Some(recv_name) = recv_name else {
+        return false;
+    };
     crate::syntax::descendants(body, |_| false).any(|n| {
         n.kind() == "call_expression"
             && n.child_by_field_name("function").is_some_and(|func| {

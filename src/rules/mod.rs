@@ -62,7 +62,10 @@ mod tests {
     #[test]
     fn every_rule_has_a_catalog_entry_and_back() {
         let mut code: Vec<&str> = super::ids();
-        let mut catalog: Vec<&str> = crate::catalog::rules().iter().map(|r| r.id.as_str()).collect();
+        let mut catalog: Vec<&str> = crate::catalog::rules()
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect();
         code.sort();
         catalog.sort();
         assert_eq!(code, catalog);

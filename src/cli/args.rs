@@ -1,0 +1,134 @@
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "defuse",
+    version,
+    about = "Finds risky Go code where defer meets maps, and rewrites it into safe forms",
+    after_help = "Exit codes: 0 no findings, 1 findings, 2 usage or I/O error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Report findings.
+    Check(CheckArgs),
+    /// Rewrite findings into safe forms: a unified diff by default, or in place.
+    Fix(FixArgs),
+    /// List the rules.
+    Rules(RulesArgs),
+    /// Print one rule's documentation: rationale, fix forms, examples.
+    Explain(ExplainArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ScanArgs {
+    /// Files or directories (a directory means the tree below it; `./...` works too). Default: `.`
+    pub paths: Vec<PathBuf>,
+    /// Only these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Not these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Report findings of at least this confidence. Low-confidence findings mark places the
+    /// model could not decide.
+    #[arg(long, value_enum, default_value_t = MinConfidence::Medium)]
+    pub min_confidence: MinConfidence,
+    /// Walk into `vendor/` directories.
+    #[arg(long)]
+    pub include_vendor: bool,
+    /// Walk into `testdata/` directories.
+    #[arg(long)]
+    pub include_testdata: bool,
+    /// Walk into hidden directories.
+    #[arg(long)]
+    pub include_hidden: bool,
+    /// Analyze generated files (`// Code generated … DO NOT EDIT.`).
+    #[arg(long)]
+    pub include_generated: bool,
+    /// Do not honor `.gitignore`.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Skip paths matching this gitignore-style glob (repeatable).
+    #[arg(long)]
+    pub exclude: Vec<String>,
+    /// Use this configuration file instead of the nearest `defuse.toml`.
+    #[arg(long, conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any `defuse.toml`.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Worker threads (default: the available cores).
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// When to color output.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// Print nothing on stderr but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Args, Debug)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    /// Print a unified diff (the default) that `git apply` and `patch -p1` accept.
+    #[arg(long, conflicts_with = "write")]
+    pub diff: bool,
+    /// Apply the fixes to the files, atomically.
+    #[arg(long)]
+    pub write: bool,
+    /// Also apply fixes marked `review` (they change behavior a person should look at).
+    #[arg(long)]
+    pub review_fixes: bool,
+    /// With `--write`, touch files that have uncommitted changes.
+    #[arg(long)]
+    pub allow_dirty: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// A rule id, as `defuse rules` lists them.
+    pub rule: String,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MinConfidence {
+    Low,
+    Medium,
+    High,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,65 @@
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Arc;
+
+use super::args::{CheckArgs, Format};
+use super::{setup::setup, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use crate::finding::Finding;
+use crate::report::{self, Run};
+use crate::scan::scan;
+
+pub fn run(a: CheckArgs) -> i32 {
+    let s = match setup(&a.scan) {
+        Ok(s) => s,
+        Err(e) => return super::error(e),
+    };
+    let started = std::time::Instant::now();
+    let result = scan(&s.scan);
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut sources: HashMap<String, Arc<Vec<u8>>> = HashMap::new();
+    for f in result.files() {
+        if !f.findings.is_empty() {
+            sources.insert(f.path.clone(), Arc::new(f.parsed.src.clone()));
+        }
+        findings.extend(f.findings.iter().cloned());
+    }
+    let lookup = |p: &str| sources.get(p).cloned();
+    let mut problems = result.problems.clone();
+    problems.extend(result.errors.iter().cloned());
+    let run = Run {
+        findings: &findings,
+        problems: &problems,
+        files_scanned: result.files_scanned,
+        sources: &lookup,
+    };
+    let out = match a.format {
+        Format::Text => report::text::render(&run, true),
+        Format::Json => report::json::render(&run),
+    };
+    let mut stdout = anstream::stdout();
+    if stdout
+        .write_all(out.as_bytes())
+        .and_then(|_| stdout.flush())
+        .is_err()
+    {
+        return EXIT_ERROR;
+    }
+    for e in &result.errors {
+        anstream::eprintln!("defuse: error: {}: {}", e.path, e.message);
+    }
+    if !a.scan.quiet && a.format == Format::Text {
+        anstream::eprintln!(
+            "scanned {} files, parsed {}, in {:.2}s",
+            result.files_scanned,
+            result.files_parsed,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    if !result.errors.is_empty() {
+        EXIT_ERROR
+    } else if findings.iter().any(|f| f.suppressed.is_none()) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}

@@ -1,0 +1,103 @@
+//! From arguments and `defuse.toml` to scan options: the one place they meet.
+
+use std::path::{Path, PathBuf};
+
+use super::args::{ColorWhen, MinConfidence, ScanArgs};
+use crate::config::{self, Config};
+use crate::discover::DiscoverOptions;
+use crate::engine::RuleSelection;
+use crate::finding::Confidence;
+use crate::scan::ScanOptions;
+
+pub struct Setup {
+    pub scan: ScanOptions,
+    pub config: Config,
+}
+
+pub fn setup(a: &ScanArgs) -> Result<Setup, String> {
+    match a.color {
+        ColorWhen::Always => anstream::ColorChoice::Always.write_global(),
+        ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
+        ColorWhen::Auto => {}
+    }
+    if let Some(j) = a.jobs {
+        // Only the first call configures the pool; a second one in the same process is harmless.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(j.max(1))
+            .build_global();
+    }
+    let paths = super::default_paths(&a.paths);
+    let config = if a.no_config {
+        Config::default()
+    } else if let Some(p) = &a.config {
+        config::load(p).map_err(|e| e.to_string())?
+    } else {
+        let start = crate::discover::strip_recursive_suffix(&paths[0]);
+        let start: PathBuf = if start.is_file() {
+            start.parent().map(Path::to_path_buf).unwrap_or_default()
+        } else {
+            start.to_path_buf()
+        };
+        match std::fs::canonicalize(if start.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &start
+        }) {
+            Ok(abs) => config::find_and_load(&abs).map_err(|e| e.to_string())?,
+            // A missing path is reported by discovery, with the others.
+            Err(_) => Config::default(),
+        }
+    };
+    let known = crate::rules::ids();
+    config
+        .validate_rule_ids(&known)
+        .map_err(|e| e.to_string())?;
+    for id in a.select.iter().chain(&a.ignore) {
+        if !known.contains(&id.as_str()) {
+            return Err(format!("unknown rule `{id}`; `defuse rules` lists them"));
+        }
+    }
+    let mut enabled: Vec<String> = if !a.select.is_empty() {
+        a.select.clone()
+    } else if let Some(sel) = &config.select {
+        sel.clone()
+    } else {
+        known.iter().map(|s| s.to_string()).collect()
+    };
+    enabled.retain(|r| !a.ignore.contains(r) && !config.ignore.contains(r));
+    let rules = RuleSelection {
+        enabled,
+        severity: config.severity.clone(),
+        min_confidence: match a.min_confidence {
+            MinConfidence::Low => Confidence::Low,
+            MinConfidence::Medium => Confidence::Medium,
+            MinConfidence::High => Confidence::High,
+        },
+    };
+    let mut exclude = config.exclude.clone();
+    let exclude_base = if a.exclude.is_empty() {
+        config.exclude_base().map(Path::to_path_buf)
+    } else {
+        // Globs from the command line are relative to each walk root.
+        exclude = a.exclude.clone();
+        None
+    };
+    let discover = DiscoverOptions {
+        include_vendor: a.include_vendor,
+        include_testdata: a.include_testdata,
+        include_hidden: a.include_hidden,
+        no_ignore: a.no_ignore,
+        exclude,
+        exclude_base,
+        default_version: config.default_version,
+    };
+    Ok(Setup {
+        scan: ScanOptions {
+            paths,
+            discover,
+            include_generated: a.include_generated,
+            rules,
+        },
+        config,
+    })
+}

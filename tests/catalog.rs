@@ -1,0 +1,120 @@
+//! The catalog's examples are executable: every `before` reports exactly its `lines`,
+//! `defuse fix --review-fixes` turns it into exactly its `after`, fixing again changes
+//! nothing, and every `ok` case is silent.
+
+use defuse::catalog::rules;
+use defuse::engine::{analyze, fix_package, RuleSelection, SourceUnit};
+use defuse::fix::PlanOptions;
+
+/// The module version the example names, overridden by its own `//go:build go1.N` as
+/// the scan pipeline does.
+fn per_iteration(code: &str, v: &Option<String>) -> bool {
+    if let Some(b) = defuse::discover::build_constraint_version(code.as_bytes()) {
+        return b.has_per_iteration_loop_vars();
+    }
+    match v {
+        Some(v) => defuse::discover::GoVersion::parse(v)
+            .expect("valid go_version")
+            .has_per_iteration_loop_vars(),
+        None => true,
+    }
+}
+
+fn run(code: &str, v: &Option<String>) -> Vec<defuse::engine::FileResult> {
+    analyze(
+        vec![SourceUnit {
+            path: "example.go".into(),
+            src: code.as_bytes().to_vec(),
+            per_iteration_loop_vars: per_iteration(code, v),
+        }],
+        &RuleSelection::default(),
+    )
+}
+
+fn fix(code: &str, v: &Option<String>) -> String {
+    let results = run(code, v);
+    let opts = PlanOptions {
+        review: true,
+        ..PlanOptions::default()
+    };
+    let fixes = fix_package(&results, &RuleSelection::default(), &opts);
+    String::from_utf8(fixes[0].new.clone()).unwrap()
+}
+
+#[test]
+fn examples_report_their_lines() {
+    let mut problems = Vec::new();
+    for r in rules() {
+        for e in &r.examples {
+            let results = run(&e.before, &e.go_version);
+            let mut got: Vec<(usize, String)> = results[0]
+                .findings
+                .iter()
+                .map(|f| (f.span.start.line, f.rule.clone()))
+                .collect();
+            got.sort();
+            let mut want: Vec<(usize, String)> =
+                e.lines.iter().map(|l| (*l, r.id.clone())).collect();
+            want.sort();
+            if got != want {
+                problems.push(format!("{} / {}: want {want:?}, got {got:?}", r.id, e.name));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn examples_fix_to_their_after_and_stay_fixed() {
+    let mut problems = Vec::new();
+    for r in rules() {
+        for e in &r.examples {
+            let fixed = fix(&e.before, &e.go_version);
+            match &e.after {
+                Some(after) => {
+                    if fixed != *after {
+                        let diff = similar::TextDiff::from_lines(after.as_str(), fixed.as_str())
+                            .unified_diff()
+                            .header("catalog after", "defuse output")
+                            .to_string();
+                        problems.push(format!("{} / {}:\n{diff}", r.id, e.name));
+                        continue;
+                    }
+                    let again = fix(after, &e.go_version);
+                    if again != *after {
+                        problems.push(format!(
+                            "{} / {}: a second fix changes the result",
+                            r.id, e.name
+                        ));
+                    }
+                }
+                None => {
+                    if fixed != e.before {
+                        problems.push(format!(
+                            "{} / {}: has no `after` but defuse changed it",
+                            r.id, e.name
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn ok_cases_are_silent() {
+    let mut problems = Vec::new();
+    for r in rules() {
+        for ok in &r.ok {
+            let results = run(&ok.code, &ok.go_version);
+            for f in &results[0].findings {
+                problems.push(format!(
+                    "{} / {}: line {} [{}] {}",
+                    r.id, ok.name, f.span.start.line, f.rule, f.message
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
