@@ -5,7 +5,7 @@
 
 use super::common::*;
 use super::{RawFinding, Rule, RuleCtx};
-use crate::finding::Confidence;
+use crate::finding::{Applicability, Confidence, Fix};
 use crate::model::place::Root;
 use crate::model::{Ctx, FunctionModel, MapOp, OpKind};
 
@@ -82,6 +82,15 @@ fn check(
             OpKind::Range => "ranges over",
         };
         let map = &op.map_text;
+        let (fix, no_fix_reason) = match sync_map_fix(cx, f, op) {
+            Ok(fix) => (Some(fix), None),
+            Err(why) => (
+                None,
+                Some(format!(
+                    "{why}; wait for the goroutine (a `sync.WaitGroup`) or guard `{map}` with a mutex"
+                )),
+            ),
+        };
         let writer_text = cx.file.text(node_at(cx.file, writer.start, writer.end)?);
         return Some(RawFinding {
             rule: ID,
@@ -100,11 +109,27 @@ fn check(
                 "a map read or range concurrent with a write is a data race; the runtime may abort with `fatal error: concurrent map iteration and map write`".into(),
             ],
             confidence: Confidence::High,
-            fix: None,
-            no_fix_reason: Some(format!(
-                "converting `{map}` to `sync.Map` changes every use of it; wait for the goroutine (a `sync.WaitGroup`) or guard `{map}` with a mutex"
-            )),
+            fix,
+            no_fix_reason,
         });
     }
     None
+}
+
+/// Convert a local map to `sync.Map` when every use of it converts.
+fn sync_map_fix(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Result<Fix, String> {
+    let Root::Local { binding, .. } = op.map.root else {
+        return Err(format!(
+            "`{}` is not a local variable, so its other uses cannot all be seen",
+            op.map_text
+        ));
+    };
+    let b = f.binding(binding);
+    let func = node_at(cx.file, f.start, f.end).ok_or("function not found")?;
+    let edits = super::sync_map_conversion::convert(cx.file, func, &b.name, b.decl)?;
+    Ok(Fix {
+        title: format!("make `{}` a `sync.Map`", b.name),
+        applicability: Applicability::Review,
+        edits,
+    })
 }

@@ -9,6 +9,7 @@ mod deferred_loopvar_capture;
 mod deferred_map_shared_with_goroutine;
 mod deferred_write_unlocked;
 mod map_write_under_rlock;
+mod sync_map_conversion;
 
 use crate::finding::{Confidence, Fix};
 use crate::model::{FunctionModel, PackageModel};

@@ -1,0 +1,272 @@
+//! The `sync.Map` conversion of a local map, all or nothing: every use of the variable
+//! must have a `sync.Map` counterpart whose `any`-typed results the code can take as they
+//! are, or there is no fix. Used by deferred-map-shared-with-goroutine.
+
+use tree_sitter::Node;
+
+use super::common::{eol, indent_at};
+use crate::finding::Edit;
+use crate::fix::{ensure_import, ImportPlan};
+use crate::syntax::{children, descendants, named_children, ParsedFile};
+
+/// Edits converting local map `name`, declared at `decl` (the identifier's start byte)
+/// inside `func`, into a `sync.Map`; or why not.
+pub fn convert(
+    file: &ParsedFile,
+    func: Node<'_>,
+    name: &str,
+    decl: usize,
+) -> Result<Vec<Edit>, String> {
+    let uses: Vec<Node<'_>> = descendants(func, |_| false)
+        .filter(|n| n.kind() == "identifier" && file.text(*n) == name)
+        .collect();
+    let declarations = uses.iter().filter(|n| is_declaration(file, **n)).count();
+    if declarations != 1 {
+        return Err(format!(
+            "`{name}` is declared more than once in the function"
+        ));
+    }
+    let sync = match ensure_import(file, "sync") {
+        ImportPlan::Present { name } => (name, None),
+        ImportPlan::Add { edit, name } => (name, Some(edit)),
+        ImportPlan::Conflict(why) => return Err(why),
+    };
+    let mut edits = Vec::new();
+    for u in uses {
+        edits.extend(convert_use(file, u, name, decl, &sync.0)?);
+    }
+    edits.extend(sync.1);
+    Ok(edits)
+}
+
+fn is_declaration(file: &ParsedFile, ident: Node<'_>) -> bool {
+    let Some(p) = ident.parent() else {
+        return false;
+    };
+    match p.kind() {
+        "expression_list" => p.parent().is_some_and(|s| {
+            s.kind() == "short_var_declaration" && s.child_by_field_name("left") == Some(p)
+        }),
+        "var_spec" | "parameter_declaration" => {
+            let mut c = p.walk();
+            let is_name = p.children_by_field_name("name", &mut c).any(|n| n == ident);
+            let _ = file;
+            is_name
+        }
+        _ => false,
+    }
+}
+
+fn convert_use(
+    file: &ParsedFile,
+    id: Node<'_>,
+    name: &str,
+    decl: usize,
+    sync: &str,
+) -> Result<Vec<Edit>, String> {
+    let parent = id.parent().ok_or("no parent")?;
+    let no = |what: &str| {
+        Err(format!(
+            "`{name}` is used {what}, which has no `sync.Map` counterpart"
+        ))
+    };
+    if id.start_byte() == decl {
+        // `m := make(map[K]V)` or `m := map[K]V{}` → `var m sync.Map`.
+        let stmt = parent
+            .parent()
+            .filter(|s| s.kind() == "short_var_declaration")
+            .ok_or("unusual declaration")?;
+        let left = stmt.child_by_field_name("left").ok_or("no left")?;
+        let right = stmt.child_by_field_name("right").ok_or("no right")?;
+        if left.named_child_count() != 1 || right.named_child_count() != 1 {
+            return no("in a multiple assignment");
+        }
+        let value = right.named_child(0).ok_or("no value")?;
+        let empty = match value.kind() {
+            "call_expression" => {
+                file.text(value.child_by_field_name("function").ok_or("no function")?) == "make"
+                    && value
+                        .child_by_field_name("arguments")
+                        .is_some_and(|a| a.named_child_count() == 1)
+            }
+            "composite_literal" => value
+                .child_by_field_name("body")
+                .is_some_and(|b| b.named_child_count() == 0),
+            _ => false,
+        };
+        if !empty {
+            return no("with initial contents or a size");
+        }
+        return Ok(vec![Edit {
+            start: stmt.start_byte(),
+            end: stmt.end_byte(),
+            replacement: format!("var {name} {sync}.Map"),
+        }]);
+    }
+    match parent.kind() {
+        "argument_list" => {
+            let call = parent.parent().ok_or("no call")?;
+            let func = file.text(call.child_by_field_name("function").ok_or("no function")?);
+            let args = named_children(parent);
+            if func == "delete" && args.len() == 2 && args[0] == id {
+                return Ok(vec![Edit {
+                    start: call.start_byte(),
+                    end: call.end_byte(),
+                    replacement: format!("{name}.Delete({})", file.text(args[1])),
+                }]);
+            }
+            no(&format!("as an argument of `{func}`"))
+        }
+        "index_expression" if parent.child_by_field_name("operand") == Some(id) => {
+            let key = file.text(parent.child_by_field_name("index").ok_or("no index")?);
+            let list = parent.parent().ok_or("no parent")?;
+            let stmt = list.parent().ok_or("no statement")?;
+            if list.kind() == "expression_list" && list.named_child_count() == 1 {
+                let op = children(stmt)
+                    .into_iter()
+                    .find(|c| !c.is_named())
+                    .map(|c| file.text(c));
+                if stmt.kind() == "assignment_statement"
+                    && stmt.child_by_field_name("left") == Some(list)
+                    && op == Some("=")
+                {
+                    let right = stmt.child_by_field_name("right").ok_or("no right")?;
+                    if right.named_child_count() == 1 {
+                        return Ok(vec![Edit {
+                            start: stmt.start_byte(),
+                            end: stmt.end_byte(),
+                            replacement: format!("{name}.Store({key}, {})", file.text(right)),
+                        }]);
+                    }
+                }
+                // `v, ok := m[k]` with v used only where any will do.
+                if stmt.kind() == "short_var_declaration"
+                    && stmt.child_by_field_name("right") == Some(list)
+                {
+                    let left = stmt.child_by_field_name("left").ok_or("no left")?;
+                    let names = named_children(left);
+                    let scope = stmt.parent().ok_or("no scope")?;
+                    if names.len() == 2
+                        && any_only(file, scope, file.text(names[0]), stmt.end_byte())
+                    {
+                        return Ok(vec![Edit {
+                            start: parent.start_byte(),
+                            end: parent.end_byte(),
+                            replacement: format!("{name}.Load({key})"),
+                        }]);
+                    }
+                }
+            }
+            no("in an index expression whose value needs its type")
+        }
+        "range_clause" if parent.child_by_field_name("right") == Some(id) => {
+            range(file, parent, name)
+        }
+        _ => no(&format!(
+            "as `{}`",
+            file.text(parent).lines().next().unwrap_or("")
+        )),
+    }
+}
+
+/// `for k, v := range m { body }` → `m.Range(func(k, v any) bool { body; return true })`.
+fn range(file: &ParsedFile, clause: Node<'_>, name: &str) -> Result<Vec<Edit>, String> {
+    let stmt = clause
+        .parent()
+        .filter(|s| s.kind() == "for_statement")
+        .ok_or("no loop")?;
+    let body = stmt.child_by_field_name("body").ok_or("no body")?;
+    let is_define = children(clause).iter().any(|c| c.kind() == ":=");
+    let vars: Vec<String> = clause
+        .child_by_field_name("left")
+        .map(named_children)
+        .unwrap_or_default()
+        .iter()
+        .map(|n| file.text(*n).to_string())
+        .collect();
+    if !vars.is_empty() && !is_define {
+        return Err(format!(
+            "the range over `{name}` assigns existing variables"
+        ));
+    }
+    for v in &vars {
+        if v != "_" && !any_only(file, body, v, body.start_byte()) {
+            return Err(format!(
+                "`{v}` from the range over `{name}` is used where its type matters"
+            ));
+        }
+    }
+    if leaves(body) {
+        return Err(format!(
+            "the range over `{name}` returns, breaks or continues"
+        ));
+    }
+    let k = vars.first().cloned().unwrap_or_else(|| "_".into());
+    let v = vars.get(1).cloned().unwrap_or_else(|| "_".into());
+    let src = &file.src;
+    let nl = eol(src);
+    let close = body.end_byte() - 1;
+    let ind = indent_at(src, stmt.start_byte());
+    let close_line = src[..close]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map(|i| i + 1)
+        .ok_or("one-line loop")?;
+    if close_line <= body.start_byte() {
+        return Err("the range loop is on one line".into());
+    }
+    Ok(vec![
+        Edit {
+            start: stmt.start_byte(),
+            end: body.start_byte() + 1,
+            replacement: format!("{name}.Range(func({k}, {v} any) bool {{"),
+        },
+        Edit {
+            start: close_line,
+            end: close_line,
+            replacement: format!("{ind}\treturn true{nl}"),
+        },
+        Edit {
+            start: close,
+            end: close + 1,
+            replacement: "})".into(),
+        },
+    ])
+}
+
+fn leaves(body: Node<'_>) -> bool {
+    descendants(body, |n| n.kind() == "func_literal").any(|n| {
+        matches!(
+            n.kind(),
+            "return_statement"
+                | "break_statement"
+                | "continue_statement"
+                | "goto_statement"
+                | "labeled_statement"
+        )
+    })
+}
+
+/// Every use of `var` in `scope` after `after` passes it to a print-style function, where
+/// an `any` serves as well as the original type.
+fn any_only(file: &ParsedFile, scope: Node<'_>, var: &str, after: usize) -> bool {
+    descendants(scope, |_| false)
+        .filter(|n| n.kind() == "identifier" && file.text(*n) == var && n.start_byte() >= after)
+        .all(|n| {
+            let Some(args) = n.parent().filter(|p| p.kind() == "argument_list") else {
+                return false;
+            };
+            let Some(call) = args.parent() else {
+                return false;
+            };
+            let func = call
+                .child_by_field_name("function")
+                .map(|f| file.text(f))
+                .unwrap_or("");
+            (func.starts_with("fmt.")
+                || func.starts_with("log.")
+                || func.ends_with("Printf")
+                || func.ends_with("Println"))
+                && named_children(args).first() != Some(&n)
+        })
+}
