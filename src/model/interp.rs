@@ -1027,6 +1027,13 @@ impl<'a> Interp<'a> {
         let frame = self.frames.last_mut().unwrap();
         frame.loops.pop();
         let ctx = frame.breaks.pop().unwrap();
+        if !has_exit_condition && ctx.breaks.is_empty() {
+            // A loop nothing leaves ends only in a panic (or the process exiting); deferred
+            // calls still run on a panic, with the state an iteration leaves behind.
+            if let Some(s) = body_end.clone() {
+                frame.exits.push((node.end_byte().saturating_sub(1), s));
+            }
+        }
         let mut states = ctx.breaks;
         if has_exit_condition {
             states.push(st);

@@ -60,13 +60,18 @@ fn render_one(renderer: &Renderer, f: &Finding, src: Option<&[u8]>) -> String {
         (None, Some(why)) => format!("no fix: {why}"),
         (None, None) => String::new(),
     };
-    let origin = format!("{}:{}:{}", f.path, f.span.start.line, f.span.start.column);
+    // The renderer appends line and column to the origin itself.
+    let origin = f.path.clone();
     // Only the finding's own lines go to the renderer: snippets stay cheap on big files.
-    let excerpt = src.and_then(|s| excerpt(s, f.span.start_byte, f.span.end_byte));
+    let excerpt = src
+        .and_then(|s| excerpt(s, f.span.start_byte, f.span.end_byte))
+        .map(|(text, offset)| {
+            expand_tabs(&text, f.span.start_byte - offset, f.span.end_byte - offset)
+        });
     let mut msg = lvl.title(&title).id(&f.rule);
-    if let Some((text, offset)) = &excerpt {
-        let start = f.span.start_byte - offset;
-        let end = (f.span.end_byte - offset).min(text.len()).max(start);
+    if let Some((text, start, end)) = &excerpt {
+        let start = *start;
+        let end = (*end).min(text.len()).max(start);
         // Long multi-line spans mark their first line only.
         let end = text[start..end]
             .find('\n')
@@ -88,9 +93,18 @@ fn render_one(renderer: &Renderer, f: &Finding, src: Option<&[u8]>) -> String {
     }
     let mut s = renderer.render(msg).to_string();
     if excerpt.is_none() {
-        s.push_str(&format!("\n  --> {origin}"));
+        s.push_str(&format!(
+            "\n  --> {}:{}:{}",
+            f.path, f.span.start.line, f.span.start.column
+        ));
     }
     s
+}
+
+/// Go indents with tabs, which the renderer draws wider than the marker line. Each tab
+/// becomes one space: the marker lines up and the column it prints stays Go's byte column.
+fn expand_tabs(text: &str, start: usize, end: usize) -> (String, usize, usize) {
+    (text.replace('\t', " "), start, end)
 }
 
 /// The whole lines around `start..end`, as text, with the byte offset of their start.
@@ -126,8 +140,8 @@ mod tests {
             confidence: Confidence::High,
             path: "cache.go".into(),
             span: Span {
-                start_byte: 14,
-                end_byte: 36,
+                start_byte: 12,
+                end_byte: 32,
                 start: Position { line: 2, column: 2 },
                 end: Position {
                     line: 2,
@@ -163,7 +177,11 @@ mod tests {
             out.contains("error[deferred-write-unlocked]: deferred `delete(c.m, k)`"),
             "{out}"
         );
-        assert!(out.contains("--> cache.go:2:2"), "{out}");
+        assert!(out.contains("--> cache.go:2:2\n"), "{out}");
+        assert!(
+            out.contains("2 |  defer delete(c.m, k)\n  |  ^^^^^^^^^^^^^^^^^^^^"),
+            "{out}"
+        );
         assert!(out.contains("defer delete(c.m, k)"), "{out}");
         assert!(out.contains("^^^^"), "{out}");
         assert!(out.contains("note: `c.mu` is released first"), "{out}");

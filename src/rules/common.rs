@@ -142,3 +142,48 @@ pub fn has_other_calls(file: &ParsedFile, node: Node<'_>) -> bool {
             || t.ends_with(".Done"))
     })
 }
+
+/// Whether control that reaches statement `a` can go on to `b` (later in the source)
+/// without leaving the function: no `return`, `panic` or `goto` follows `a` in any
+/// block between `a` and the innermost block holding both. Conservative in the other
+/// direction: a terminating statement nested deeper is not seen.
+pub fn falls_through_to(file: &ParsedFile, a: Node<'_>, b: Node<'_>) -> bool {
+    let mut cur = a;
+    while let Some(parent) = cur.parent() {
+        if parent.kind() == "func_literal" {
+            return false;
+        }
+        if parent.kind() == "statement_list" {
+            let holds_b =
+                parent.start_byte() <= b.start_byte() && b.end_byte() <= parent.end_byte();
+            for sib in crate::syntax::named_children(parent) {
+                if sib.start_byte() <= cur.start_byte() {
+                    continue;
+                }
+                if holds_b && sib.start_byte() >= b.start_byte() {
+                    return true;
+                }
+                if terminates(file, sib) {
+                    return false;
+                }
+            }
+            if holds_b {
+                return true;
+            }
+        }
+        cur = parent;
+    }
+    true
+}
+
+fn terminates(file: &ParsedFile, stmt: Node<'_>) -> bool {
+    match stmt.kind() {
+        "return_statement" | "goto_statement" => true,
+        "expression_statement" => stmt.named_child(0).is_some_and(|c| {
+            c.kind() == "call_expression"
+                && c.child_by_field_name("function")
+                    .is_some_and(|f| file.text(f) == "panic")
+        }),
+        _ => false,
+    }
+}

@@ -147,7 +147,19 @@ fn fix(
             && only.start_byte() <= op.start
             && only.end_byte() >= op.end
             && cx.file.text(*only).starts_with("delete(");
-        if is_delete && !has_params && !call_args {
+        // Comments in the closure must survive: one on the `func() {` line moves to the end
+        // of the new statement; any other comment keeps the closure (parameter form).
+        let comments: Vec<_> = crate::syntax::descendants(lit, |_| false)
+            .filter(|n| n.kind() == "comment")
+            .collect();
+        let trailing = match comments.as_slice() {
+            [] => Some(String::new()),
+            [c] if c.start_position().row == lit.start_position().row => {
+                Some(format!(" {}", cx.file.text(*c)))
+            }
+            _ => None,
+        };
+        if let (true, false, false, Some(trailing)) = (is_delete, has_params, call_args, trailing) {
             return Ok(Fix {
                 title: format!(
                     "evaluate `{}` at the defer: `defer {}`",
@@ -158,7 +170,7 @@ fn fix(
                 edits: vec![Edit {
                     start: d.stmt_start,
                     end: d.stmt_end,
-                    replacement: format!("defer {}", cx.file.text(*only)),
+                    replacement: format!("defer {}{trailing}", cx.file.text(*only)),
                 }],
             });
         }

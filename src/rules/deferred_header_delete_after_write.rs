@@ -31,7 +31,21 @@ impl Rule for DeferredHeaderDeleteAfterWrite {
                 let Some(frame) = frame_node(cx.file, d.frame, f.start, f.end) else {
                     continue;
                 };
-                let writes = response_writes(cx.file, frame, &writer);
+                let Some(defer_node) = node_at(cx.file, d.stmt_start, d.stmt_end) else {
+                    continue;
+                };
+                // Only writes on a path through the defer: before it and falling through
+                // to it, or after it and reached from it.
+                let writes: Vec<Node<'_>> = response_writes(cx.file, frame, &writer)
+                    .into_iter()
+                    .filter(|w| {
+                        if w.start_byte() < d.stmt_start {
+                            falls_through_to(cx.file, *w, defer_node)
+                        } else {
+                            falls_through_to(cx.file, defer_node, *w)
+                        }
+                    })
+                    .collect();
                 let Some(first) = writes.first() else {
                     continue;
                 };
@@ -234,9 +248,23 @@ fn fix(
         .map(|i| i + 1)
         .unwrap_or(0);
     let mut line_end = stmt_end;
-    while line_end < src.len()
-        && (src[line_end] == b' ' || src[line_end] == b'\t' || src[line_end] == b'\r')
-    {
+    while line_end < src.len() && (src[line_end] == b' ' || src[line_end] == b'\t') {
+        line_end += 1;
+    }
+    // A trailing `// comment` moves with the statement, so no byte of it is lost.
+    let mut moved = file.text(header_call).to_string();
+    if src[line_end..].starts_with(b"//") {
+        let end = src[line_end..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map(|i| line_end + i)
+            .unwrap_or(src.len());
+        let comment_end = if src[end - 1] == b'\r' { end - 1 } else { end };
+        let comment = std::str::from_utf8(&src[line_end..comment_end]).map_err(|_| "not UTF-8")?;
+        moved = format!("{moved} {comment}");
+        line_end = comment_end;
+    }
+    if src.get(line_end) == Some(&b'\r') {
         line_end += 1;
     }
     if src.get(line_end) == Some(&b'\n') {
@@ -256,7 +284,7 @@ fn fix(
             Edit {
                 start: write_stmt.start_byte(),
                 end: write_stmt.start_byte(),
-                replacement: format!("{}{nl}{ind}", file.text(header_call)),
+                replacement: format!("{moved}{nl}{ind}"),
             },
         ],
     })

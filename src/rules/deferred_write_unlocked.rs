@@ -133,7 +133,7 @@ fn fix_deferred(
         let body = lit
             .child_by_field_name("body")
             .ok_or("the deferred closure has no body")?;
-        return insert_lock_at_top(cx, body, mutex, nl);
+        return lock_in_literal(cx, body, op, mutex, nl);
     }
     // `defer delete(s.m, k)` → a closure that takes the lock around the same call.
     let call_text =
@@ -170,29 +170,80 @@ fn fix_deferred(
     })
 }
 
-/// Make a function literal take the lock first: for a deferred closure or a goroutine.
-fn insert_lock_at_top(
+/// Make a function literal take the lock: for a deferred closure or a goroutine. When the
+/// literal does nothing but map writes, it takes the lock for its whole body; when it also
+/// calls other code, only the write is wrapped, so that code does not run under the lock
+/// (where it could block, or take the lock itself and deadlock).
+fn lock_in_literal(
     cx: &RuleCtx<'_>,
     body: tree_sitter::Node<'_>,
+    op: &MapOp,
     mutex: &str,
     nl: &str,
 ) -> Result<Fix, String> {
     let src = &cx.file.src;
-    let first = first_statement(body).ok_or("the function literal is empty")?;
-    let ind = indent_at(src, first.start_byte());
-    let applicability = if has_other_calls(cx.file, body) {
-        Applicability::Review
-    } else {
-        Applicability::Safe
-    };
+    if !has_other_calls(cx.file, body) {
+        let first = first_statement(body).ok_or("the function literal is empty")?;
+        let ind = indent_at(src, first.start_byte());
+        return Ok(Fix {
+            title: format!("take `{mutex}` at the start of the function literal"),
+            applicability: Applicability::Safe,
+            edits: vec![Edit {
+                start: first.start_byte(),
+                end: first.start_byte(),
+                replacement: format!("{mutex}.Lock(){nl}{ind}defer {mutex}.Unlock(){nl}{ind}"),
+            }],
+        });
+    }
+    let mut stmt = node_at(cx.file, op.stmt_start, op.stmt_end)
+        .ok_or("the write's statement was not found")?;
+    // An expression statement spans exactly its call: climb to the statement itself.
+    while let Some(p) = stmt
+        .parent()
+        .filter(|p| p.start_byte() == stmt.start_byte() && p.end_byte() == stmt.end_byte())
+    {
+        stmt = p;
+    }
+    if stmt.parent().map(|p| p.kind()) != Some("statement_list") {
+        return Err(
+            "the write is not a statement of its own, so it cannot be wrapped in Lock and Unlock"
+                .into(),
+        );
+    }
+    let ind = indent_at(src, stmt.start_byte());
+    // The unlock goes on the line after the write, below any comment that ends it.
+    let mut at = stmt.end_byte();
+    while at < src.len() && (src[at] == b' ' || src[at] == b'\t') {
+        at += 1;
+    }
+    if src[at..].starts_with(b"//") {
+        at = src[at..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map(|i| at + i)
+            .unwrap_or(src.len());
+    }
+    if src.get(at) == Some(&b'\r') {
+        at += 1;
+    }
+    if src.get(at) != Some(&b'\n') {
+        return Err("the write shares its line with other code".into());
+    }
     Ok(Fix {
-        title: format!("take `{mutex}` at the start of the function literal"),
-        applicability,
-        edits: vec![Edit {
-            start: first.start_byte(),
-            end: first.start_byte(),
-            replacement: format!("{mutex}.Lock(){nl}{ind}defer {mutex}.Unlock(){nl}{ind}"),
-        }],
+        title: format!("hold `{mutex}` around the write"),
+        applicability: Applicability::Safe,
+        edits: vec![
+            Edit {
+                start: stmt.start_byte(),
+                end: stmt.start_byte(),
+                replacement: format!("{mutex}.Lock(){nl}{ind}"),
+            },
+            Edit {
+                start: at + 1,
+                end: at + 1,
+                replacement: format!("{ind}{mutex}.Unlock(){nl}"),
+            },
+        ],
     })
 }
 
@@ -237,7 +288,7 @@ fn check_goroutine(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Ra
         .and_then(|(s, e)| node_at(cx.file, s, e))
         .and_then(|lit| lit.child_by_field_name("body"))
     {
-        Some(body) => match insert_lock_at_top(cx, body, &mutex, eol(&cx.file.src)) {
+        Some(body) => match lock_in_literal(cx, body, op, &mutex, eol(&cx.file.src)) {
             Ok(fix) => (Some(fix), None),
             Err(why) => (None, Some(why)),
         },
