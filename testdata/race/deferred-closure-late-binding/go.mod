@@ -1,0 +1,3 @@
+module example.com/race/deferred-closure-late-binding
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/race/deferred-loopvar-capture
+
+go 1.21

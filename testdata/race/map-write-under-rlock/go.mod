@@ -1,0 +1,3 @@
+module example.com/race/map-write-under-rlock
+
+go 1.22
