@@ -18,7 +18,8 @@ pub struct ScanOptions {
 }
 
 pub struct ScanResult {
-    /// Per package (the files of one directory and package clause), in path order.
+    /// Per package with findings (the files of one directory and package clause), in
+    /// path order. Packages without findings are not kept.
     pub packages: Vec<Vec<FileResult>>,
     /// Input problems that did not stop the run (unreadable files, syntax errors).
     pub problems: Vec<FileProblem>,
@@ -144,8 +145,12 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
             }
             package.push(r);
         }
-        package.sort_by(|a, b| a.path.cmp(&b.path));
-        results.push(package);
+        // A package without findings needs nothing more: drop its sources and trees now,
+        // so memory stays flat however large the tree is.
+        if package.iter().any(|r| !r.findings.is_empty()) {
+            package.sort_by(|a, b| a.path.cmp(&b.path));
+            results.push(package);
+        }
     }
     (results, problems, errors, parsed)
 }
