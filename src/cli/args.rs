@@ -72,6 +72,8 @@ pub struct ScanArgs {
     /// Print nothing on stderr but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub changed: super::git::ChangedArgs,
 }
 
 #[derive(Args, Debug)]

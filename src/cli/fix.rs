@@ -4,9 +4,10 @@ use std::path::PathBuf;
 
 use super::args::FixArgs;
 use super::{setup::setup, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
-use crate::engine::fix_package;
+use crate::engine::{fix_package, fix_package_where};
 use crate::fix::{unified_diff, write_atomic, FileFix, PlanOptions};
 use crate::scan::scan;
+use crate::vcs::filter_changed_rewrite;
 
 pub fn run(a: FixArgs) -> i32 {
     let s = match setup(&a.scan) {
@@ -21,7 +22,12 @@ pub fn run(a: FixArgs) -> i32 {
     let mut fixes: Vec<FileFix> = result
         .packages
         .par_iter()
-        .flat_map_iter(|pkg| fix_package(pkg, &s.scan.rules, &opts))
+        .flat_map_iter(|pkg| match &s.changed {
+            None => fix_package(pkg, &s.scan.rules, &opts),
+            Some(c) => fix_package_where(pkg, &s.scan.rules, &opts, |file, src, findings| {
+                filter_changed_rewrite(findings, c, &file.parsed.src, src)
+            }),
+        })
         .collect();
     fixes.sort_by(|x, y| x.path.cmp(&y.path));
     let changed: Vec<&FileFix> = fixes.iter().filter(|f| f.changed()).collect();
