@@ -101,6 +101,8 @@ pub struct FixArgs {
     /// With `--write`, touch files that have uncommitted changes.
     #[arg(long)]
     pub allow_dirty: bool,
+    #[command(flatten)]
+    pub branch: super::git::BranchArgs,
 }
 
 #[derive(Args, Debug)]

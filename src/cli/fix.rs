@@ -14,6 +14,13 @@ pub fn run(a: FixArgs) -> i32 {
         Ok(s) => s,
         Err(e) => return super::error(e),
     };
+    let branch = match &a.branch.branch {
+        Some(name) => match super::git::open_branch(&a.branch, name, &s.scan.paths) {
+            Ok(b) => Some(b),
+            Err(e) => return super::error(e),
+        },
+        None => None,
+    };
     let result = scan(&s.scan);
     let opts = PlanOptions {
         review: a.review_fixes || s.config.review_fixes,
@@ -63,6 +70,19 @@ pub fn run(a: FixArgs) -> i32 {
                 failed = true;
             }
         }
+    } else if let Some(target) = &branch {
+        if failed {
+            return super::error("--branch: nothing committed, since the scan had errors");
+        }
+        match super::git::commit_branch(target, &a.branch, &changed, a.scan.quiet) {
+            Ok(true) => {}
+            Ok(false) => {
+                if !a.scan.quiet {
+                    anstream::eprintln!("nothing to fix: no commit made");
+                }
+            }
+            Err(e) => return super::error(e),
+        }
     } else {
         let mut out = anstream::stdout();
         for f in &changed {
@@ -78,7 +98,13 @@ pub fn run(a: FixArgs) -> i32 {
     let applied: usize = fixes.iter().map(|f| f.applied.len()).sum();
     let remaining: Vec<_> = fixes.iter().flat_map(|f| f.skipped.iter()).collect();
     if !a.scan.quiet {
-        let verb = if a.write { "applied" } else { "would apply" };
+        let verb = if a.write {
+            "applied"
+        } else if branch.is_some() {
+            "committed"
+        } else {
+            "would apply"
+        };
         anstream::eprintln!(
             "{verb} {applied} fix{} in {} file{}",
             if applied == 1 { "" } else { "es" },

@@ -2,11 +2,13 @@
 //! commits on a branch built without touching the working tree. No network, no
 //! working-tree writes. Knows nothing about Go.
 
+mod branch;
 mod changed;
 mod dirty;
 
 use std::path::{Path, PathBuf};
 
+pub use branch::{Author, BranchTarget, Committed, FileUpdate};
 pub use changed::{changed_lines, filter_changed, filter_changed_rewrite, ChangedLines};
 pub use dirty::dirty_files;
 
@@ -42,6 +44,10 @@ impl Repo {
         let root =
             std::fs::canonicalize(workdir).map_err(|e| format!("{}: {e}", workdir.display()))?;
         Ok(Repo { git, root })
+    }
+
+    fn relative(&self, path: &Path) -> Option<PathBuf> {
+        relative(&self.root, path)
     }
 
     /// The commit `rev` names (`HEAD`, a branch, a tag, `origin/main`, `HEAD~2`, an id).
