@@ -573,6 +573,21 @@ fn changed_since_reports_only_lines_changed_since_the_revision() {
     assert!(!diff.contains("cache.go"), "{diff}");
     assert_eq!(diff.matches("@@ -").count(), 1, "{diff}");
 
+    // A fix above an unchanged hazard moves it down; later rounds still leave it be.
+    let edited = format!("{STORE}{POP}").replacen(
+        "defer delete(s.m, k)\n",
+        "defer delete(s.m, k) // edited\n",
+        1,
+    );
+    s.write("store/store.go", &edited);
+    let out = s.defuse(&["fix", "--diff", "--changed-since", "HEAD"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let diff = stdout(&out);
+    assert!(diff.contains("-\tdefer delete(s.m, k) // edited"), "{diff}");
+    assert_eq!(diff.matches("@@ -").count(), 1, "{diff}");
+    assert_eq!(diff.matches("defer func() {").count(), 1, "{diff}");
+    s.git(&["checkout", "--", "store/store.go"]);
+
     let out = s.defuse(&["check", "--changed-since", "no-such-rev"]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(stderr(&out).contains("`no-such-rev`"), "{}", stderr(&out));

@@ -2,6 +2,7 @@
 //! `fix --branch`. The git work itself is in [`crate::vcs`].
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -37,8 +38,9 @@ pub struct BranchArgs {
     /// With --branch: replace branch NAME when it exists.
     #[arg(long, requires = "branch")]
     pub force: bool,
-    /// With --branch: the commit's author (default: git's user.name and user.email).
-    #[arg(long, value_name = "NAME <EMAIL>", requires = "branch")]
+    /// With --branch: the commit's author, as `Name <email>` (default: git's user.name
+    /// and user.email).
+    #[arg(long, value_name = "AUTHOR", requires = "branch")]
     pub author: Option<String>,
 }
 
@@ -80,7 +82,8 @@ pub fn commit_branch(
              committing as defuse <defuse@localhost>"
         );
     }
-    println!("{}", done.id);
+    // The commit is made: a closed stdout does not undo it.
+    let _ = writeln!(anstream::stdout(), "{}", done.id);
     Ok(true)
 }
 

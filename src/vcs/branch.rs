@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use git2::build::TreeUpdateBuilder;
 use git2::{FileMode, Oid, Signature};
 
-use super::{slash_path, Repo};
+use super::{relative, slash_path, Repo};
 
 /// A commit author given as `Name <email>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,8 +24,7 @@ pub struct Author {
 impl Author {
     pub fn parse(s: &str) -> Result<Author, String> {
         let bad = || format!("--author `{s}`: expected `Name <email>`");
-        let s2 = s.trim();
-        let body = s2.strip_suffix('>').ok_or_else(bad)?;
+        let body = s.trim().strip_suffix('>').ok_or_else(bad)?;
         let (name, email) = body.rsplit_once('<').ok_or_else(bad)?;
         let (name, email) = (name.trim(), email.trim());
         if name.is_empty() || email.is_empty() || email.contains(['<', '>']) {
@@ -65,7 +64,6 @@ pub struct BranchTarget {
 }
 
 /// What [`BranchTarget::commit`] made.
-#[derive(Debug)]
 pub struct Committed {
     pub id: Oid,
     /// Neither `--author` nor git's `user.name`/`user.email` was set: the commit is
@@ -77,7 +75,7 @@ const FALLBACK_NAME: &str = "defuse";
 const FALLBACK_EMAIL: &str = "defuse@localhost";
 
 impl BranchTarget {
-    /// The repository that holds `start`, branch `name` (which must not exist unless
+    /// The repository that holds the directory `start`, branch `name` (which must not exist unless
     /// `force`, and must not be checked out anywhere) and the base commit `base`.
     pub fn open(
         start: &Path,
@@ -124,7 +122,7 @@ impl BranchTarget {
         let mut changes = Vec::new();
         let mut stale = Vec::new();
         for f in files {
-            let rel = self.repo.relative(Path::new(f.path)).ok_or_else(|| {
+            let rel = relative(&self.repo.root, Path::new(f.path)).ok_or_else(|| {
                 format!(
                     "--branch: {} is outside the repository at {}",
                     f.path,

@@ -39,7 +39,7 @@ impl Lines {
     }
 }
 
-/// Lines changed since `rev` in the repository that holds `start`; with `merge_base`,
+/// Lines changed since `rev` in the repository that holds the directory `start`; with `merge_base`,
 /// since the merge base of `rev` and `HEAD` (what a pull request from `HEAD` into `rev`
 /// changes, as `git diff rev...` shows it).
 ///
@@ -133,11 +133,6 @@ impl ChangedLines {
         let rel = relative(&self.root, Path::new(path))?;
         self.files.get(&slash_path(&rel))
     }
-
-    /// Whether line `line` (1-based) of `path` was added or changed.
-    pub fn contains(&self, path: &str, line: usize) -> bool {
-        self.lines(path).is_some_and(|l| l.contains(line))
-    }
 }
 
 /// The findings that start on a line added or changed since the revision.
@@ -154,8 +149,8 @@ pub fn filter_changed(findings: Vec<Finding>, changed: &ChangedLines) -> Vec<Fin
         .collect()
 }
 
-/// [`filter_changed`] for the findings of one file on `current`, a rewrite (by fixes) of `original`, the
-/// text of the findings' file in the working tree. A line of `current` that the
+/// [`filter_changed`] for the findings of one file on `current`, a rewrite (by fixes)
+/// of `original`, the file's text in the working tree. A line of `current` that the
 /// rewrite kept counts as changed when its line in `original` does; a line the
 /// rewrite made counts as changed, since only fixes of changed lines are applied.
 pub fn filter_changed_rewrite(

@@ -20,18 +20,8 @@ struct Repo {
 }
 
 impl Repo {
-    /// The repository that holds `start`, a file or a directory.
-    fn discover(start: &Path) -> Result<Repo, String> {
-        let dir = if start.is_file() {
-            start.parent().unwrap_or(Path::new("."))
-        } else {
-            start
-        };
-        let dir = if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        };
+    /// The repository that holds the directory `dir`.
+    fn discover(dir: &Path) -> Result<Repo, String> {
         let abs = std::fs::canonicalize(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let git = git2::Repository::discover(&abs)
             .map_err(|_| format!("{} is not in a git repository", abs.display()))?;
@@ -44,10 +34,6 @@ impl Repo {
         let root =
             std::fs::canonicalize(workdir).map_err(|e| format!("{}: {e}", workdir.display()))?;
         Ok(Repo { git, root })
-    }
-
-    fn relative(&self, path: &Path) -> Option<PathBuf> {
-        relative(&self.root, path)
     }
 
     /// The commit `rev` names (`HEAD`, a branch, a tag, `origin/main`, `HEAD~2`, an id).
