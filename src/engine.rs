@@ -141,6 +141,19 @@ pub fn fix_package(
     sel: &RuleSelection,
     opts: &crate::fix::PlanOptions,
 ) -> Vec<crate::fix::FileFix> {
+    fix_package_where(files, sel, opts, |_, _, findings| findings)
+}
+
+/// [`fix_package`], fixing only the findings `keep` passes on: it is called with each
+/// file, the text the findings are on (the file's own, or a rewrite of it between
+/// fixed-point rounds) and those findings. Findings it drops are neither fixed nor
+/// reported as left unfixed.
+pub fn fix_package_where(
+    files: &[FileResult],
+    sel: &RuleSelection,
+    opts: &crate::fix::PlanOptions,
+    keep: impl Fn(&FileResult, &[u8], Vec<Finding>) -> Vec<Finding>,
+) -> Vec<crate::fix::FileFix> {
     files
         .iter()
         .enumerate()
@@ -159,16 +172,17 @@ pub fn fix_package(
                         per_iteration_loop_vars: other.per_iteration_loop_vars,
                     })
                     .collect();
-                analyze(units, sel)
+                let findings = analyze(units, sel)
                     .into_iter()
                     .nth(i)
                     .map(|r| r.findings)
-                    .unwrap_or_default()
+                    .unwrap_or_default();
+                keep(file, new, findings)
             };
             crate::fix::plan_file(
                 &file.path,
                 &file.parsed.src,
-                &file.findings,
+                &keep(file, &file.parsed.src, file.findings.clone()),
                 file.withheld.as_deref(),
                 opts,
                 reanalyze,

@@ -72,6 +72,8 @@ pub struct ScanArgs {
     /// Print nothing on stderr but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub changed: super::git::ChangedArgs,
 }
 
 #[derive(Args, Debug)]
@@ -99,6 +101,8 @@ pub struct FixArgs {
     /// With `--write`, touch files that have uncommitted changes.
     #[arg(long)]
     pub allow_dirty: bool,
+    #[command(flatten)]
+    pub branch: super::git::BranchArgs,
 }
 
 #[derive(Args, Debug)]

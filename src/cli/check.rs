@@ -23,6 +23,9 @@ pub fn run(a: CheckArgs) -> i32 {
         }
         findings.extend(f.findings.iter().cloned());
     }
+    if let Some(changed) = &s.changed {
+        findings = crate::vcs::filter_changed(findings, changed);
+    }
     let lookup = |p: &str| sources.get(p).cloned();
     let mut problems = result.problems.clone();
     problems.extend(result.errors.iter().cloned());

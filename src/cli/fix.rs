@@ -4,14 +4,22 @@ use std::path::PathBuf;
 
 use super::args::FixArgs;
 use super::{setup::setup, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
-use crate::engine::fix_package;
+use crate::engine::{fix_package, fix_package_where};
 use crate::fix::{unified_diff, write_atomic, FileFix, PlanOptions};
 use crate::scan::scan;
+use crate::vcs::filter_changed_rewrite;
 
 pub fn run(a: FixArgs) -> i32 {
     let s = match setup(&a.scan) {
         Ok(s) => s,
         Err(e) => return super::error(e),
+    };
+    let branch = match &a.branch.branch {
+        Some(name) => match super::git::open_branch(&a.branch, name, &s.scan.paths) {
+            Ok(b) => Some(b),
+            Err(e) => return super::error(e),
+        },
+        None => None,
     };
     let result = scan(&s.scan);
     let opts = PlanOptions {
@@ -21,7 +29,12 @@ pub fn run(a: FixArgs) -> i32 {
     let mut fixes: Vec<FileFix> = result
         .packages
         .par_iter()
-        .flat_map_iter(|pkg| fix_package(pkg, &s.scan.rules, &opts))
+        .flat_map_iter(|pkg| match &s.changed {
+            None => fix_package(pkg, &s.scan.rules, &opts),
+            Some(c) => fix_package_where(pkg, &s.scan.rules, &opts, |file, src, findings| {
+                filter_changed_rewrite(findings, c, &file.parsed.src, src)
+            }),
+        })
         .collect();
     fixes.sort_by(|x, y| x.path.cmp(&y.path));
     let changed: Vec<&FileFix> = fixes.iter().filter(|f| f.changed()).collect();
@@ -57,6 +70,19 @@ pub fn run(a: FixArgs) -> i32 {
                 failed = true;
             }
         }
+    } else if let Some(target) = &branch {
+        if failed {
+            return super::error("--branch: nothing committed, since the scan had errors");
+        }
+        match super::git::commit_branch(target, &a.branch, &changed, a.scan.quiet) {
+            Ok(true) => {}
+            Ok(false) => {
+                if !a.scan.quiet {
+                    anstream::eprintln!("nothing to fix: no commit made");
+                }
+            }
+            Err(e) => return super::error(e),
+        }
     } else {
         let mut out = anstream::stdout();
         for f in &changed {
@@ -72,7 +98,13 @@ pub fn run(a: FixArgs) -> i32 {
     let applied: usize = fixes.iter().map(|f| f.applied.len()).sum();
     let remaining: Vec<_> = fixes.iter().flat_map(|f| f.skipped.iter()).collect();
     if !a.scan.quiet {
-        let verb = if a.write { "applied" } else { "would apply" };
+        let verb = if a.write {
+            "applied"
+        } else if branch.is_some() {
+            "committed"
+        } else {
+            "would apply"
+        };
         anstream::eprintln!(
             "{verb} {applied} fix{} in {} file{}",
             if applied == 1 { "" } else { "es" },

@@ -4,6 +4,7 @@
 mod args;
 mod check;
 mod fix;
+mod git;
 mod rules_cmd;
 mod setup;
 

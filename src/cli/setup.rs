@@ -8,10 +8,29 @@ use crate::discover::DiscoverOptions;
 use crate::engine::RuleSelection;
 use crate::finding::Confidence;
 use crate::scan::ScanOptions;
+use crate::vcs::ChangedLines;
 
 pub struct Setup {
     pub scan: ScanOptions,
     pub config: Config,
+    /// With `--changed-since`: the lines findings must start on.
+    pub changed: Option<ChangedLines>,
+}
+
+/// Where `defuse.toml` and the git repository are looked for: the first path's
+/// directory (the path itself when it is one).
+pub fn start_dir(paths: &[PathBuf]) -> PathBuf {
+    let start = crate::discover::strip_recursive_suffix(&paths[0]);
+    let start = if start.is_file() {
+        start.parent().unwrap_or(Path::new(""))
+    } else {
+        start
+    };
+    if start.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        start.to_path_buf()
+    }
 }
 
 pub fn setup(a: &ScanArgs) -> Result<Setup, String> {
@@ -32,17 +51,7 @@ pub fn setup(a: &ScanArgs) -> Result<Setup, String> {
     } else if let Some(p) = &a.config {
         config::load(p).map_err(|e| e.to_string())?
     } else {
-        let start = crate::discover::strip_recursive_suffix(&paths[0]);
-        let start: PathBuf = if start.is_file() {
-            start.parent().map(Path::to_path_buf).unwrap_or_default()
-        } else {
-            start.to_path_buf()
-        };
-        match std::fs::canonicalize(if start.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            &start
-        }) {
+        match std::fs::canonicalize(start_dir(&paths)) {
             Ok(abs) => config::find_and_load(&abs).map_err(|e| e.to_string())?,
             // A missing path is reported by discovery, with the others.
             Err(_) => Config::default(),
@@ -91,7 +100,16 @@ pub fn setup(a: &ScanArgs) -> Result<Setup, String> {
         exclude_base,
         default_version: config.default_version,
     };
+    let changed = match &a.changed.changed_since {
+        Some(rev) => Some(crate::vcs::changed_lines(
+            &start_dir(&paths),
+            rev,
+            a.changed.merge_base,
+        )?),
+        None => None,
+    };
     Ok(Setup {
+        changed,
         scan: ScanOptions {
             paths,
             discover,

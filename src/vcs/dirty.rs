@@ -1,4 +1,4 @@
-//! git2: which files have uncommitted changes. No network, no working-tree writes.
+//! Which files have uncommitted changes, for `fix --write`.
 
 use std::path::{Path, PathBuf};
 
