@@ -57,9 +57,9 @@ fn main() {
                                     .collect();
                                 if states.iter().all(|s| *s == Lock::Locked) {
                                     format!("{kind}: guarded, lock held when it runs")
-                                } else if states.iter().any(|s| *s == Lock::Unlocked) {
+                                } else if states.contains(&Lock::Unlocked) {
                                     format!("{kind}: guarded, UNLOCKED on some path")
-                                } else if states.iter().any(|s| *s == Lock::RLocked) {
+                                } else if states.contains(&Lock::RLocked) {
                                     format!("{kind}: guarded, read lock only")
                                 } else {
                                     format!("{kind}: guarded, lock state unknown")
