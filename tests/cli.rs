@@ -1,0 +1,342 @@
+//! The command line as a user meets it: exit codes, messages, suppression, configuration.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn defuse(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_defuse"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CI")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+const GUARDED: &str = r#"package cache
+
+import "sync"
+
+type Cache struct {
+	mu    sync.Mutex
+	items map[string]int
+}
+
+func (c *Cache) Put(k string, v int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.items[k] = v
+}
+
+func (c *Cache) Drop(k string) {
+	c.mu.Lock()
+	defer delete(c.items, k)
+	defer c.mu.Unlock()
+}
+"#;
+
+#[test]
+fn check_examples_reports_with_snippets_and_exits_1() {
+    let o = defuse(&common::repo_root(), &["check", "testdata/examples"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("error[deferred-write-unlocked]"), "{out}");
+    assert!(out.contains("--> testdata/examples/store.go:66:2"), "{out}");
+    assert!(out.contains("defer delete(s.sessions, id)"), "{out}");
+    assert!(out.contains("^^^^"), "{out}");
+    assert!(
+        out.contains("= note: `s.mu` is released by `defer s.mu.Unlock()` on line 67"),
+        "{out}"
+    );
+    assert!(out.contains("7 findings in 5 files scanned"), "{out}");
+}
+
+#[test]
+fn safe_tree_exits_0() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "go.mod", "module example.com/safe\n\ngo 1.22\n");
+    write(
+        tmp.path(),
+        "safe.go",
+        &GUARDED.replace(
+            "defer delete(c.items, k)\n\tdefer c.mu.Unlock()",
+            "defer c.mu.Unlock()\n\tdefer delete(c.items, k)",
+        ),
+    );
+    let o = defuse(tmp.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("0 findings in 1 file scanned"));
+}
+
+#[test]
+fn missing_path_exits_2_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = defuse(tmp.path(), &["check", "no/such/dir"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no/such/dir: no such file or directory"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn unknown_rule_is_a_usage_error() {
+    let o = defuse(
+        &common::repo_root(),
+        &["check", "--select", "no-such-rule", "testdata/examples"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown rule `no-such-rule`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = defuse(&common::repo_root(), &["explain", "no-such-rule"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = defuse(&common::repo_root(), &["check", "--bogus-flag"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn rules_lists_seven_and_explain_prints_rationale_and_examples() {
+    let o = defuse(&common::repo_root(), &["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o).lines().count(), 7, "{}", stdout(&o));
+    let o = defuse(&common::repo_root(), &["rules", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 7);
+    let o = defuse(
+        &common::repo_root(),
+        &["explain", "deferred-write-unlocked"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    let rule = defuse::catalog::rule("deferred-write-unlocked").unwrap();
+    assert!(
+        out.contains(rule.rationale.lines().next().unwrap()),
+        "{out}"
+    );
+    assert!(out.contains("Example: "), "{out}");
+    assert!(out.contains("After `defuse fix`:"), "{out}");
+    assert!(out.contains("Not reported: "), "{out}");
+}
+
+#[test]
+fn select_and_ignore_choose_rules() {
+    let root = common::repo_root();
+    let o = defuse(
+        &root,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "map-write-under-rlock",
+            "testdata/examples",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, vec!["map-write-under-rlock"]);
+    let o = defuse(
+        &root,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--ignore",
+            "deferred-write-unlocked",
+            "testdata/examples",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["rule"] != "deferred-write-unlocked"));
+    assert_eq!(v["findings"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn suppression_needs_a_reason_and_must_suppress_something() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "go.mod", "module example.com/s\n\ngo 1.22\n");
+    // A reasoned suppression on the line above hides the finding.
+    write(
+        tmp.path(),
+        "a.go",
+        &GUARDED.replace(
+            "\tdefer delete(c.items, k)\n",
+            "\t//defuse:ignore deferred-write-unlocked Drop is only called from tests\n\tdefer delete(c.items, k)\n",
+        ),
+    );
+    let o = defuse(tmp.path(), &["check", "--format", "json", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["summary"]["suppressed"], 1);
+    assert_eq!(
+        v["findings"][0]["suppressed"]["reason"],
+        "Drop is only called from tests"
+    );
+
+    // Without a reason: the finding stays suppressed only if valid; a reason-less directive
+    // is itself reported, and the finding shows.
+    write(
+        tmp.path(),
+        "a.go",
+        &GUARDED.replace(
+            "\tdefer delete(c.items, k)\n",
+            "\tdefer delete(c.items, k) //defuse:ignore deferred-write-unlocked\n",
+        ),
+    );
+    let o = defuse(tmp.path(), &["check", "--format", "json", "."]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"invalid-suppression"), "{rules:?}");
+    assert!(rules.contains(&"deferred-write-unlocked"), "{rules:?}");
+
+    // A directive that suppresses nothing is reported.
+    write(
+        tmp.path(),
+        "a.go",
+        &GUARDED.replace(
+            "func (c *Cache) Put(",
+            "//defuse:ignore map-write-under-rlock not needed any more\nfunc (c *Cache) Put(",
+        ),
+    );
+    let o = defuse(tmp.path(), &["check", "--format", "json", "."]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"unused-suppression"), "{rules:?}");
+}
+
+#[test]
+fn syntax_errors_keep_findings_elsewhere_and_withhold_fixes() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "go.mod", "module example.com/s\n\ngo 1.22\n");
+    let broken = format!("{GUARDED}\nfunc broken() {{\n\tx := \n}}\n");
+    write(tmp.path(), "a.go", &broken);
+    let o = defuse(tmp.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("error[deferred-write-unlocked]"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).contains("a.go: has syntax errors at line"),
+        "{}",
+        stdout(&o)
+    );
+    let o = defuse(tmp.path(), &["fix", "--write", "--allow-dirty", "."]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("fixes are withheld"), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("a.go")).unwrap(),
+        broken,
+        "a broken file is never rewritten"
+    );
+}
+
+#[test]
+fn config_errors_name_the_file_and_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "go.mod", "module example.com/s\n\ngo 1.22\n");
+    write(tmp.path(), "a.go", GUARDED);
+    write(tmp.path(), "defuse.toml", "[rules]\nselekt = [\"x\"]\n");
+    let o = defuse(tmp.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("defuse.toml") && err.contains("selekt"),
+        "{err}"
+    );
+
+    write(
+        tmp.path(),
+        "defuse.toml",
+        "[rules]\nignore = [\"deferred-write-unlocked\"]\n",
+    );
+    let o = defuse(tmp.path(), &["check", "."]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "config ignore applies: {}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn fix_write_applies_and_second_run_is_clean() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "go.mod", "module example.com/s\n\ngo 1.22\n");
+    write(tmp.path(), "a.go", GUARDED);
+    let o = defuse(tmp.path(), &["fix", "--write", "--allow-dirty", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let fixed = std::fs::read_to_string(tmp.path().join("a.go")).unwrap();
+    assert!(fixed.contains("\tdefer func() {\n\t\tc.mu.Lock()\n\t\tdefer c.mu.Unlock()\n\t\tdelete(c.items, k)\n\t}()\n"), "{fixed}");
+    let o = defuse(tmp.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = defuse(tmp.path(), &["fix", "."]);
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn json_output_is_versioned() {
+    let o = defuse(
+        &common::repo_root(),
+        &["check", "--format", "json", "testdata/examples"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["summary"]["findings"], 7);
+    let f = &v["findings"][0];
+    for key in [
+        "rule",
+        "severity",
+        "confidence",
+        "path",
+        "start",
+        "end",
+        "message",
+        "notes",
+        "fix",
+        "docs_url",
+    ] {
+        assert!(f.get(key).is_some(), "missing {key} in {f}");
+    }
+}
