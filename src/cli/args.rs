@@ -101,6 +101,10 @@ pub struct FixArgs {
     /// With `--write`, touch files that have uncommitted changes.
     #[arg(long)]
     pub allow_dirty: bool,
+    /// Type-check the rewritten packages with the Go toolchain (`go vet -overlay`) before
+    /// anything is written or printed; fixes that break a package are dropped.
+    #[arg(long)]
+    pub verify: bool,
     #[command(flatten)]
     pub branch: super::git::BranchArgs,
 }

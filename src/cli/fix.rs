@@ -37,6 +37,15 @@ pub fn run(a: FixArgs) -> i32 {
         })
         .collect();
     fixes.sort_by(|x, y| x.path.cmp(&y.path));
+    if a.verify {
+        let Some(go) = crate::fix::verify::find_go() else {
+            return super::error("--verify needs the Go toolchain: no `go` on PATH");
+        };
+        match crate::fix::verify::verify(&go, &mut fixes) {
+            Ok(verdicts) => report_verdicts(&verdicts, a.scan.quiet),
+            Err(e) => return super::error(e),
+        }
+    }
     let changed: Vec<&FileFix> = fixes.iter().filter(|f| f.changed()).collect();
     let mut failed = false;
     for e in &result.errors {
@@ -128,5 +137,29 @@ pub fn run(a: FixArgs) -> i32 {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
+    }
+}
+
+fn report_verdicts(verdicts: &[crate::fix::verify::PackageVerdict], quiet: bool) {
+    use crate::fix::verify::Verdict;
+    for v in verdicts {
+        let first = |out: &str| out.lines().take(6).collect::<Vec<_>>().join("\n    ");
+        match &v.verdict {
+            Verdict::Passed => {
+                if !quiet {
+                    anstream::eprintln!("verified: {} (go vet passes with the fixes)", v.dir.display());
+                }
+            }
+            Verdict::Broken { output } => anstream::eprintln!(
+                "defuse: warning: dropped the fixes in {}: the package passed go vet before and fails after:\n    {}",
+                v.files.join(", "),
+                first(output)
+            ),
+            Verdict::Unchecked { output } => anstream::eprintln!(
+                "defuse: warning: could not verify {}: go vet fails even without the fixes, which are kept:\n    {}",
+                v.dir.display(),
+                first(output)
+            ),
+        }
     }
 }

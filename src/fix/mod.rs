@@ -11,6 +11,7 @@ mod edits;
 mod imports;
 mod indent;
 mod plan;
+pub mod verify;
 mod write;
 
 pub use diff::{unified_diff, unified_diff_bytes};
