@@ -2,6 +2,7 @@
 //! were made.
 
 pub mod json;
+pub mod sarif;
 pub mod text;
 
 use crate::finding::Finding;
