@@ -21,7 +21,7 @@ use std::path::{Component, Path};
 use serde_json::json;
 use serde_sarif::sarif as s;
 
-use super::Run;
+use super::{line_start, sentence, utf16_column, Run};
 use crate::catalog;
 use crate::finding::{Confidence, Finding, Severity};
 use crate::suppress;
@@ -296,11 +296,6 @@ fn artifact_location(path: &str, root: &Path) -> s::ArtifactLocation {
     }
 }
 
-/// Start of the line holding `byte`.
-fn line_start(src: &[u8], byte: usize) -> usize {
-    memchr::memrchr(b'\n', &src[..byte.min(src.len())]).map_or(0, |i| i + 1)
-}
-
 /// End of the line holding `byte`, without its `\n` (or `\r\n`).
 fn line_end(src: &[u8], byte: usize) -> usize {
     let byte = byte.min(src.len());
@@ -310,17 +305,6 @@ fn line_end(src: &[u8], byte: usize) -> usize {
     } else {
         end
     }
-}
-
-/// 1-based column of `byte` in UTF-16 code units, SARIF's default `columnKind`. Invalid
-/// UTF-8 counts one unit per replaced sequence, as a reader decoding the file would.
-fn utf16_column(src: &[u8], byte: usize) -> usize {
-    let byte = byte.min(src.len());
-    let start = line_start(src, byte);
-    String::from_utf8_lossy(&src[start..byte])
-        .encode_utf16()
-        .count()
-        + 1
 }
 
 fn region(f: &Finding, src: Option<&[u8]>) -> s::Region {
@@ -390,19 +374,6 @@ fn message_text(f: &Finding) -> String {
     for n in &f.notes {
         out.push(' ');
         out.push_str(&sentence(n));
-    }
-    out
-}
-
-fn sentence(s: &str) -> String {
-    let s = s.trim();
-    let mut c = s.chars();
-    let mut out: String = match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => return String::new(),
-    };
-    if !out.ends_with(['.', '!', '?']) {
-        out.push('.');
     }
     out
 }
