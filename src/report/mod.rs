@@ -3,6 +3,7 @@
 
 pub mod github;
 pub mod json;
+pub mod pr_body;
 pub mod sarif;
 pub mod text;
 
