@@ -171,3 +171,181 @@ fn sarif_output_matches_the_oasis_schema() {
     });
     assert_valid(&validator("tests/schemas/sarif-2.1.0.json"), &out, "sarif");
 }
+
+// The command line: the same outputs, as `defuse check --format ...` prints them.
+
+fn defuse(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_defuse"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("defuse runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn cli_sarif_and_json_over_testdata_match_their_schemas() {
+    let args = ["check", "--include-testdata", "testdata"];
+    let (code, sarif, err) = defuse(
+        manifest_dir(),
+        &[&args[..], &["--format", "sarif"]].concat(),
+    );
+    assert_eq!(code, 1, "{err}");
+    assert_valid(
+        &validator("tests/schemas/sarif-2.1.0.json"),
+        &sarif,
+        "cli sarif",
+    );
+    let v: Value = serde_json::from_str(&sarif).unwrap();
+    assert!(!v["runs"][0]["results"].as_array().unwrap().is_empty());
+    assert_eq!(v["runs"][0]["invocations"][0]["executionSuccessful"], true);
+
+    let (code, json, err) = defuse(manifest_dir(), &[&args[..], &["--format", "json"]].concat());
+    assert_eq!(code, 1, "{err}");
+    assert_valid(&validator("docs/json-schema.json"), &json, "cli json");
+}
+
+#[test]
+fn cli_github_annotations_are_capped_commands() {
+    let (code, out, err) = defuse(
+        manifest_dir(),
+        &[
+            "check",
+            "--include-testdata",
+            "--format",
+            "github",
+            "testdata",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(out.lines().all(|l| l.starts_with("::")), "{out}");
+    let count = |p: &str| out.lines().filter(|l| l.starts_with(p)).count();
+    assert!(
+        count("::error ") <= 10 && count("::warning ") <= 10,
+        "{out}"
+    );
+    assert!(out
+        .lines()
+        .last()
+        .unwrap()
+        .contains("more findings are not annotated"));
+}
+
+#[test]
+fn cli_sarif_columns_and_uris_for_non_ascii_text_and_odd_paths() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("pkg, v2: ü");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("go.mod"), "module example.com/p\n\ngo 1.22\n").unwrap();
+    let src = "package p\n\nimport \"sync\"\n\ntype T struct {\n\tmu sync.Mutex\n\tm  map[string]int // guarded by mu\n}\n\nfunc (t *T) A(k string) {\n\tt.mu.Lock()\n\t_ = \"héllo😀\"; defer delete(t.m, k)\n\tdefer t.mu.Unlock()\n}\n";
+    fs::write(dir.join("a.go"), src).unwrap();
+    let (code, sarif, err) = defuse(tmp.path(), &["check", "--format", "sarif"]);
+    assert_eq!(code, 1, "{err}\n{sarif}");
+    assert_valid(
+        &validator("tests/schemas/sarif-2.1.0.json"),
+        &sarif,
+        "sarif",
+    );
+    let v: Value = serde_json::from_str(&sarif).unwrap();
+    let r = &v["runs"][0]["results"][0];
+    assert_eq!(r["ruleId"], "deferred-write-unlocked");
+    let loc = &r["locations"][0]["physicalLocation"];
+    assert_eq!(
+        loc["artifactLocation"]["uri"],
+        "pkg%2C%20v2%3A%20%C3%BC/a.go"
+    );
+    assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    let line = src.lines().nth(11).unwrap();
+    let byte_col = line.find("defer").unwrap() + 1;
+    let utf16_col = line[..byte_col - 1].encode_utf16().count() + 1;
+    assert_eq!(
+        (byte_col, utf16_col),
+        (20, 17),
+        "é and 😀 take 6 bytes, 3 UTF-16 units"
+    );
+    assert_eq!(loc["region"]["startLine"], 12);
+    assert_eq!(loc["region"]["startColumn"], utf16_col);
+    let root = v["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        root.starts_with("file:///") && root.ends_with('/'),
+        "{root}"
+    );
+}
+
+#[test]
+fn cli_rules_refuses_the_finding_formats() {
+    let (code, _, err) = defuse(manifest_dir(), &["rules", "--format", "sarif"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("possible values: text, json"), "{err}");
+    let (code, out, _) = defuse(manifest_dir(), &["rules", "--format", "json"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with('['));
+}
+
+fn copy_case(to: &Path) {
+    let from = manifest_dir().join("testdata/deferred-write-unlocked");
+    for e in fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+    }
+}
+
+#[test]
+fn cli_fix_writes_a_pr_body_in_diff_and_write_mode() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_case(tmp.path());
+    let before = fs::read(tmp.path().join("positive.go")).unwrap();
+
+    let (code, diff, err) = defuse(tmp.path(), &["fix", "--pr-body", "body.md", "."]);
+    assert!(code == 0 || code == 1, "{err}");
+    assert!(diff.starts_with("diff --git"), "{diff}");
+    assert_eq!(fs::read(tmp.path().join("positive.go")).unwrap(), before);
+    let body = fs::read_to_string(tmp.path().join("body.md")).unwrap();
+    assert!(body.starts_with("## defuse: "), "{body}");
+    assert!(body.contains("#### `positive.go`"), "{body}");
+    assert!(
+        body.contains("```sh\ndefuse fix --pr-body body.md .\n```"),
+        "{body}"
+    );
+    assert!(body.len() <= defuse::report::pr_body::MAX_BODY);
+
+    let (code, _, err) = defuse(
+        tmp.path(),
+        &[
+            "fix",
+            "--write",
+            "--allow-dirty",
+            "--pr-body",
+            "written.md",
+            ".",
+        ],
+    );
+    assert!(code == 0 || code == 1, "{err}");
+    assert_ne!(fs::read(tmp.path().join("positive.go")).unwrap(), before);
+    let written = fs::read_to_string(tmp.path().join("written.md")).unwrap();
+    let summary = |b: &str| b.lines().next().unwrap().to_string();
+    assert_eq!(summary(&written), summary(&body));
+}
+
+#[test]
+fn cli_fix_reports_an_unwritable_pr_body() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_case(tmp.path());
+    let (code, _, err) = defuse(
+        tmp.path(),
+        &["fix", "--pr-body", "no/such/dir/body.md", "."],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot write the pull-request body"), "{err}");
+}
