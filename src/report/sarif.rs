@@ -158,19 +158,48 @@ fn help_markdown(r: &RuleDoc) -> String {
     md
 }
 
-/// The markdown without its markup, for readers that cannot render it.
+/// The markdown without its markup, for readers that cannot render it: no code fences,
+/// no `**` or backticks, and links as `text (url)`. Brackets that are not links
+/// (`m[k]`) stay.
 fn plain(markdown: &str) -> String {
     let mut out = String::new();
     for line in markdown.lines() {
         if line.trim_start().starts_with("```") {
             continue;
         }
-        let line = line.replace("**", "").replace('`', "");
-        // [text](url) → text (url)
-        let line = line.replace("](", " (").replace('[', "");
-        out.push_str(&line);
+        out.push_str(&unlink(&line.replace("**", "").replace('`', "")));
         out.push('\n');
     }
+    out
+}
+
+/// `[text](url)` → `text (url)`, on one line.
+fn unlink(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let link = after.find("](").and_then(|mid| {
+            let url = &after[mid + 2..];
+            url.find(')')
+                .map(|close| (&after[..mid], &url[..close], mid + 2 + close + 1))
+        });
+        match link {
+            Some((text, url, len)) if !text.contains('[') => {
+                out.push_str(&rest[..open]);
+                out.push_str(text);
+                out.push_str(" (");
+                out.push_str(url);
+                out.push(')');
+                rest = &after[len..];
+            }
+            _ => {
+                out.push_str(&rest[..=open]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 

@@ -450,3 +450,12 @@ fn output_with_every_feature_validates_against_the_sarif_schema() {
     *bad.pointer_mut(uri).unwrap() = json!("dir with space/a.go");
     assert!(!validator.is_valid(&bad), "unencoded uri");
 }
+
+#[test]
+fn plain_help_keeps_index_expressions_and_unwraps_links() {
+    let md = "**Fix.** `s.m[k] = v` then\n```go\ndelete(m, k)\n```\nsee [the docs](https://x.test/a) and [b].";
+    assert_eq!(
+        plain(md),
+        "Fix. s.m[k] = v then\ndelete(m, k)\nsee the docs (https://x.test/a) and [b].\n"
+    );
+}
