@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use std::sync::OnceLock;
 
-use crate::finding::{Applicability, Severity};
+use crate::finding::{Applicability, Confidence, Severity};
 
 include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
 
@@ -17,6 +17,11 @@ pub struct Rule {
     pub id: String,
     pub title: String,
     pub severity: Severity,
+    /// How sure the rule's findings are at worst, among those shown by default
+    /// (`--min-confidence medium`). SARIF reports it as the rule's `precision`, which
+    /// GitHub code scanning uses to rank alerts; each finding still carries its own.
+    #[serde(default = "high")]
+    pub confidence: Confidence,
     /// One sentence: what the rule finds.
     pub summary: String,
     /// Markdown: why it is a hazard, citing the Go facts it rests on.
@@ -66,6 +71,10 @@ pub struct OkCase {
     pub description: String,
     pub code: String,
     pub go_version: Option<String>,
+}
+
+fn high() -> Confidence {
+    Confidence::High
 }
 
 impl Rule {

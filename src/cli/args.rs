@@ -107,12 +107,17 @@ pub struct FixArgs {
     pub verify: bool,
     #[command(flatten)]
     pub branch: super::git::BranchArgs,
+    /// After fixing, write a Markdown pull-request body (per-rule summary, per-file
+    /// changes, findings not fixed, how to regenerate) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub pr_body: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
 pub struct RulesArgs {
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
 }
 
 #[derive(Args, Debug)]
@@ -123,6 +128,19 @@ pub struct ExplainArgs {
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// Human text with source snippets.
+    Text,
+    /// The JSON report described by docs/json-schema.json.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning (upload-sarif) and other SARIF readers.
+    Sarif,
+    /// GitHub Actions workflow commands, which annotate the pull request.
+    Github,
+}
+
+/// `defuse rules` lists the catalog; SARIF and annotations are for findings.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RulesFormat {
     Text,
     Json,
 }

@@ -38,6 +38,21 @@ pub fn run(a: CheckArgs) -> i32 {
     let out = match a.format {
         Format::Text => report::text::render(&run, true),
         Format::Json => report::json::render(&run),
+        Format::Sarif => {
+            let root = match std::env::current_dir() {
+                Ok(d) => d,
+                Err(e) => return super::error(format!("cannot read the current directory: {e}")),
+            };
+            report::sarif::render(
+                &run,
+                &report::sarif::Options {
+                    root: &root,
+                    execution_successful: result.errors.is_empty(),
+                    automation_id: None,
+                },
+            )
+        }
+        Format::Github => report::github::render(&run),
     };
     let mut stdout = anstream::stdout();
     if stdout

@@ -48,6 +48,7 @@ pub fn run(a: FixArgs) -> i32 {
     }
     let changed: Vec<&FileFix> = fixes.iter().filter(|f| f.changed()).collect();
     let mut failed = false;
+    let mut unwritten: Vec<&str> = Vec::new();
     for e in &result.errors {
         anstream::eprintln!("defuse: error: {}: {}", e.path, e.message);
         failed = true;
@@ -77,6 +78,7 @@ pub fn run(a: FixArgs) -> i32 {
             if let Err(e) = write_atomic(std::path::Path::new(&f.path), &f.old, &f.new, None) {
                 anstream::eprintln!("defuse: error: {e}");
                 failed = true;
+                unwritten.push(&f.path);
             }
         }
     } else if let Some(target) = &branch {
@@ -103,6 +105,22 @@ pub fn run(a: FixArgs) -> i32 {
             }
         }
         let _ = out.flush();
+    }
+    if let Some(path) = &a.pr_body {
+        // The body describes what is in the working tree: not files that failed to write.
+        let done: Vec<FileFix> = fixes
+            .iter()
+            .filter(|f| !unwritten.contains(&f.path.as_str()))
+            .cloned()
+            .collect();
+        let command = crate::report::pr_body::shell_command(std::env::args());
+        let body = crate::report::pr_body::render(&done, &command);
+        if let Err(e) = std::fs::write(path, body) {
+            return super::error(format!(
+                "cannot write the pull-request body to {}: {e}",
+                path.display()
+            ));
+        }
     }
     let applied: usize = fixes.iter().map(|f| f.applied.len()).sum();
     let remaining: Vec<_> = fixes.iter().flat_map(|f| f.skipped.iter()).collect();

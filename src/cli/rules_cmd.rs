@@ -1,13 +1,13 @@
 use std::fmt::Write;
 
-use super::args::{ExplainArgs, Format, RulesArgs};
+use super::args::{ExplainArgs, RulesArgs, RulesFormat};
 use super::{EXIT_CLEAN, EXIT_ERROR};
 use crate::catalog;
 
 pub fn list(a: RulesArgs) -> i32 {
     let rules = catalog::rules();
     let out = match a.format {
-        Format::Json => {
+        RulesFormat::Json => {
             let v: Vec<_> = rules
                 .iter()
                 .map(|r| {
@@ -20,7 +20,7 @@ pub fn list(a: RulesArgs) -> i32 {
                 .collect();
             serde_json::to_string_pretty(&v).unwrap() + "\n"
         }
-        Format::Text => {
+        RulesFormat::Text => {
             let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
             let mut s = String::new();
             for r in rules {
