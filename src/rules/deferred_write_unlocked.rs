@@ -87,13 +87,16 @@ fn check_deferred(cx: &RuleCtx<'_>, f: &FunctionModel, group: &[&MapOp]) -> Opti
         first_line(what)
     );
     let (fix, no_fix_reason) = if !all_paths {
-        (
-            None,
-            Some(format!(
-                "the write runs with `{mutex}` held on some paths and released on others; a closure that \
-                 locks unconditionally would deadlock on the held paths"
-            )),
-        )
+        match flag_fix(cx, f, op, defer, &mutex) {
+            Some(fix) => (Some(fix), None),
+            None => (
+                None,
+                Some(format!(
+                    "the write runs with `{mutex}` held on some paths and released on others; a closure that \
+                     locks unconditionally would deadlock on the held paths"
+                )),
+            ),
+        }
     } else {
         match fix_deferred(cx, f, op, info.closure, defer, &mutex) {
             Ok(fix) => (Some(fix), None),
@@ -310,4 +313,78 @@ fn check_goroutine(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Ra
         fix,
         no_fix_reason,
     })
+}
+
+/// The `locked := true; defer func() { if locked { mu.Unlock() } }()` idiom: the flag says
+/// at exit whether the lock is held, so the deferred write takes the lock only when it is
+/// not. Needs the flag's closure registered before the write (so it runs after it).
+fn flag_fix(
+    cx: &RuleCtx<'_>,
+    f: &FunctionModel,
+    op: &MapOp,
+    defer: usize,
+    mutex: &str,
+) -> Option<Fix> {
+    let info = &f.defers[defer];
+    if info.closure.is_some() || !reassigned_after(f, op, info.stmt_end).is_empty() {
+        return None;
+    }
+    let flag = f
+        .defers
+        .iter()
+        .filter(|d| d.stmt_start < info.stmt_start && d.frame == info.frame)
+        .find_map(|d| {
+            let (s, e) = d.closure?;
+            unlock_flag(cx, node_at(cx.file, s, e)?, mutex)
+        })?;
+    let src = &cx.file.src;
+    let nl = eol(src);
+    let ind = indent_at(src, info.stmt_start);
+    let call = std::str::from_utf8(&src[info.call_start..info.call_end]).ok()?;
+    Some(Fix {
+        title: format!("take `{mutex}` inside the deferred call when `{flag}` says it is not held"),
+        applicability: Applicability::Review,
+        edits: vec![Edit {
+            start: info.stmt_start,
+            end: info.stmt_end,
+            replacement: format!(
+                "defer func() {{{nl}{ind}\tif !{flag} {{{nl}{ind}\t\t{mutex}.Lock(){nl}{ind}\t\tdefer {mutex}.Unlock(){nl}{ind}\t}}{nl}{ind}\t{call}{nl}{ind}}}()"
+            ),
+        }],
+    })
+}
+
+/// `FLAG` when the literal's body is exactly `if FLAG { mutex.Unlock() }`.
+fn unlock_flag(cx: &RuleCtx<'_>, lit: tree_sitter::Node<'_>, mutex: &str) -> Option<String> {
+    let body = lit.child_by_field_name("body")?;
+    let stmts: Vec<_> = crate::syntax::named_children(body)
+        .into_iter()
+        .filter(|n| n.kind() == "statement_list")
+        .flat_map(crate::syntax::named_children)
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    let [only] = stmts.as_slice() else {
+        return None;
+    };
+    if only.kind() != "if_statement"
+        || only.child_by_field_name("alternative").is_some()
+        || only.child_by_field_name("initializer").is_some()
+    {
+        return None;
+    }
+    let cond = only.child_by_field_name("condition")?;
+    if cond.kind() != "identifier" {
+        return None;
+    }
+    let then = only.child_by_field_name("consequence")?;
+    let inner: Vec<_> = crate::syntax::named_children(then)
+        .into_iter()
+        .filter(|n| n.kind() == "statement_list")
+        .flat_map(crate::syntax::named_children)
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    let [unlock] = inner.as_slice() else {
+        return None;
+    };
+    (cx.file.text(*unlock) == format!("{mutex}.Unlock()")).then(|| cx.file.text(cond).to_string())
 }
