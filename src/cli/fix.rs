@@ -98,7 +98,7 @@ pub fn run(a: FixArgs) -> i32 {
         let mut out = anstream::stdout();
         for f in &changed {
             if out
-                .write_all(unified_diff(&f.path, &f.old, &f.new).as_bytes())
+                .write_all(unified_diff(&diff_path(&f.path), &f.old, &f.new).as_bytes())
                 .is_err()
             {
                 return EXIT_ERROR;
@@ -180,4 +180,20 @@ fn report_verdicts(verdicts: &[crate::fix::verify::PackageVerdict], quiet: bool)
             ),
         }
     }
+}
+
+/// The path a patch names: relative to the current directory, so `git apply` and
+/// `patch -p1` run there find the file; an absolute path outside it loses its leading `/`
+/// (`a/tmp/x.go`), which `patch -p1` run from `/` applies.
+fn diff_path(path: &str) -> String {
+    let p = std::path::Path::new(path);
+    if p.is_absolute() {
+        if let Ok(cwd) = std::env::current_dir() {
+            if let Ok(rel) = p.strip_prefix(&cwd) {
+                return rel.display().to_string();
+            }
+        }
+        return path.trim_start_matches('/').to_string();
+    }
+    path.to_string()
 }
