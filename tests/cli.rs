@@ -340,3 +340,26 @@ fn json_output_is_versioned() {
         assert!(f.get(key).is_some(), "missing {key} in {f}");
     }
 }
+
+#[test]
+fn undecided_lock_state_is_low_confidence_and_hidden_by_default() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "go.mod", "module example.com/s\n\ngo 1.22\n");
+    let src = GUARDED.replace(
+        "func (c *Cache) Drop(k string) {\n\tc.mu.Lock()\n\tdefer delete(c.items, k)\n\tdefer c.mu.Unlock()\n}",
+        "func (c *Cache) Drop(k string, fast bool) {\n\tif fast {\n\t\tc.mu.Lock()\n\t\tdefer c.mu.Unlock()\n\t}\n\tdefer delete(c.items, k)\n}",
+    );
+    assert!(src.contains("fast bool"));
+    write(tmp.path(), "a.go", &src);
+    let o = defuse(tmp.path(), &["check", "."]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "hidden by default: {}",
+        stdout(&o)
+    );
+    let o = defuse(tmp.path(), &["check", "--min-confidence", "low", "."]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("[low confidence]"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("paths disagree"), "{}", stdout(&o));
+}

@@ -66,9 +66,11 @@ fn check_deferred(cx: &RuleCtx<'_>, f: &FunctionModel, group: &[&MapOp]) -> Opti
         .iter()
         .filter(|v| v.state == Lock::Unlocked && !v.is_goroutine_entry())
         .collect();
-    let first = unlocked.first()?;
     let Ctx::Deferred { defer, .. } = op.ctx else {
         return None;
+    };
+    let Some(first) = unlocked.first() else {
+        return undecided(cx, f, op, defer, &states, &mutex, &guard.mutex);
     };
     let info = &f.defers[defer];
     let all_paths = unlocked.len() == states.len();
@@ -387,4 +389,46 @@ fn unlock_flag(cx: &RuleCtx<'_>, lit: tree_sitter::Node<'_>, mutex: &str) -> Opt
         return None;
     };
     (cx.file.text(*unlock) == format!("{mutex}.Unlock()")).then(|| cx.file.text(cond).to_string())
+}
+
+/// Paths disagree on whether the lock is held when the write runs (a lock taken or released
+/// in a branch): the model cannot decide, so the finding is low confidence, hidden by
+/// default, and has no fix.
+fn undecided(
+    cx: &RuleCtx<'_>,
+    f: &FunctionModel,
+    op: &MapOp,
+    defer: usize,
+    states: &[&crate::model::locks::LockVal],
+    mutex: &str,
+    mutex_key: &str,
+) -> Option<RawFinding> {
+    use crate::model::locks::Cause;
+    let joined = states
+        .iter()
+        .any(|v| v.state == Lock::Unknown && v.cause == Cause::Join);
+    let function_locks = f
+        .lock_calls
+        .iter()
+        .any(|c| c.mutex.key() == mutex_key && c.frame == f.defers[defer].frame);
+    if !joined || !function_locks {
+        return None;
+    }
+    let info = &f.defers[defer];
+    let what = cx.file.text(node_at(cx.file, op.start, op.end)?);
+    Some(RawFinding {
+        rule: ID,
+        start: info.stmt_start,
+        end: info.stmt_end,
+        message: format!(
+            "deferred `{}` may run after `{mutex}` is released: paths disagree on whether it is held",
+            first_line(what)
+        ),
+        notes: vec![format!(
+            "`{mutex}` is locked or released inside a branch, so the model cannot tell whether it is held when the deferred write runs"
+        )],
+        confidence: Confidence::Low,
+        fix: None,
+        no_fix_reason: Some("the lock state at the write depends on the path".into()),
+    })
 }
