@@ -187,3 +187,23 @@ fn terminates(file: &ParsedFile, stmt: Node<'_>) -> bool {
         _ => false,
     }
 }
+
+/// The statements of a block, comments left out.
+pub fn block_statements(block: Node<'_>) -> Vec<Node<'_>> {
+    crate::syntax::named_children(block)
+        .into_iter()
+        .filter(|n| n.kind() == "statement_list")
+        .flat_map(crate::syntax::named_children)
+        .filter(|n| n.kind() != "comment")
+        .collect()
+}
+
+/// A fix, or the reason there is none, as a finding carries them.
+pub fn fix_or_reason(
+    r: Result<crate::finding::Fix, String>,
+) -> (Option<crate::finding::Fix>, Option<String>) {
+    match r {
+        Ok(fix) => (Some(fix), None),
+        Err(why) => (None, Some(why)),
+    }
+}

@@ -44,10 +44,7 @@ impl Rule for DeferInLoopMapCleanup {
                         "the loop on line {loop_line} has no bound the code states, so one deferred call per iteration piles up until the function returns"
                     ));
                 }
-                let (fix, no_fix_reason) = match fix(cx.file, f, inner) {
-                    Ok(fix) => (Some(fix), None),
-                    Err(why) => (None, Some(why)),
-                };
+                let (fix, no_fix_reason) = fix_or_reason(fix(cx.file, f, inner));
                 out.push(RawFinding {
                     rule: ID,
                     start: d.stmt_start,

@@ -96,10 +96,7 @@ fn check(
             op.map_text
         ),
     ];
-    let (fix, no_fix_reason) = match fix(cx, f, defer, closure, op, &moved) {
-        Ok(fix) => (Some(fix), None),
-        Err(why) => (None, Some(why)),
-    };
+    let (fix, no_fix_reason) = fix_or_reason(fix(cx, f, defer, closure, op, &moved));
     Some(RawFinding {
         rule: ID,
         start: d.stmt_start,
@@ -130,12 +127,7 @@ fn fix(
     let body = lit
         .child_by_field_name("body")
         .ok_or("closure has no body")?;
-    let stmts: Vec<_> = crate::syntax::named_children(body)
-        .into_iter()
-        .filter(|n| n.kind() == "statement_list")
-        .flat_map(crate::syntax::named_children)
-        .filter(|n| n.kind() != "comment")
-        .collect();
+    let stmts: Vec<_> = block_statements(body);
     let has_params = lit
         .child_by_field_name("parameters")
         .is_some_and(|p| p.named_child_count() > 0);

@@ -50,17 +50,14 @@ impl Rule for DeferredHeaderDeleteAfterWrite {
                     continue;
                 };
                 let del_text = cx.file.text(header_call).to_string();
-                let (fix, no_fix_reason) = match fix(
+                let (fix, no_fix_reason) = fix_or_reason(fix(
                     cx.file,
                     d.stmt_start,
                     d.stmt_end,
                     header_call,
                     d.closure.is_some(),
                     &writes,
-                ) {
-                    Ok(fix) => (Some(fix), None),
-                    Err(why) => (None, Some(why)),
-                };
+                ));
                 out.push(RawFinding {
                     rule: ID,
                     start: d.stmt_start,

@@ -100,10 +100,7 @@ fn check_deferred(cx: &RuleCtx<'_>, f: &FunctionModel, group: &[&MapOp]) -> Opti
             ),
         }
     } else {
-        match fix_deferred(cx, f, op, info.closure, defer, &mutex) {
-            Ok(fix) => (Some(fix), None),
-            Err(why) => (None, Some(why)),
-        }
+        fix_or_reason(fix_deferred(cx, f, op, info.closure, defer, &mutex))
     };
     Some(RawFinding {
         rule: ID,
@@ -293,10 +290,7 @@ fn check_goroutine(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Ra
         .and_then(|(s, e)| node_at(cx.file, s, e))
         .and_then(|lit| lit.child_by_field_name("body"))
     {
-        Some(body) => match lock_in_literal(cx, body, op, &mutex, eol(&cx.file.src)) {
-            Ok(fix) => (Some(fix), None),
-            Err(why) => (None, Some(why)),
-        },
+        Some(body) => fix_or_reason(lock_in_literal(cx, body, op, &mutex, eol(&cx.file.src))),
         None => (
             None,
             Some("the goroutine's function is not a literal".to_string()),
@@ -359,12 +353,7 @@ fn flag_fix(
 /// `FLAG` when the literal's body is exactly `if FLAG { mutex.Unlock() }`.
 fn unlock_flag(cx: &RuleCtx<'_>, lit: tree_sitter::Node<'_>, mutex: &str) -> Option<String> {
     let body = lit.child_by_field_name("body")?;
-    let stmts: Vec<_> = crate::syntax::named_children(body)
-        .into_iter()
-        .filter(|n| n.kind() == "statement_list")
-        .flat_map(crate::syntax::named_children)
-        .filter(|n| n.kind() != "comment")
-        .collect();
+    let stmts: Vec<_> = block_statements(body);
     let [only] = stmts.as_slice() else {
         return None;
     };
@@ -379,12 +368,7 @@ fn unlock_flag(cx: &RuleCtx<'_>, lit: tree_sitter::Node<'_>, mutex: &str) -> Opt
         return None;
     }
     let then = only.child_by_field_name("consequence")?;
-    let inner: Vec<_> = crate::syntax::named_children(then)
-        .into_iter()
-        .filter(|n| n.kind() == "statement_list")
-        .flat_map(crate::syntax::named_children)
-        .filter(|n| n.kind() != "comment")
-        .collect();
+    let inner: Vec<_> = block_statements(then);
     let [unlock] = inner.as_slice() else {
         return None;
     };

@@ -105,10 +105,7 @@ fn check(cx: &RuleCtx<'_>, f: &FunctionModel, group: &[&MapOp]) -> Option<RawFin
         ));
     }
     notes.push("readers share an RLock, so two of them can write the map at once: `fatal error: concurrent map writes`".into());
-    let (fix, no_fix_reason) = match fix(cx, f, &mutex_key, &mutex_expr) {
-        Ok(fix) => (Some(fix), None),
-        Err(why) => (None, Some(why)),
-    };
+    let (fix, no_fix_reason) = fix_or_reason(fix(cx, f, &mutex_key, &mutex_expr));
     Some(RawFinding {
         rule: ID,
         start,
