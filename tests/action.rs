@@ -179,8 +179,15 @@ fn script_closure(name: &str) -> String {
             continue;
         }
         let t = script_text(&n);
-        for callee in names_after(&t, "$here/") {
-            todo.push(format!("{callee}.sh"));
+        for (i, _) in t.match_indices("$here/") {
+            let rest = &t[i + "$here/".len()..];
+            let callee: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            if !callee.is_empty() && rest[callee.len()..].starts_with(".sh") {
+                todo.push(format!("{callee}.sh"));
+            }
         }
         text.push_str(&t);
         text.push('\n');
@@ -334,8 +341,7 @@ fn action_yml_is_a_composite_action_with_the_documented_interface() {
         let input = &doc["inputs"][name.as_str()];
         for k in keys(input) {
             assert!(
-                ["description", "required", "default", "deprecationMessage"]
-                    .contains(&k.as_str()),
+                ["description", "required", "default", "deprecationMessage"].contains(&k.as_str()),
                 "input {name}: unexpected key {k}"
             );
         }
@@ -399,10 +405,7 @@ fn action_yml_is_a_composite_action_with_the_documented_interface() {
                 step["name"]
             );
         }
-        assert!(
-            !as_str(&step["name"]).is_empty(),
-            "every step has a name"
-        );
+        assert!(!as_str(&step["name"]).is_empty(), "every step has a name");
         if let Some(id) = step["id"].as_str() {
             assert!(ids.insert(id.to_string()), "duplicate step id {id}");
         }
@@ -485,7 +488,10 @@ fn every_input_is_used_and_every_input_reference_is_declared() {
         }
     }
     for name in &declared {
-        assert!(used.contains(name), "input {name} is declared but never used");
+        assert!(
+            used.contains(name),
+            "input {name} is declared but never used"
+        );
     }
     // ... and every DEFUSE_* variable a script reads is one a step sets (a typo in either
     // place would leave an input silently unused). DEFUSE_ACTION_JSON_TOOL is the tests'.
@@ -714,6 +720,13 @@ exit "$rc"
     }
 }
 
+/// One defuse command line the scripts ran, as the logging wrapper recorded it.
+struct Call {
+    args: Vec<String>,
+    code: i32,
+    stderr: String,
+}
+
 struct Run {
     code: i32,
     stdout: String,
@@ -808,7 +821,9 @@ impl Fixture {
                     .to_path_buf(),
             );
         }
-        dirs.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+        dirs.extend(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        ));
         std::env::join_paths(dirs)
             .unwrap()
             .to_string_lossy()
@@ -864,8 +879,8 @@ impl Fixture {
         self.run_step("run", "run.sh", inputs, &[], true)
     }
 
-    /// The command lines recorded so far: arguments and exit code.
-    fn calls(&self) -> Vec<(Vec<String>, i32, String)> {
+    /// The command lines recorded so far.
+    fn calls(&self) -> Vec<Call> {
         let mut out = Vec::new();
         for e in std::fs::read_dir(&self.log).unwrap() {
             let p = e.unwrap().path();
@@ -881,7 +896,11 @@ impl Fixture {
             let rc = std::fs::read_to_string(p.with_extension("rc"))
                 .unwrap_or_else(|_| panic!("{args:?} left no exit code"));
             let err = std::fs::read_to_string(p.with_extension("err")).unwrap_or_default();
-            out.push((args, rc.trim().parse().unwrap(), err));
+            out.push(Call {
+                args,
+                code: rc.trim().parse().unwrap(),
+                stderr: err,
+            });
         }
         out
     }
@@ -905,20 +924,32 @@ impl std::fmt::Debug for Run {
 fn check_github_annotates_and_exits_per_fail_on_findings() {
     let fx = fixture();
     let r = fx.run(&[]);
-    assert_eq!(r.code, 1, "findings with fail-on-findings true (the default): {r:?}");
+    assert_eq!(
+        r.code, 1,
+        "findings with fail-on-findings true (the default): {r:?}"
+    );
     assert!(
         r.stdout
             .contains("::error file=store.go,line=18,endLine=18,col=2,endColumn=22,title=deferred-write-unlocked::"),
         "{r:?}"
     );
-    assert_eq!(r.outputs.get("findings").map(String::as_str), Some("1"), "{r:?}");
+    assert_eq!(
+        r.outputs.get("findings").map(String::as_str),
+        Some("1"),
+        "{r:?}"
+    );
     assert!(!r.outputs.contains_key("sarif-file"), "{r:?}");
     assert!(r.summary.starts_with("### defuse: 1 finding\n"), "{r:?}");
     assert!(
-        r.summary.contains("| [`deferred-write-unlocked`](https://") && r.summary.contains(") | 1 |"),
+        r.summary.contains("| [`deferred-write-unlocked`](https://")
+            && r.summary.contains(") | 1 |"),
         "a row per rule with a link to its docs: {r:?}"
     );
-    assert!(r.summary.contains("- `store.go:18:2` error `deferred-write-unlocked`: "), "{r:?}");
+    assert!(
+        r.summary
+            .contains("- `store.go:18:2` error `deferred-write-unlocked`: "),
+        "{r:?}"
+    );
 
     let r = fx.run(&[("fail-on-findings", "false")]);
     assert_eq!(r.code, 0, "findings with fail-on-findings false: {r:?}");
@@ -926,7 +957,11 @@ fn check_github_annotates_and_exits_per_fail_on_findings() {
     assert_eq!(r.outputs["findings"], "1");
 
     // Inputs are case-insensitive where GitHub's are: `True`, `GitHub`.
-    let r = fx.run(&[("fail-on-findings", "True"), ("format", "GitHub"), ("mode", "Check")]);
+    let r = fx.run(&[
+        ("fail-on-findings", "True"),
+        ("format", "GitHub"),
+        ("mode", "Check"),
+    ]);
     assert_eq!(r.code, 1, "{r:?}");
 
     // No findings: exit 0 whatever fail-on-findings says.
@@ -943,7 +978,10 @@ fn check_changed_since_reports_only_changed_lines() {
     let r = fx.run(&[("changed-since", "HEAD~1")]);
     assert_eq!(r.code, 1, "Drop came in the last commit: {r:?}");
     assert_eq!(r.outputs["findings"], "1");
-    assert!(r.summary.contains("only lines changed since `HEAD~1`"), "{r:?}");
+    assert!(
+        r.summary.contains("only lines changed since `HEAD~1`"),
+        "{r:?}"
+    );
 
     let r = fx.run(&[("changed-since", "HEAD")]);
     assert_eq!(r.code, 0, "nothing changed since HEAD: {r:?}");
@@ -957,7 +995,7 @@ fn check_changed_since_reports_only_changed_lines() {
     .unwrap();
     let r = fx.run(&[("changed-since", "HEAD")]);
     assert_eq!(r.code, 1, "{r:?}");
-    for (args, _, _) in fx.calls() {
+    for Call { args, .. } in fx.calls() {
         if args[0] == "check" && args.iter().any(|a| a == "--changed-since=HEAD") {
             assert!(args.contains(&"--merge-base".to_string()), "{args:?}");
         }
@@ -971,7 +1009,10 @@ fn check_sarif_writes_a_valid_sarif_file() {
     assert_eq!(r.code, 1, "{r:?}");
     assert_eq!(r.outputs["sarif-file"], "reports/defuse.sarif", "{r:?}");
     assert_eq!(r.outputs["findings"], "1");
-    assert!(!r.stdout.contains("::error file="), "no annotations in sarif mode: {r:?}");
+    assert!(
+        !r.stdout.contains("::error file="),
+        "no annotations in sarif mode: {r:?}"
+    );
     let sarif: serde_json::Value =
         serde_json::from_str(&fx.read("reports/defuse.sarif")).expect("the SARIF file is JSON");
     assert_eq!(sarif["version"], "2.1.0");
@@ -1009,7 +1050,10 @@ fn errors_exit_2_whatever_fail_on_findings_says() {
             ("format", "sarif"),
             ("fail-on-findings", "false"),
         ],
-        vec![("changed-since", "no-such-rev"), ("fail-on-findings", "false")],
+        vec![
+            ("changed-since", "no-such-rev"),
+            ("fail-on-findings", "false"),
+        ],
         vec![("mode", "scan")],
         vec![("format", "pdf")],
         vec![("fail-on-findings", "maybe")],
@@ -1047,7 +1091,9 @@ fn fix_rewrites_the_checkout_and_writes_the_pull_request_body() {
     assert_eq!(r.code, 0, "{r:?}");
     let store = fx.read("store.go");
     assert!(
-        store.contains("defer func() {\n\t\ts.mu.Lock()\n\t\tdefer s.mu.Unlock()\n\t\tdelete(s.m, k)\n\t}()"),
+        store.contains(
+            "defer func() {\n\t\ts.mu.Lock()\n\t\tdefer s.mu.Unlock()\n\t\tdelete(s.m, k)\n\t}()"
+        ),
         "{store}"
     );
     assert_eq!(
@@ -1074,17 +1120,23 @@ fn fix_rewrites_the_checkout_and_writes_the_pull_request_body() {
         msg.starts_with("defuse: fix hazards where defer meets maps\n\n"),
         "{msg}"
     );
-    assert!(msg.contains(&format!("defuse {}", env!("CARGO_PKG_VERSION"))), "{msg}");
-    assert!(r.summary.contains(body.trim_end()), "the body is the step summary: {r:?}");
+    assert!(
+        msg.contains(&format!("defuse {}", env!("CARGO_PKG_VERSION"))),
+        "{msg}"
+    );
+    assert!(
+        r.summary.contains(body.trim_end()),
+        "the body is the step summary: {r:?}"
+    );
 
     // verify: auto with Go on PATH type-checks the fixes.
     let fixes: Vec<_> = fx
         .calls()
         .into_iter()
-        .filter(|(a, _, _)| a[0] == "fix")
+        .filter(|c| c.args[0] == "fix")
         .collect();
     assert_eq!(fixes.len(), 1);
-    let args = &fixes[0].0;
+    let args = &fixes[0].args;
     for flag in ["--write", "--allow-dirty", "--verify"] {
         assert!(args.contains(&flag.to_string()), "{args:?}");
     }
@@ -1100,7 +1152,9 @@ fn fix_rewrites_the_checkout_and_writes_the_pull_request_body() {
     assert_eq!(r.outputs["findings"], "0");
     assert_eq!(r.outputs["pr-title"], "Fix defer hazards now", "one line");
     assert!(r.outputs["commit-message"].starts_with("Fix defer hazards now\n"));
-    assert!(std::fs::read_to_string(&body_path).unwrap().contains("0 fixes"));
+    assert!(std::fs::read_to_string(&body_path)
+        .unwrap()
+        .contains("0 fixes"));
 }
 
 #[test]
@@ -1111,15 +1165,22 @@ fn fix_tolerates_findings_without_a_fix_and_lists_them() {
     git(&fx.repo, &["commit", "-q", "-m", "worker"]);
 
     let r = fx.run(&[("mode", "fix"), ("verify", "false")]);
-    assert_eq!(r.code, 0, "defuse fix exits 1, the step does not fail: {r:?}");
+    assert_eq!(
+        r.code, 0,
+        "defuse fix exits 1, the step does not fail: {r:?}"
+    );
     assert!(
-        fx.calls()
-            .iter()
-            .any(|(a, rc, _)| a[0] == "fix" && *rc == 1 && !a.contains(&"--verify".to_string())),
+        fx.calls().iter().any(|c| c.args[0] == "fix"
+            && c.code == 1
+            && !c.args.contains(&"--verify".to_string())),
         "defuse fix ran without --verify and exited 1"
     );
     assert_eq!(r.outputs["findings"], "2");
-    assert_eq!(fx.read("worker.go"), WORKER_GO, "a review fix is not applied");
+    assert_eq!(
+        fx.read("worker.go"),
+        WORKER_GO,
+        "a review fix is not applied"
+    );
     assert_ne!(fx.read("store.go"), format!("{STORE_V1}{STORE_DROP}"));
     let body = std::fs::read_to_string(&r.outputs["pr-body"]).unwrap();
     assert!(body.contains("Not fixed"), "{body}");
@@ -1170,37 +1231,42 @@ fn every_command_line_the_scripts_produce_is_accepted() {
         }
     }
     // Each combination on its own copy of the repository, a few at a time.
-    let results: Vec<(Vec<(&str, &str)>, Run, Vec<(Vec<String>, i32, String)>)> =
-        std::thread::scope(|s| {
-            let chunks: Vec<_> = combos.chunks(combos.len().div_ceil(4)).collect();
-            let handles: Vec<_> = chunks
-                .into_iter()
-                .map(|chunk| {
-                    s.spawn(move || {
-                        chunk
-                            .iter()
-                            .map(|c| {
-                                let fx = fixture();
-                                let r = fx.run(c);
-                                let calls = fx.calls();
-                                (c.clone(), r, calls)
-                            })
-                            .collect::<Vec<_>>()
-                    })
+    type Inputs<'a> = Vec<(&'a str, &'a str)>;
+    let results: Vec<(Inputs, Run, Vec<Call>)> = std::thread::scope(|s| {
+        let chunks: Vec<_> = combos.chunks(combos.len().div_ceil(4)).collect();
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|c| {
+                            let fx = fixture();
+                            let r = fx.run(c);
+                            let calls = fx.calls();
+                            (c.clone(), r, calls)
+                        })
+                        .collect::<Vec<_>>()
                 })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap())
-                .collect()
-        });
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
 
     let mut flags_seen = BTreeSet::new();
     let mut subcommands = BTreeSet::new();
     for (inputs, r, calls) in &results {
         assert_eq!(r.code, 0, "{inputs:?}: {r:?}");
         assert!(!calls.is_empty(), "{inputs:?}: defuse never ran");
-        for (args, rc, err) in calls {
+        for Call {
+            args,
+            code: rc,
+            stderr: err,
+        } in calls
+        {
             assert!(
                 *rc == 0 || *rc == 1,
                 "{inputs:?}: `defuse {}` exited {rc}: {err}",
@@ -1246,7 +1312,7 @@ fn every_command_line_the_scripts_produce_is_accepted() {
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
                 .collect();
             let prev = text[..i].chars().next_back();
-            if flag.len() > 2
+            if flag.chars().nth(2).is_some_and(|c| c.is_ascii_lowercase())
                 && prev.is_none_or(|c| !c.is_ascii_alphanumeric() && c != '-')
                 && !others.contains(&flag.as_str())
             {
@@ -1303,7 +1369,10 @@ fn the_jq_and_python_summaries_are_the_same() {
     assert!(first.starts_with("### defuse: 2 findings\n\n"), "{first}");
     assert!(first.contains("; 1 suppressed."), "{first}");
     assert!(first.contains("Problems:\n\n- `broken.go`: "), "{first}");
-    assert!(first.contains("| [`defer-in-loop-map-cleanup`]("), "{first}");
+    assert!(
+        first.contains("| [`defer-in-loop-map-cleanup`]("),
+        "{first}"
+    );
     for (tool, s) in &summaries[1..] {
         assert_eq!(s, first, "{tool} and {} differ", summaries[0].0);
     }
@@ -1321,11 +1390,27 @@ fn the_jq_and_python_summaries_are_the_same() {
 #[test]
 fn install_uses_the_defuse_on_path_or_a_cached_build() {
     let fx = fixture();
-    let r = fx.run_step("install", "install.sh", &[("version", "installed")], &[], true);
+    let r = fx.run_step(
+        "install",
+        "install.sh",
+        &[("version", "installed")],
+        &[],
+        true,
+    );
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stdout.contains(&format!("defuse {}", env!("CARGO_PKG_VERSION"))), "{r:?}");
+    assert!(
+        r.stdout
+            .contains(&format!("defuse {}", env!("CARGO_PKG_VERSION"))),
+        "{r:?}"
+    );
 
-    let r = fx.run_step("install", "install.sh", &[("version", "installed")], &[], false);
+    let r = fx.run_step(
+        "install",
+        "install.sh",
+        &[("version", "installed")],
+        &[],
+        false,
+    );
     assert_eq!(r.code, 2, "{r:?}");
     let r = fx.run_step("install", "install.sh", &[("version", "1.2.3")], &[], true);
     assert_eq!(r.code, 2, "{r:?}");
@@ -1335,7 +1420,13 @@ fn install_uses_the_defuse_on_path_or_a_cached_build() {
     let bin = fx.runner_temp.join("defuse/bin");
     std::fs::create_dir_all(&bin).unwrap();
     std::fs::copy(env!("CARGO_BIN_EXE_defuse"), bin.join("defuse")).unwrap();
-    let r = fx.run_step("install", "install.sh", &[], &[("PATH", "/usr/bin:/bin")], false);
+    let r = fx.run_step(
+        "install",
+        "install.sh",
+        &[],
+        &[("PATH", "/usr/bin:/bin")],
+        false,
+    );
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.contains("using the cached build"), "{r:?}");
     assert_eq!(
