@@ -291,6 +291,22 @@ pub fn render(fixes: &[FileFix], command: &str) -> String {
 /// argument, quoted when it needs to be.
 pub fn shell_command(args: impl IntoIterator<Item = String>) -> String {
     let mut out = Vec::new();
+    // Where the body itself was written is not part of the change: `--pr-body FILE` and
+    // `--pr-body=FILE` are left out, so a runner's temporary path never shows.
+    let mut skip_next = false;
+    let args: Vec<String> = args
+        .into_iter()
+        .filter(|a| {
+            if std::mem::take(&mut skip_next) {
+                return false;
+            }
+            if a == "--pr-body" {
+                skip_next = true;
+                return false;
+            }
+            !a.starts_with("--pr-body=")
+        })
+        .collect();
     for (i, a) in args.into_iter().enumerate() {
         let a = if i == 0 {
             std::path::Path::new(&a)

@@ -182,13 +182,30 @@ fn commands_are_quoted_for_the_shell() {
         "/usr/local/bin/defuse",
         "fix",
         "--write",
-        "--pr-body",
-        "my body.md",
+        "--exclude",
+        "my dir/**",
         "it's",
         "./...",
     ];
     assert_eq!(
         shell_command(args.iter().map(|s| s.to_string())),
-        r"defuse fix --write --pr-body 'my body.md' 'it'\''s' ./..."
+        r"defuse fix --write --exclude 'my dir/**' 'it'\''s' ./..."
+    );
+}
+
+#[test]
+fn regenerate_command_leaves_out_where_the_body_went() {
+    let args = [
+        "/usr/bin/defuse",
+        "fix",
+        "--write",
+        "--pr-body",
+        "/tmp/_temp/defuse-pr.md",
+        "--pr-body=/x.md",
+        "./...",
+    ];
+    assert_eq!(
+        shell_command(args.iter().map(|s| s.to_string())),
+        "defuse fix --write ./..."
     );
 }
