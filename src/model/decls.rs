@@ -21,6 +21,8 @@ pub enum Hint {
 #[derive(Debug, Clone)]
 pub struct FieldInfo {
     pub hint: Hint,
+    /// Declared as a channel (`chan T`, `<-chan T`).
+    pub is_chan: bool,
     /// The mutex field named by `// guarded by mu`, `// protected by mu`, `+checklocks:mu`,
     /// or by a mutex whose own comment says it protects the fields that follow.
     pub annotated_guard: Option<String>,
@@ -264,6 +266,7 @@ fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> bool) -
                 name,
                 FieldInfo {
                     hint: hint.clone(),
+                    is_chan: ty_node.kind() == "channel_type",
                     annotated_guard: guard,
                     line: field.start_position().row + 1,
                 },

@@ -784,7 +784,12 @@ impl<'a> Interp<'a> {
                         } else {
                             Hint::Other
                         };
-                        self.declare(&name, n.start_byte(), BindingKind::Local, hint, None);
+                        let type_text = if single {
+                            self.made_chan(values[i])
+                        } else {
+                            None
+                        };
+                        self.declare(&name, n.start_byte(), BindingKind::Local, hint, type_text);
                     }
                 }
                 Some(st)
@@ -1045,6 +1050,16 @@ impl<'a> Interp<'a> {
         self.join_all(states)
     }
 
+    /// The channel type of `make(chan T, …)`, which is what a `:=` declares.
+    fn made_chan(&self, v: Node<'_>) -> Option<String> {
+        if v.kind() != "call_expression" || self.text(v.child_by_field_name("function")?) != "make"
+        {
+            return None;
+        }
+        let ty = v.child_by_field_name("arguments")?.named_child(0)?;
+        (ty.kind() == "channel_type").then(|| self.text(ty).to_string())
+    }
+
     fn looks_like_channel(&self, e: Node<'_>) -> bool {
         if e.kind() == "identifier" {
             if let Some(id) = self.lookup(self.text(e)) {
@@ -1053,8 +1068,22 @@ impl<'a> Interp<'a> {
                 }
             }
         }
-        let t = self.text(e);
-        t.ends_with("Chan") || t.ends_with("ch") || t.ends_with("Ch") || t.contains("<-")
+        // Only what the code states: a declared channel type, or a struct field declared
+        // as one. A name that merely sounds like a channel proves nothing.
+        if let Some(p) = self.place(e) {
+            if let (Root::Type(s), [field]) = (&p.root, p.fields.as_slice()) {
+                if let Some(f) = self
+                    .pkg
+                    .decls
+                    .structs
+                    .get(s)
+                    .and_then(|i| i.fields.get(field))
+                {
+                    return f.is_chan;
+                }
+            }
+        }
+        false
     }
 
     fn switch_stmt(&mut self, node: Node<'_>, mut st: State) -> Option<State> {

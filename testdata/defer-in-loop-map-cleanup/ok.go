@@ -160,3 +160,14 @@ func (w *Worker) Tick(done <-chan struct{}, maxAge time.Duration, seen map[strin
 		}
 	}
 }
+
+// MarkBatch holds every key of a bounded batch until it returns; the slice's name
+// sounds like a channel, but it is a slice, so the loop is bounded and may mean it.
+func MarkBatch(held map[string]bool, line string, work func()) {
+	batch := strings.Fields(line)
+	for _, key := range batch {
+		held[key] = true
+		defer delete(held, key)
+	}
+	work()
+}

@@ -136,3 +136,19 @@ loop:
 		}
 	}
 }
+
+// Consume ranges over a channel it makes itself: the loop ends only when the feed
+// closes, so the deferred deletes pile up until then.
+func (r *Replayer) Consume(lines []string) {
+	feed := make(chan string)
+	go func() {
+		for _, l := range lines {
+			feed <- l
+		}
+		close(feed)
+	}()
+	for id := range feed {
+		r.pending[id] = "seen"
+		defer delete(r.pending, id) // want "defer-in-loop-map-cleanup"
+	}
+}
