@@ -1,6 +1,6 @@
 use rayon::prelude::*;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::args::FixArgs;
 use super::{setup::setup, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
@@ -64,8 +64,10 @@ pub fn run(a: FixArgs) -> i32 {
                 Err(e) => return super::error(e),
             }
         }
+        let roots = write_roots(&s.scan.paths);
         for f in &changed {
-            if let Err(e) = write_atomic(std::path::Path::new(&f.path), &f.old, &f.new, None) {
+            let path = Path::new(&f.path);
+            if let Err(e) = write_atomic(path, &f.old, &f.new, Some(root_for(path, &roots))) {
                 anstream::eprintln!("defuse: error: {e}");
                 failed = true;
             }
@@ -112,6 +114,7 @@ pub fn run(a: FixArgs) -> i32 {
             if changed.len() == 1 { "" } else { "s" }
         );
         for (f, why) in &remaining {
+            let why = why.strip_prefix(&format!("{} ", f.path)).unwrap_or(why);
             anstream::eprintln!(
                 "  not fixed: {}:{}:{} [{}] {}",
                 f.path,
@@ -129,4 +132,39 @@ pub fn run(a: FixArgs) -> i32 {
     } else {
         EXIT_CLEAN
     }
+}
+
+/// Where `--write` may write, one root per path given: the working tree of the git
+/// repository the path is in, or else the path's own directory (for a file, the
+/// directory it is in), canonical. A file that resolves outside every root (a symbolic
+/// link out of the repository, or out of the directory a file link sits in) is refused
+/// by [`write_atomic`] and named in an error.
+fn write_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = Vec::new();
+    for p in paths {
+        let dir = super::setup::start_dir(std::slice::from_ref(p));
+        let root = crate::vcs::workdir(&dir).or_else(|| std::fs::canonicalize(&dir).ok());
+        if let Some(root) = root {
+            if !roots.contains(&root) {
+                roots.push(root);
+            }
+        }
+    }
+    roots
+}
+
+/// The root `path` must stay in: the first that holds its resolved target, or else the
+/// first root (which then refuses it). With no root at all (every given path vanished),
+/// the file's own directory: nothing outside it is written.
+fn root_for<'a>(path: &'a Path, roots: &'a [PathBuf]) -> &'a Path {
+    let target = std::fs::canonicalize(path).ok();
+    roots
+        .iter()
+        .find(|r| target.as_ref().is_some_and(|t| t.starts_with(r)))
+        .or(roots.first())
+        .map(PathBuf::as_path)
+        .unwrap_or_else(|| match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        })
 }
