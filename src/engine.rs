@@ -202,12 +202,22 @@ fn analyze_parsed(
         }
         crate::suppress::apply(file, &unit.path, &known, &mut findings);
         sort_findings(&mut findings);
-        let withheld = file.syntax_errors().first().map(|e| {
-            format!(
-                "{} has syntax errors at line {}:{}; its fixes are withheld",
-                unit.path, e.line, e.column
-            )
-        });
+        let withheld = match std::str::from_utf8(&file.src) {
+            // Go rejects such bytes anywhere, comments included; tree-sitter does not.
+            Err(e) => {
+                let p = file.lines.position(e.valid_up_to());
+                Some(format!(
+                    "{} is not valid UTF-8 at line {}:{}; its fixes are withheld",
+                    unit.path, p.line, p.column
+                ))
+            }
+            Ok(_) => file.syntax_errors().first().map(|e| {
+                format!(
+                    "{} has syntax errors at line {}:{}; its fixes are withheld",
+                    unit.path, e.line, e.column
+                )
+            }),
+        };
         per_file.push((findings, withheld));
     }
     per_file
