@@ -70,6 +70,9 @@ struct Probe {
 
 pub struct Interp<'a> {
     f: &'a ParsedFile,
+    /// The function declaration: nodes are looked up below it rather than from the
+    /// file's root, which in a file of many functions costs a walk over all of them.
+    decl: Node<'a>,
     pkg: &'a PackageView<'a>,
     probe: Probe,
     probing: bool,
@@ -117,10 +120,10 @@ fn step_budget(decl: Node<'_>) -> usize {
 const MUTEX_METHODS: [&str; 4] = ["Lock", "Unlock", "RLock", "RUnlock"];
 
 /// Model one top-level function or method declaration.
-pub fn model_function(
-    f: &ParsedFile,
-    pkg: &PackageView<'_>,
-    decl: Node<'_>,
+pub fn model_function<'a>(
+    f: &'a ParsedFile,
+    pkg: &'a PackageView<'a>,
+    decl: Node<'a>,
 ) -> Option<FunctionModel> {
     let body = decl.child_by_field_name("body")?;
     let max_steps = step_budget(decl);
@@ -144,7 +147,7 @@ impl<'a> Interp<'a> {
     fn new(
         f: &'a ParsedFile,
         pkg: &'a PackageView<'a>,
-        decl: Node<'_>,
+        decl: Node<'a>,
         probe: Probe,
         probing: bool,
     ) -> Self {
@@ -210,6 +213,7 @@ impl<'a> Interp<'a> {
         }
         Interp {
             f,
+            decl,
             pkg,
             probe,
             probing,
@@ -649,8 +653,7 @@ impl<'a> Interp<'a> {
     fn run_defer(&mut self, id: usize, mut locks: Locks, exit: usize) -> Locks {
         let info = self.model.defers[id].clone();
         let Some(call) = self
-            .f
-            .root()
+            .decl
             .descendant_for_byte_range(info.call_start, info.call_end)
         else {
             return locks;
@@ -665,8 +668,7 @@ impl<'a> Interp<'a> {
         let text = self.text(call).to_string();
         if let Some((lit_start, _)) = info.closure {
             let lit = self
-                .f
-                .root()
+                .decl
                 .descendant_for_byte_range(lit_start, lit_start + 4);
             let lit = lit.and_then(|n| find_ancestor(n, "func_literal"));
             if let Some(lit) = lit {
