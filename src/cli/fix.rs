@@ -48,6 +48,8 @@ pub fn run(a: FixArgs) -> i32 {
             anstream::eprintln!("defuse: warning: {}: {}", p.path, p.message);
         }
     }
+    // Files whose write failed: the summary counts only what reached the disk.
+    let mut not_written: Vec<String> = Vec::new();
     if a.write {
         if !a.allow_dirty {
             let paths: Vec<PathBuf> = changed.iter().map(|f| PathBuf::from(&f.path)).collect();
@@ -70,6 +72,7 @@ pub fn run(a: FixArgs) -> i32 {
             if let Err(e) = write_atomic(path, &f.old, &f.new, Some(root_for(path, &roots))) {
                 anstream::eprintln!("defuse: error: {e}");
                 failed = true;
+                not_written.push(f.path.clone());
             }
         }
     } else if let Some(target) = &branch {
@@ -97,7 +100,11 @@ pub fn run(a: FixArgs) -> i32 {
         }
         let _ = out.flush();
     }
-    let applied: usize = fixes.iter().map(|f| f.applied.len()).sum();
+    let changed: Vec<&FileFix> = changed
+        .into_iter()
+        .filter(|f| !not_written.contains(&f.path))
+        .collect();
+    let applied: usize = changed.iter().map(|f| f.applied.len()).sum();
     let remaining: Vec<_> = fixes.iter().flat_map(|f| f.skipped.iter()).collect();
     if !a.scan.quiet {
         let verb = if a.write {
@@ -135,16 +142,32 @@ pub fn run(a: FixArgs) -> i32 {
 }
 
 /// Where `--write` may write, one root per path given: the working tree of the git
-/// repository the path is in, or else the path's own directory (for a file, the
-/// directory it is in), canonical. A file that resolves outside every root (a symbolic
-/// link out of the repository, or out of the directory a file link sits in) is refused
-/// by [`write_atomic`] and named in an error.
+/// repository the path is in as typed (the nearest directory above it, the path itself
+/// included, that holds a `.git`, without following symbolic links on the way), or
+/// else the path itself when it is a real directory, or the directory it sits in. Roots
+/// are canonical. A file that resolves outside every root (a symbolic link out of the
+/// repository, or a link out of the directory it sits in) is refused by
+/// [`write_atomic`] and named in an error.
 fn write_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut roots: Vec<PathBuf> = Vec::new();
     for p in paths {
-        let dir = super::setup::start_dir(std::slice::from_ref(p));
-        let root = crate::vcs::workdir(&dir).or_else(|| std::fs::canonicalize(&dir).ok());
-        if let Some(root) = root {
+        let p = crate::discover::strip_recursive_suffix(p);
+        let Ok(abs) = std::path::absolute(p) else {
+            continue;
+        };
+        let repository = abs.ancestors().find(|d| d.join(".git").exists());
+        let base = match repository {
+            Some(top) => top,
+            None => {
+                let real_dir = std::fs::symlink_metadata(&abs).is_ok_and(|m| m.is_dir());
+                if real_dir {
+                    abs.as_path()
+                } else {
+                    abs.parent().unwrap_or(&abs)
+                }
+            }
+        };
+        if let Ok(root) = std::fs::canonicalize(base) {
             if !roots.contains(&root) {
                 roots.push(root);
             }

@@ -48,12 +48,6 @@ impl Repo {
     }
 }
 
-/// The canonical root of the working tree of the git repository that holds the
-/// directory `dir`; `None` outside any repository (or in a bare one).
-pub fn workdir(dir: &Path) -> Option<PathBuf> {
-    Repo::discover(dir).ok().map(|r| r.root)
-}
-
 /// `path` (absolute, or relative to the current directory) relative to `root`, a
 /// canonical working-tree root; `None` when it lies outside. The directories are
 /// resolved, the last component is not: a symbolic link stays the link git tracks.
