@@ -53,7 +53,26 @@ pub struct FileResult {
     pub withheld: Option<String>,
 }
 
+/// How deep a file's syntax tree may nest before it is left out of the analysis. The
+/// model, the rules and the fixes walk the tree recursively; past this depth a file
+/// is reported (see [`FileResult::withheld`]) and gets no findings and no fixes. The
+/// deepest file in the Go tree, generated tables included, nests 947 levels.
+pub const MAX_NESTING: usize = 4_000;
+
+/// Files nesting at most this deep are analyzed on the caller's thread: the walk needs
+/// well under 2 MiB of stack there (the least a Rust thread gets), in debug builds too.
+/// A package with a deeper file is analyzed on a thread of its own with [`DEEP_STACK`].
+const INLINE_NESTING: usize = 200;
+
+/// Stack for a package nesting up to [`MAX_NESTING`] levels: about 16 KiB a level,
+/// twice what an unoptimized build needs. Only touched pages cost memory.
+const DEEP_STACK: usize = 64 << 20;
+
 /// Analyze the files of one package (one directory, one package clause).
+///
+/// Never overflows the stack: files nesting deeper than [`MAX_NESTING`] levels are
+/// left out (with a reason in `withheld`), and a package with a file deeper than a
+/// thread's stack is sure to hold is analyzed on a thread with a larger one.
 pub fn analyze(units: Vec<SourceUnit>, sel: &RuleSelection) -> Vec<FileResult> {
     let parsed: Vec<(SourceUnit, ParsedFile)> = units
         .into_iter()
@@ -62,17 +81,89 @@ pub fn analyze(units: Vec<SourceUnit>, sel: &RuleSelection) -> Vec<FileResult> {
             (u, parse(src))
         })
         .collect();
-    let files: Vec<&ParsedFile> = parsed.iter().map(|(_, p)| p).collect();
+    let mut too_deep: Vec<Option<usize>> = vec![None; parsed.len()];
+    let mut deep = false;
+    for (i, (_, file)) in parsed.iter().enumerate() {
+        if file.nesting_exceeds(INLINE_NESTING).is_some() {
+            too_deep[i] = file.nesting_exceeds(MAX_NESTING);
+            deep |= too_deep[i].is_none();
+        }
+    }
+    let per_file = if deep {
+        let outcome = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("defuse-deep".into())
+                .stack_size(DEEP_STACK)
+                .spawn_scoped(scope, || analyze_parsed(&parsed, &too_deep, sel))
+                .map(|handle| handle.join())
+        });
+        match outcome {
+            Ok(Ok(per_file)) => per_file,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            // No thread to be had (memory limits): leave the deep files out instead.
+            Err(_) => {
+                for (i, (_, file)) in parsed.iter().enumerate() {
+                    if too_deep[i].is_none() {
+                        too_deep[i] = file.nesting_exceeds(INLINE_NESTING);
+                    }
+                }
+                analyze_parsed(&parsed, &too_deep, sel)
+            }
+        }
+    } else {
+        analyze_parsed(&parsed, &too_deep, sel)
+    };
+    parsed
+        .into_iter()
+        .zip(per_file)
+        .map(|((unit, parsed), (findings, withheld))| FileResult {
+            path: unit.path,
+            per_iteration_loop_vars: unit.per_iteration_loop_vars,
+            parsed,
+            findings,
+            withheld,
+        })
+        .collect()
+}
+
+type PerFile = Vec<(Vec<Finding>, Option<String>)>;
+
+/// The model and the rules over parsed files; `too_deep[i]` is where file `i` nests
+/// too deep to be walked, which leaves it out.
+fn analyze_parsed(
+    parsed: &[(SourceUnit, ParsedFile)],
+    too_deep: &[Option<usize>],
+    sel: &RuleSelection,
+) -> PerFile {
+    let files: Vec<&ParsedFile> = parsed
+        .iter()
+        .zip(too_deep)
+        .filter(|(_, deep)| deep.is_none())
+        .map(|((_, p), _)| p)
+        .collect();
     let pkg = analyze_package(&files);
     let known = rules::ids();
     let mut per_file = Vec::new();
-    for (i, (unit, file)) in parsed.iter().enumerate() {
+    let mut modeled = 0;
+    for ((unit, file), deep) in parsed.iter().zip(too_deep) {
+        if let Some(byte) = deep {
+            let p = file.lines.position(*byte);
+            per_file.push((
+                Vec::new(),
+                Some(format!(
+                    "{} nests deeper than {MAX_NESTING} levels at line {}:{}; not analyzed, and never rewritten",
+                    unit.path, p.line, p.column
+                )),
+            ));
+            continue;
+        }
         let cx = RuleCtx {
             file,
             pkg: &pkg,
-            functions: &pkg.functions[i],
+            functions: &pkg.functions[modeled],
             per_iteration_loop_vars: unit.per_iteration_loop_vars,
         };
+        modeled += 1;
         let mut raw = Vec::new();
         for rule in rules::all() {
             if sel.enabled.iter().any(|e| e == rule.id()) {
@@ -111,27 +202,25 @@ pub fn analyze(units: Vec<SourceUnit>, sel: &RuleSelection) -> Vec<FileResult> {
         }
         crate::suppress::apply(file, &unit.path, &known, &mut findings);
         sort_findings(&mut findings);
-        let withheld = file.syntax_errors().first().map(|e| {
-            format!(
-                "{} has syntax errors at line {}:{}; its fixes are withheld",
-                unit.path, e.line, e.column
-            )
-        });
+        let withheld = match std::str::from_utf8(&file.src) {
+            // Go rejects such bytes anywhere, comments included; tree-sitter does not.
+            Err(e) => {
+                let p = file.lines.position(e.valid_up_to());
+                Some(format!(
+                    "{} is not valid UTF-8 at line {}:{}; its fixes are withheld",
+                    unit.path, p.line, p.column
+                ))
+            }
+            Ok(_) => file.syntax_errors().first().map(|e| {
+                format!(
+                    "{} has syntax errors at line {}:{}; its fixes are withheld",
+                    unit.path, e.line, e.column
+                )
+            }),
+        };
         per_file.push((findings, withheld));
     }
-    drop(files);
-    drop(pkg);
-    parsed
-        .into_iter()
-        .zip(per_file)
-        .map(|((unit, parsed), (findings, withheld))| FileResult {
-            path: unit.path,
-            per_iteration_loop_vars: unit.per_iteration_loop_vars,
-            parsed,
-            findings,
-            withheld,
-        })
-        .collect()
+    per_file
 }
 
 /// Fix every file of one package, re-analyzing with the package's other files between

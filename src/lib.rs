@@ -9,6 +9,8 @@ pub mod discover;
 pub mod engine;
 pub mod finding;
 pub mod fix;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod model;
 pub mod prefilter;
 pub mod report;

@@ -12,34 +12,55 @@ pub fn may_run_later(src: &[u8]) -> bool {
         || memmem::find(src, b".Go(").is_some()
 }
 
-/// The name in the package clause, read without parsing.
+/// The name in the package clause, read without parsing: what follows `package` after
+/// an optional UTF-8 byte order mark, white space and comments, as Go's scanner reads
+/// it. `None` when the file does not start that way (it is not Go source). Bytes that
+/// are not UTF-8 inside comments do not matter here.
 pub fn package_name(src: &[u8]) -> Option<String> {
-    let mut in_block_comment = false;
-    for line in src.split(|&b| b == b'\n') {
-        let line = std::str::from_utf8(line).ok()?.trim();
-        if in_block_comment {
-            if let Some(i) = line.find("*/") {
-                in_block_comment = false;
-                let rest = line[i + 2..].trim();
-                if let Some(name) = rest.strip_prefix("package ") {
-                    return Some(name.split_whitespace().next()?.to_string());
-                }
-            }
-            continue;
-        }
-        if line.starts_with("/*") && !line.contains("*/") {
-            in_block_comment = true;
-            continue;
-        }
-        if let Some(name) = line.strip_prefix("package ") {
-            return Some(
-                name.split(|c: char| c.is_whitespace() || c == ';' || c == '/')
-                    .next()?
-                    .to_string(),
-            );
+    let mut s = src.strip_prefix(b"\xef\xbb\xbf").unwrap_or(src);
+    loop {
+        s = s.trim_ascii_start();
+        if let Some(rest) = s.strip_prefix(b"//") {
+            s = &rest[memchr::memchr(b'\n', rest).unwrap_or(rest.len())..];
+        } else if let Some(rest) = s.strip_prefix(b"/*") {
+            s = &rest[memmem::find(rest, b"*/")? + 2..];
+        } else {
+            break;
         }
     }
-    None
+    let rest = s.strip_prefix(b"package")?;
+    // `package` must end there: white space or a comment follows it.
+    if !rest
+        .first()
+        .is_some_and(|b| b.is_ascii_whitespace() || *b == b'/')
+    {
+        return None;
+    }
+    let mut rest = rest;
+    loop {
+        // Only spaces, tabs and comments may sit between `package` and the name (a
+        // newline would end the clause).
+        rest = rest
+            .strip_prefix(b" ")
+            .or_else(|| rest.strip_prefix(b"\t"))
+            .unwrap_or(rest);
+        if rest.starts_with(b" ") || rest.starts_with(b"\t") {
+            continue;
+        }
+        match rest.strip_prefix(b"/*") {
+            Some(c) => rest = &c[memmem::find(c, b"*/")? + 2..],
+            None => break,
+        }
+    }
+    let end = rest
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80))
+        .unwrap_or(rest.len());
+    let name = std::str::from_utf8(&rest[..end]).ok()?;
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(name.to_string())
 }
 
 #[cfg(test)]
@@ -61,5 +82,20 @@ mod tests {
         );
         assert_eq!(package_name(b"package main\n").as_deref(), Some("main"));
         assert_eq!(package_name(b"func x"), None);
+        assert_eq!(package_name(b""), None);
+        assert_eq!(package_name(b"packages x"), None);
+        assert_eq!(package_name(b"package\n"), None);
+        assert_eq!(package_name(b"\x8a\x01package p"), None);
+        // A byte order mark, tabs, CRLF, comments on the same line, bytes that are not
+        // UTF-8 in a comment: all as Go reads them.
+        for src in [
+            &b"\xef\xbb\xbfpackage store\n"[..],
+            b"package\tstore\r\n",
+            b"/* a */ package /* b */ store; import \"x\"",
+            b"// caf\xe9\r\npackage store",
+            b"//go:build linux\n\n// Package store ...\npackage store // import \"x/store\"\n",
+        ] {
+            assert_eq!(package_name(src).as_deref(), Some("store"), "{src:?}");
+        }
     }
 }

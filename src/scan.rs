@@ -101,7 +101,19 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
         if !opts.include_generated && discover::is_generated(&src) {
             continue;
         }
-        let name = prefilter::package_name(&src).unwrap_or_default();
+        // Go rejects a file that does not start with a package clause; so does the scan,
+        // saying so: random bytes named `.go` or an empty file are not Go source.
+        let Some(name) = prefilter::package_name(&src) else {
+            problems.push(FileProblem {
+                path: f.path.display().to_string(),
+                message: if src.is_empty() {
+                    "empty file, not Go source (no package clause); skipped".into()
+                } else {
+                    "no package clause at the start, so not Go source; skipped".into()
+                },
+            });
+            continue;
+        };
         packages
             .entry(name)
             .or_insert(Package { files: vec![] })

@@ -314,10 +314,7 @@ fn cli_fix_writes_a_pr_body_in_diff_and_write_mode() {
     let body = fs::read_to_string(tmp.path().join("body.md")).unwrap();
     assert!(body.starts_with("## defuse: "), "{body}");
     assert!(body.contains("#### `positive.go`"), "{body}");
-    assert!(
-        body.contains("```sh\ndefuse fix --pr-body body.md .\n```"),
-        "{body}"
-    );
+    assert!(body.contains("```sh\ndefuse fix .\n```"), "{body}");
     assert!(body.len() <= defuse::report::pr_body::MAX_BODY);
 
     let (code, _, err) = defuse(

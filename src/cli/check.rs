@@ -28,7 +28,11 @@ pub fn run(a: CheckArgs) -> i32 {
     }
     let lookup = |p: &str| sources.get(p).cloned();
     let mut problems = result.problems.clone();
-    problems.extend(result.errors.iter().cloned());
+    // The text report calls its problems warnings; errors go to stderr as errors below.
+    // JSON has one list of problems for both, as its schema says.
+    if a.format == Format::Json {
+        problems.extend(result.errors.iter().cloned());
+    }
     let run = Run {
         findings: &findings,
         problems: &problems,

@@ -1,6 +1,6 @@
 use rayon::prelude::*;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::args::FixArgs;
 use super::{setup::setup, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
@@ -48,7 +48,6 @@ pub fn run(a: FixArgs) -> i32 {
     }
     let changed: Vec<&FileFix> = fixes.iter().filter(|f| f.changed()).collect();
     let mut failed = false;
-    let mut unwritten: Vec<&str> = Vec::new();
     for e in &result.errors {
         anstream::eprintln!("defuse: error: {}: {}", e.path, e.message);
         failed = true;
@@ -58,6 +57,8 @@ pub fn run(a: FixArgs) -> i32 {
             anstream::eprintln!("defuse: warning: {}: {}", p.path, p.message);
         }
     }
+    // Files whose write failed: the summary counts only what reached the disk.
+    let mut not_written: Vec<String> = Vec::new();
     if a.write {
         if !a.allow_dirty {
             let paths: Vec<PathBuf> = changed.iter().map(|f| PathBuf::from(&f.path)).collect();
@@ -74,11 +75,13 @@ pub fn run(a: FixArgs) -> i32 {
                 Err(e) => return super::error(e),
             }
         }
+        let roots = write_roots(&s.scan.paths);
         for f in &changed {
-            if let Err(e) = write_atomic(std::path::Path::new(&f.path), &f.old, &f.new, None) {
+            let path = Path::new(&f.path);
+            if let Err(e) = write_atomic(path, &f.old, &f.new, Some(root_for(path, &roots))) {
                 anstream::eprintln!("defuse: error: {e}");
                 failed = true;
-                unwritten.push(&f.path);
+                not_written.push(f.path.clone());
             }
         }
     } else if let Some(target) = &branch {
@@ -110,7 +113,7 @@ pub fn run(a: FixArgs) -> i32 {
         // The body describes what is in the working tree: not files that failed to write.
         let done: Vec<FileFix> = fixes
             .iter()
-            .filter(|f| !unwritten.contains(&f.path.as_str()))
+            .filter(|f| !not_written.contains(&f.path))
             .cloned()
             .collect();
         let command = crate::report::pr_body::shell_command(std::env::args());
@@ -122,7 +125,11 @@ pub fn run(a: FixArgs) -> i32 {
             ));
         }
     }
-    let applied: usize = fixes.iter().map(|f| f.applied.len()).sum();
+    let changed: Vec<&FileFix> = changed
+        .into_iter()
+        .filter(|f| !not_written.contains(&f.path))
+        .collect();
+    let applied: usize = changed.iter().map(|f| f.applied.len()).sum();
     let remaining: Vec<_> = fixes.iter().flat_map(|f| f.skipped.iter()).collect();
     if !a.scan.quiet {
         let verb = if a.write {
@@ -139,6 +146,7 @@ pub fn run(a: FixArgs) -> i32 {
             if changed.len() == 1 { "" } else { "s" }
         );
         for (f, why) in &remaining {
+            let why = why.strip_prefix(&format!("{} ", f.path)).unwrap_or(why);
             anstream::eprintln!(
                 "  not fixed: {}:{}:{} [{}] {}",
                 f.path,
@@ -196,4 +204,55 @@ fn diff_path(path: &str) -> String {
         return path.trim_start_matches('/').to_string();
     }
     path.to_string()
+}
+
+/// Where `--write` may write, one root per path given: the working tree of the git
+/// repository the path is in as typed (the nearest directory above it, the path itself
+/// included, that holds a `.git`, without following symbolic links on the way), or
+/// else the path itself when it is a real directory, or the directory it sits in. Roots
+/// are canonical. A file that resolves outside every root (a symbolic link out of the
+/// repository, or a link out of the directory it sits in) is refused by
+/// [`write_atomic`] and named in an error.
+fn write_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = Vec::new();
+    for p in paths {
+        let p = crate::discover::strip_recursive_suffix(p);
+        let Ok(abs) = std::path::absolute(p) else {
+            continue;
+        };
+        let repository = abs.ancestors().find(|d| d.join(".git").exists());
+        let base = match repository {
+            Some(top) => top,
+            None => {
+                let real_dir = std::fs::symlink_metadata(&abs).is_ok_and(|m| m.is_dir());
+                if real_dir {
+                    abs.as_path()
+                } else {
+                    abs.parent().unwrap_or(&abs)
+                }
+            }
+        };
+        if let Ok(root) = std::fs::canonicalize(base) {
+            if !roots.contains(&root) {
+                roots.push(root);
+            }
+        }
+    }
+    roots
+}
+
+/// The root `path` must stay in: the first that holds its resolved target, or else the
+/// first root (which then refuses it). With no root at all (every given path vanished),
+/// the file's own directory: nothing outside it is written.
+fn root_for<'a>(path: &'a Path, roots: &'a [PathBuf]) -> &'a Path {
+    let target = std::fs::canonicalize(path).ok();
+    roots
+        .iter()
+        .find(|r| target.as_ref().is_some_and(|t| t.starts_with(r)))
+        .or(roots.first())
+        .map(PathBuf::as_path)
+        .unwrap_or_else(|| match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        })
 }

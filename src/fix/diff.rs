@@ -36,12 +36,62 @@ pub fn unified_diff_bytes(path: &str, old: &[u8], new: &[u8]) -> Vec<u8> {
     let old_lines = split_lines(old);
     let new_lines = split_lines(new);
     let ops = similar::capture_diff_slices(Algorithm::Myers, &old_lines, &new_lines);
+    let ops = renumber(ops, old_lines.len(), new_lines.len());
     let groups = similar::group_diff_ops(ops, CONTEXT);
 
     let mut out = Vec::with_capacity(old.len().min(4096));
     header(&mut out, path);
     for group in groups {
         hunk(&mut out, &group, &old_lines, &new_lines);
+    }
+    out
+}
+
+/// The ops with their positions recomputed from their lengths, in order. similar 2.7's
+/// Myers diff can report a wrong `new_index` on a leading `Delete` (for old
+/// `"\n\xff\n\r\n\n"` and new `"\r\n\xff\r\n\r\r\n\r\n"` it gives 3 for 0), which
+/// made a hunk header `@@ -1,4 +4 @@` that `patch` refuses. The lengths are right; if
+/// they ever do not add up to both files, one replacement of everything is used.
+fn renumber(ops: Vec<DiffOp>, old_len: usize, new_len: usize) -> Vec<DiffOp> {
+    let (mut o, mut n) = (0, 0);
+    let mut out = Vec::with_capacity(ops.len());
+    for op in ops {
+        let (ol, nl) = (op.old_range().len(), op.new_range().len());
+        out.push(match op {
+            DiffOp::Equal { len, .. } => DiffOp::Equal {
+                old_index: o,
+                new_index: n,
+                len,
+            },
+            DiffOp::Delete { old_len, .. } => DiffOp::Delete {
+                old_index: o,
+                old_len,
+                new_index: n,
+            },
+            DiffOp::Insert { new_len, .. } => DiffOp::Insert {
+                old_index: o,
+                new_index: n,
+                new_len,
+            },
+            DiffOp::Replace {
+                old_len, new_len, ..
+            } => DiffOp::Replace {
+                old_index: o,
+                old_len,
+                new_index: n,
+                new_len,
+            },
+        });
+        o += ol;
+        n += nl;
+    }
+    if (o, n) != (old_len, new_len) {
+        return vec![DiffOp::Replace {
+            old_index: 0,
+            old_len,
+            new_index: 0,
+            new_len,
+        }];
     }
     out
 }
@@ -457,6 +507,18 @@ mod tests {
         let new2 = [&old2[..], b"l11\n"].concat();
         let s = roundtrip(&old2, &new2);
         assert!(s.starts_with("diff --git") && !s.contains("binary"), "{s}");
+    }
+
+    #[test]
+    fn hunk_positions_do_not_trust_the_diff_library() {
+        let old = b"\n\xff\n\r\n\n";
+        let new = b"\r\n\xff\r\n\r\r\n\r\n";
+        let d = unified_diff_bytes("f", old, new);
+        assert!(
+            d.windows(13).any(|w| w == b"@@ -1,4 +1,4 "),
+            "{}",
+            String::from_utf8_lossy(&d)
+        );
     }
 
     #[test]

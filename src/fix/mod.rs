@@ -73,6 +73,13 @@ pub fn fix_file(
     if max_rounds == 0 || candidates.iter().all(|c| c.edits.is_empty()) {
         return unchanged(None);
     }
+    if let Err(e) = std::str::from_utf8(src) {
+        let p = LineIndex::new(src).position(e.valid_up_to());
+        return unchanged(Some(format!(
+            "file is not valid UTF-8 at line {}:{}; fixes withheld",
+            p.line, p.column
+        )));
+    }
     if let Some((line, column)) = first_syntax_error(src) {
         return unchanged(Some(format!(
             "file has syntax errors at line {line}:{column}; fixes withheld"
@@ -209,7 +216,7 @@ mod tests {
         assert_eq!(out.new, src.to_vec());
         assert_eq!(
             out.withheld.as_deref(),
-            Some("file has syntax errors at line 3:7; fixes withheld")
+            Some("file is not valid UTF-8 at line 3:7; fixes withheld")
         );
     }
 

@@ -11,6 +11,13 @@ pub enum WriteError {
     /// The file no longer holds the bytes the fix was computed from.
     #[error("{}: changed since it was read; left untouched", path.display())]
     Changed { path: PathBuf },
+    /// The file was deleted (or its symlink left dangling) after it was read.
+    #[error("{}: deleted since it was read; not written", path.display())]
+    Deleted { path: PathBuf },
+    /// The file has no write permission: for us, or in its mode bits (which root would
+    /// otherwise ignore). A rename would replace it all the same, so it is refused here.
+    #[error("{}: file is read-only; not written", path.display())]
+    ReadOnly { path: PathBuf },
     /// The path resolves (through symlinks or `..`) to a file outside the root.
     #[error(
         "{}: resolves to {}, outside {}; not written",
@@ -53,7 +60,10 @@ fn io_err(path: &Path, action: impl Into<String>) -> impl FnOnce(io::Error) -> W
 ///   creates a new inode).
 /// - The file is compared with `expected_old` before anything is written and again
 ///   just before the rename; if it differs, [`WriteError::Changed`] and the file is
-///   untouched.
+///   untouched; if it is gone, [`WriteError::Deleted`].
+/// - A read-only file (no write bit in its mode, or not openable for writing by this
+///   process) is refused with [`WriteError::ReadOnly`], as `gofmt -w` would fail on it,
+///   although a rename in a writable directory could replace it.
 /// - On any error the temporary file is removed.
 pub fn write_atomic(
     path: &Path,
@@ -61,7 +71,12 @@ pub fn write_atomic(
     new: &[u8],
     root: Option<&Path>,
 ) -> Result<(), WriteError> {
-    let target = fs::canonicalize(path).map_err(io_err(path, "resolve the path"))?;
+    let target = fs::canonicalize(path).map_err(|error| match error.kind() {
+        io::ErrorKind::NotFound => WriteError::Deleted {
+            path: path.to_path_buf(),
+        },
+        _ => io_err(path, "resolve the path")(error),
+    })?;
     if let Some(root) = root {
         let root = fs::canonicalize(root).map_err(io_err(root, "resolve the root"))?;
         if !target.starts_with(&root) {
@@ -80,8 +95,27 @@ pub fn write_atomic(
             error: io::Error::new(io::ErrorKind::InvalidInput, "not a regular file"),
         });
     }
+    let read_only = || WriteError::ReadOnly {
+        path: path.to_path_buf(),
+    };
+    if meta.permissions().readonly() {
+        return Err(read_only());
+    }
+    // Opening for writing (without truncating) changes nothing, and asks the kernel
+    // whether this process may write the file.
+    if let Err(e) = fs::OpenOptions::new().write(true).open(&target) {
+        return Err(match e.kind() {
+            io::ErrorKind::PermissionDenied => read_only(),
+            _ => io_err(path, "open for writing")(e),
+        });
+    }
     let unchanged = || -> Result<(), WriteError> {
-        let current = fs::read(&target).map_err(io_err(path, "read"))?;
+        let current = fs::read(&target).map_err(|error| match error.kind() {
+            io::ErrorKind::NotFound => WriteError::Deleted {
+                path: path.to_path_buf(),
+            },
+            _ => io_err(path, "read")(error),
+        })?;
         if current != expected_old {
             return Err(WriteError::Changed {
                 path: path.to_path_buf(),
@@ -304,13 +338,34 @@ mod tests {
     }
 
     #[test]
+    fn read_only_file_is_refused_even_for_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.go");
+        fs::write(&file, b"old\n").unwrap();
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o444)).unwrap();
+        let err = write_atomic(&file, b"old\n", b"new\n", None).unwrap_err();
+        assert!(matches!(err, WriteError::ReadOnly { .. }), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            format!("{}: file is read-only; not written", file.display())
+        );
+        assert_eq!(fs::read(&file).unwrap(), b"old\n");
+        assert_eq!(mode(&file), 0o444);
+        assert_eq!(entries(dir.path()), vec!["a.go"]);
+    }
+
+    #[test]
     fn missing_file_and_directories_are_errors() {
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("missing.go");
         let err = write_atomic(&missing, b"", b"x", None).unwrap_err();
-        assert!(
-            err.to_string().starts_with(&missing.display().to_string()),
-            "{err}"
+        assert!(matches!(err, WriteError::Deleted { .. }), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}: deleted since it was read; not written",
+                missing.display()
+            )
         );
         let err = write_atomic(dir.path(), b"", b"x", None).unwrap_err();
         assert!(err.to_string().contains("not a regular file"), "{err}");

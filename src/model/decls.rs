@@ -73,30 +73,33 @@ pub struct Decls {
 
 /// The struct type a type expression names (`S`, `*S`), if declared in this package.
 pub fn hint_of_type(node: Node<'_>, src: &[u8], structs: &dyn Fn(&str) -> bool) -> Hint {
-    match node.kind() {
-        "map_type" => Hint::Map,
-        "pointer_type" => match node.named_child(0) {
-            Some(inner) => hint_of_type(inner, src, structs),
-            None => Hint::Other,
-        },
-        "qualified_type" => match text(node, src) {
-            "sync.Mutex" => Hint::Mutex { rw: false },
-            "sync.RWMutex" => Hint::Mutex { rw: true },
-            _ => Hint::Other,
-        },
-        "type_identifier" => {
-            let name = text(node, src);
-            if structs(name) {
-                Hint::Struct(name.to_string())
-            } else {
-                Hint::Other
+    // A loop, not recursion: `**…*T` and `((…(T)))` nest as deep as the input likes.
+    let mut node = node;
+    loop {
+        return match node.kind() {
+            "map_type" => Hint::Map,
+            "pointer_type" | "parenthesized_type" => match node.named_child(0) {
+                Some(inner) => {
+                    node = inner;
+                    continue;
+                }
+                None => Hint::Other,
+            },
+            "qualified_type" => match text(node, src) {
+                "sync.Mutex" => Hint::Mutex { rw: false },
+                "sync.RWMutex" => Hint::Mutex { rw: true },
+                _ => Hint::Other,
+            },
+            "type_identifier" => {
+                let name = text(node, src);
+                if structs(name) {
+                    Hint::Struct(name.to_string())
+                } else {
+                    Hint::Other
+                }
             }
-        }
-        "parenthesized_type" => match node.named_child(0) {
-            Some(inner) => hint_of_type(inner, src, structs),
-            None => Hint::Other,
-        },
-        _ => Hint::Other,
+            _ => Hint::Other,
+        };
     }
 }
 
@@ -332,42 +335,52 @@ fn collect_vars(f: &ParsedFile, is_struct: &dyn Fn(&str) -> bool, decls: &mut De
 
 /// What an initializer expression says about its value's type.
 pub fn hint_of_value(node: Node<'_>, src: &[u8], is_struct: &dyn Fn(&str) -> bool) -> Hint {
-    match node.kind() {
-        "composite_literal" => match node.child_by_field_name("type") {
-            Some(t) => hint_of_type(t, src, is_struct),
-            None => Hint::Other,
-        },
-        "unary_expression" if text(node, src).starts_with('&') => {
-            match node.child_by_field_name("operand") {
-                Some(o) => hint_of_value(o, src, is_struct),
+    // A loop, not recursion: `&(&(…))` nests as deep as the input likes.
+    let mut node = node;
+    loop {
+        return match node.kind() {
+            "composite_literal" => match node.child_by_field_name("type") {
+                Some(t) => hint_of_type(t, src, is_struct),
                 None => Hint::Other,
-            }
-        }
-        "call_expression" => {
-            let func = node
-                .child_by_field_name("function")
-                .map(|n| text(n, src))
-                .unwrap_or("");
-            let first_arg = node
-                .child_by_field_name("arguments")
-                .and_then(|a| a.named_child(0));
-            match (func, first_arg) {
-                ("make", Some(a)) | ("new", Some(a)) => {
-                    let h = hint_of_type(a, src, is_struct);
-                    if func == "new" && h == Hint::Map {
-                        Hint::Other
-                    } else {
-                        h
+            },
+            "unary_expression" if text(node, src).starts_with('&') => {
+                match node.child_by_field_name("operand") {
+                    Some(o) => {
+                        node = o;
+                        continue;
                     }
+                    None => Hint::Other,
                 }
-                _ => Hint::Other,
             }
-        }
-        "parenthesized_expression" => match node.named_child(0) {
-            Some(inner) => hint_of_value(inner, src, is_struct),
-            None => Hint::Other,
-        },
-        _ => Hint::Other,
+            "call_expression" => {
+                let func = node
+                    .child_by_field_name("function")
+                    .map(|n| text(n, src))
+                    .unwrap_or("");
+                let first_arg = node
+                    .child_by_field_name("arguments")
+                    .and_then(|a| a.named_child(0));
+                match (func, first_arg) {
+                    ("make", Some(a)) | ("new", Some(a)) => {
+                        let h = hint_of_type(a, src, is_struct);
+                        if func == "new" && h == Hint::Map {
+                            Hint::Other
+                        } else {
+                            h
+                        }
+                    }
+                    _ => Hint::Other,
+                }
+            }
+            "parenthesized_expression" => match node.named_child(0) {
+                Some(inner) => {
+                    node = inner;
+                    continue;
+                }
+                None => Hint::Other,
+            },
+            _ => Hint::Other,
+        };
     }
 }
 

@@ -84,6 +84,34 @@ impl ParsedFile {
         out
     }
 
+    /// Where the tree first nests deeper than `limit` levels (the byte offset of the first
+    /// node below that depth), walked without recursion. `None` when it never does.
+    ///
+    /// The model and the rules walk the tree recursively; a file nested deeper than they
+    /// can follow on a thread's stack is left out rather than allowed to overflow it.
+    pub fn nesting_exceeds(&self, limit: usize) -> Option<usize> {
+        let mut cursor = self.root().walk();
+        let mut depth = 0usize;
+        loop {
+            if depth > limit {
+                return Some(cursor.node().start_byte());
+            }
+            if cursor.goto_first_child() {
+                depth += 1;
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return None;
+                }
+                depth -= 1;
+            }
+        }
+    }
+
     /// True when `node` overlaps a region tree-sitter had to recover. Findings there
     /// would rest on a guessed tree, so the engine skips them.
     pub fn in_broken_region(&self, node: Node<'_>) -> bool {
@@ -107,6 +135,21 @@ mod tests {
         let f = parse(b"package p\n\nfunc f() { defer g() }\n".to_vec());
         assert!(!f.has_syntax_errors());
         assert!(f.syntax_errors().is_empty());
+    }
+
+    #[test]
+    fn nesting_depth_is_found_without_recursion() {
+        let f = parse(b"package p\n\nvar x = ((1))\n".to_vec());
+        let depth = (0..).find(|&l| f.nesting_exceeds(l).is_none()).unwrap();
+        assert!(f.nesting_exceeds(depth - 1).is_some());
+        let deep = format!(
+            "package p\n\nvar x = {}1{}\n",
+            "(".repeat(100_000),
+            ")".repeat(100_000)
+        );
+        let f = parse(deep.into_bytes());
+        let at = f.nesting_exceeds(1_000).unwrap();
+        assert_eq!(f.lines.position(at).line, 3);
     }
 
     #[test]

@@ -1,0 +1,89 @@
+//! The checks the fuzz target (`fuzz/fuzz_targets/engine.rs`) and the corpus test
+//! (`tests/fuzz_corpus.rs`) run on one Go file of arbitrary bytes. Not part of the
+//! tool's interface: it lives in the library so that both run exactly the same code.
+
+use std::sync::Arc;
+
+use crate::engine::{analyze, fix_package, RuleSelection, SourceUnit};
+use crate::fix::{unified_diff, unified_diff_bytes, PlanOptions};
+use crate::report::{self, Run};
+use crate::syntax::parse;
+
+const PATH: &str = "fuzz/input.go";
+
+/// Run `src` through the engine as the only file of a package, with every rule, low
+/// confidence findings shown and review fixes applied, and panic when:
+///
+/// - anything in the engine, the fixes or the reports panics;
+/// - a fix leaves the file with syntax errors it did not have, or rewrites a file
+///   that had syntax errors or bytes that are not UTF-8 (such files are never
+///   rewritten);
+/// - fixing the fixed file again changes it (fixes are idempotent);
+/// - the diff of a fix is empty.
+pub fn check_engine(src: &[u8]) {
+    // Both loop-variable semantics, chosen by the input so that each input is one run.
+    let per_iteration = src.len() % 2 == 0;
+    let sel = RuleSelection {
+        min_confidence: crate::finding::Confidence::Low,
+        ..RuleSelection::default()
+    };
+    let opts = PlanOptions {
+        review: true,
+        ..PlanOptions::default()
+    };
+    let unit = |bytes: &[u8]| SourceUnit {
+        path: PATH.to_string(),
+        src: bytes.to_vec(),
+        per_iteration_loop_vars: per_iteration,
+    };
+
+    let results = analyze(vec![unit(src)], &sel);
+    assert_eq!(results.len(), 1);
+    render_reports(&results[0].findings, src);
+
+    let fixes = fix_package(&results, &sel, &opts);
+    assert_eq!(fixes.len(), 1);
+    let fix = &fixes[0];
+    assert_eq!(fix.old, src, "the fix's old text is not the input");
+    if !fix.changed() {
+        return;
+    }
+    let input_broken = std::str::from_utf8(src).is_err() || parse(src.to_vec()).has_syntax_errors();
+    assert!(
+        !input_broken,
+        "a file with syntax errors or invalid UTF-8 was rewritten:\n{}",
+        String::from_utf8_lossy(&fix.new)
+    );
+    let output = parse(fix.new.clone());
+    assert!(
+        !output.has_syntax_errors(),
+        "the fix produced syntax errors at {:?}:\n{}",
+        output.syntax_errors().first(),
+        String::from_utf8_lossy(&fix.new)
+    );
+    assert!(!unified_diff_bytes(PATH, &fix.old, &fix.new).is_empty());
+    let _ = unified_diff(PATH, &fix.old, &fix.new);
+
+    let again = analyze(vec![unit(&fix.new)], &sel);
+    let refix = fix_package(&again, &sel, &opts);
+    assert!(
+        refix[0].new == fix.new,
+        "fixing twice differs from fixing once:\n--- once\n{}\n--- twice\n{}",
+        String::from_utf8_lossy(&fix.new),
+        String::from_utf8_lossy(&refix[0].new)
+    );
+}
+
+fn render_reports(findings: &[crate::finding::Finding], src: &[u8]) {
+    let source = Arc::new(src.to_vec());
+    let lookup = move |p: &str| (p == PATH).then(|| source.clone());
+    let run = Run {
+        findings,
+        problems: &[],
+        files_scanned: 1,
+        sources: &lookup,
+    };
+    let _ = report::text::render(&run, false);
+    let _ = report::text::render(&run, true);
+    let _ = report::json::render(&run);
+}
