@@ -1,15 +1,364 @@
 //! The byte-level test that decides what gets parsed. Most Go files have no `defer` and
-//! start no goroutine; they cost one scan of their bytes.
+//! start no goroutine, and most defers are `mu.Unlock()` or `f.Close()`: such files cost
+//! one scan of their bytes and are never parsed.
+//!
+//! [`candidate`] is a necessary condition for a finding, derived from what the model
+//! records (src/model/interp.rs) and what each rule reads (src/rules/):
+//!
+//! * every rule but one reports a map operation that runs *later*: in a deferred call or
+//!   closure (`Ctx::Deferred`), or in the function literal a `go` statement,
+//!   `AfterFunc(…)` or `x.Go(…)` starts (`Ctx::Goroutine`). Such an operation lies in the
+//!   text of that statement or call. The model only knows these map operations:
+//!   `delete(…)`, `clear(…)`, `m[k] = v` (and `op=`, `++`, `--`, and a target in a
+//!   multiple assignment, `m[k], x = …`), `m[k]` reads, `len(m)` and `range m`.
+//!   - writes (deferred-write-unlocked, defer-in-loop-map-cleanup,
+//!     deferred-closure-late-binding, deferred-map-shared-with-goroutine: the goroutine's
+//!     write) need a *write shape* in the deferred or started text;
+//!   - deferred-header-delete-after-write needs `Header` in the deferred text;
+//!   - deferred-loopvar-capture needs, in a file whose loop variables are shared between
+//!     iterations (before Go 1.22), a function literal (`func`) and any map operation
+//!     shape in the deferred or started text;
+//! * map-write-under-rlock also reports immediate writes: it needs `RLock` (a read-locked
+//!   mutex comes only from an `RLock` call) and a write shape anywhere in the file;
+//! * a `//defuse:ignore` directive is reported when it is malformed or unused, so a file
+//!   holding one is always a candidate.
+//!
+//! Every test over-approximates: text in comments and strings counts, `go` in prose
+//! counts, an extent that cannot be closed runs to the end of the file. A package goes on
+//! to parsing when one of its files is a candidate; its other files are parsed too, for
+//! the package facts (types, guards, callers) the candidate's rules consult.
+//! `tests/prefilter.rs` checks that the findings are the same with the filter off.
 
-use memchr::memmem;
+use memchr::{memchr, memmem};
 
-/// The file can hold code that runs later: a `defer`, a `go` statement, or a callback
-/// handed to `AfterFunc` or a group's `Go`.
+/// Whether the file can hold a finding (see the module documentation). `shared_loop_vars`:
+/// the file's language version is before Go 1.22, where a `for` or `range` variable is
+/// shared by all iterations.
+pub fn candidate(src: &[u8], shared_loop_vars: bool) -> bool {
+    why_candidate(src, shared_loop_vars).is_some()
+}
+
+/// Why [`candidate`] holds: the byte offset of the text that makes the file one, and
+/// what that text is. For diagnostics and tests.
+pub fn why_candidate(src: &[u8], shared_loop_vars: bool) -> Option<(usize, &'static str)> {
+    if let Some(at) = memmem::find(src, crate::suppress::PREFIX.as_bytes()) {
+        return Some((at, "a suppression directive"));
+    }
+    // A read lock comes only from a call `x.RLock()`; the write it covers is in the same
+    // function (or a closure inside it), so in the same top-level block.
+    for at in code_hits(src, b"RLock") {
+        if !is_word_at(src, at, 5) {
+            continue;
+        }
+        let open = skip_trivia(src, at + 5);
+        if src.get(open) != Some(&b'(') || src.get(skip_trivia(src, open + 1)) != Some(&b')') {
+            continue;
+        }
+        let (start, end) = top_level_block(src, at);
+        if has_write_shape(&src[start..end]) {
+            return Some((at, "a map write in a function that calls RLock"));
+        }
+    }
+    let later = |text: &[u8]| {
+        if has_write_shape(text) {
+            Some("a map write in code that runs later")
+        } else if has_word(text, b"Header") {
+            Some("a header deleted in code that runs later")
+        } else if shared_loop_vars && has_word(text, b"func") && has_map_op_shape(text) {
+            Some("a map operation in a closure, with loop variables shared by iterations")
+        } else {
+            None
+        }
+    };
+    // `defer` and `go` statements: the statement's text.
+    for (kw, len) in [(&b"defer"[..], 5), (&b"go"[..], 2)] {
+        for at in code_hits(src, kw) {
+            if is_word_at(src, at, len) {
+                if let Some(why) = later(&src[at..statement_end(src, at + len)]) {
+                    return Some((at, why));
+                }
+            }
+        }
+    }
+    // `AfterFunc(d, func() {…})`, `g.Go(func() {…})`: the call's arguments.
+    for (name, len) in [(&b"AfterFunc"[..], 9), (&b"Go"[..], 2)] {
+        for at in code_hits(src, name) {
+            if !is_word_at(src, at, len) {
+                continue;
+            }
+            let open = skip_trivia(src, at + len);
+            if src.get(open) == Some(&b'(') {
+                if let Some(why) = later(&src[open..group_end(src, open)]) {
+                    return Some((at, why));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The places where `needle` occurs outside comments and string literals, in order.
+/// A word in a comment (`// see go.dev/issue/1`) is no statement.
+fn code_hits<'a>(src: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+    let mut lexer = Lexer::new(src);
+    memmem::find_iter(src, needle).filter(move |&at| lexer.in_code(at))
+}
+
+/// Tells code from comments and literals, moving forward through the file only.
+struct Lexer<'a> {
+    src: &'a [u8],
+    /// The token (comment or literal) that starts at or after `pos`: its start and end.
+    next: Option<(usize, usize)>,
+}
+
+impl<'a> Lexer<'a> {
+    fn new(src: &'a [u8]) -> Self {
+        let mut l = Lexer { src, next: None };
+        l.next = l.find_token(0);
+        l
+    }
+
+    /// The first comment or literal starting at or after `from`.
+    fn find_token(&self, mut from: usize) -> Option<(usize, usize)> {
+        let quote = memchr::memchr3(b'"', b'\'', b'`', self.src.get(from..)?).map(|n| from + n);
+        loop {
+            let limit = quote.unwrap_or(self.src.len());
+            let at = match memchr(b'/', &self.src[from..limit]) {
+                Some(n) => from + n,
+                None => quote?,
+            };
+            match skip_token(self.src, at) {
+                Some(end) => return Some((at, end)),
+                // A `/` that is a division.
+                None => from = at + 1,
+            }
+        }
+    }
+
+    /// Whether byte `at` is in code. Calls must not go backwards.
+    fn in_code(&mut self, at: usize) -> bool {
+        while let Some((start, end)) = self.next {
+            if at < start {
+                return true;
+            }
+            if at < end {
+                return false;
+            }
+            self.next = self.find_token(end);
+        }
+        true
+    }
+}
+
+/// The file holds something that runs later: a `defer`, a `go` statement, or a callback
+/// handed to `AfterFunc` or a group's `Go`. The coarse test the pipeline used before
+/// [`candidate`]; kept for tools that survey every deferred operation.
 pub fn may_run_later(src: &[u8]) -> bool {
     memmem::find(src, b"defer").is_some()
         || memmem::find(src, b"go func").is_some()
         || memmem::find(src, b"AfterFunc").is_some()
         || memmem::find(src, b".Go(").is_some()
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// `src[at..at + len]` is not part of a longer ASCII identifier. Bytes of other scripts
+/// count as boundaries, so a word is found too often rather than too rarely.
+fn is_word_at(src: &[u8], at: usize, len: usize) -> bool {
+    (at == 0 || !is_ident_byte(src[at - 1])) && src.get(at + len).is_none_or(|&b| !is_ident_byte(b))
+}
+
+fn has_word(text: &[u8], word: &[u8]) -> bool {
+    memmem::find_iter(text, word).any(|at| is_word_at(text, at, word.len()))
+}
+
+/// A map write the model knows: `delete`, `clear`, or an index expression that is the
+/// target of `=`, `op=`, `++`, `--` or of a multiple assignment (`m[k], ok = …`).
+fn has_write_shape(text: &[u8]) -> bool {
+    if has_word(text, b"delete") || has_word(text, b"clear") {
+        return true;
+    }
+    let mut from = 0;
+    while let Some(i) = memchr(b']', &text[from..]) {
+        let after = skip_trivia(text, from + i + 1);
+        let rest = &text[after.min(text.len())..];
+        let write = match rest {
+            [b'=', b'=', ..] => false,
+            [b'=', ..] | [b',', ..] | [b'+', b'+', ..] | [b'-', b'-', ..] => true,
+            [b'<', b'<', b'=', ..] | [b'>', b'>', b'=', ..] | [b'&', b'^', b'=', ..] => true,
+            [b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^', b'=', ..] => true,
+            _ => false,
+        };
+        if write {
+            return true;
+        }
+        from += i + 1;
+    }
+    false
+}
+
+/// Any map operation the model knows: a write, an index expression, `len`, `range`.
+fn has_map_op_shape(text: &[u8]) -> bool {
+    memchr(b'[', text).is_some()
+        || has_word(text, b"len")
+        || has_word(text, b"range")
+        || has_write_shape(text)
+}
+
+/// The first byte at or after `i` that is not whitespace or inside a comment.
+fn skip_trivia(src: &[u8], mut i: usize) -> usize {
+    loop {
+        match src.get(i..) {
+            Some([b' ' | b'\t' | b'\r' | b'\n', ..]) => i += 1,
+            Some([b'/', b'/', ..]) => match memchr(b'\n', &src[i..]) {
+                Some(n) => i += n,
+                None => return src.len(),
+            },
+            Some([b'/', b'*', ..]) => match memmem::find(&src[i + 2..], b"*/") {
+                Some(n) => i += n + 4,
+                None => return src.len(),
+            },
+            _ => return i,
+        }
+    }
+}
+
+/// Where a string, rune or comment starting at `i` ends (exclusive), or `None` when no
+/// such token starts there.
+fn skip_token(src: &[u8], i: usize) -> Option<usize> {
+    let quoted = |q: u8| {
+        let mut j = i + 1;
+        while j < src.len() {
+            match src[j] {
+                b'\\' => j += 2,
+                b'\n' => return j,
+                b if b == q => return j + 1,
+                _ => j += 1,
+            }
+        }
+        src.len()
+    };
+    match src[i] {
+        b'"' => Some(quoted(b'"')),
+        b'\'' => Some(quoted(b'\'')),
+        b'`' => Some(memchr(b'`', &src[i + 1..]).map_or(src.len(), |n| i + n + 2)),
+        b'/' if src.get(i + 1) == Some(&b'/') => {
+            Some(memchr(b'\n', &src[i..]).map_or(src.len(), |n| i + n))
+        }
+        b'/' if src.get(i + 1) == Some(&b'*') => {
+            Some(memmem::find(&src[i + 2..], b"*/").map_or(src.len(), |n| i + n + 4))
+        }
+        _ => None,
+    }
+}
+
+/// The top-level bracketed group (a function body, a `var ( … )` block) holding byte `at`,
+/// from its opening bracket to after its closing one; the whole file when `at` is in none
+/// or the brackets do not balance.
+fn top_level_block(src: &[u8], at: usize) -> (usize, usize) {
+    let mut depth = 0usize;
+    let mut open = 0;
+    let mut i = 0;
+    while i < at {
+        if let Some(end) = skip_token(src, i) {
+            i = end;
+            continue;
+        }
+        match src[i] {
+            b'(' | b'[' | b'{' => {
+                if depth == 0 {
+                    open = i;
+                }
+                depth += 1;
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    if depth == 0 || i > at {
+        return (0, src.len());
+    }
+    (open, group_end(src, open))
+}
+
+/// The end of the parenthesized group that opens at `open`: after its matching `)`.
+fn group_end(src: &[u8], open: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < src.len() {
+        if let Some(end) = skip_token(src, i) {
+            i = end;
+            continue;
+        }
+        match src[i] {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    src.len()
+}
+
+/// The end of the simple statement whose text continues at `i`: Go's own rule, a `;`, a
+/// bracket closing one opened before the statement, or a newline outside brackets after
+/// a token that ends a statement (an identifier or literal, `)`, `]`, `}`, `++`, `--`).
+fn statement_end(src: &[u8], mut i: usize) -> usize {
+    let mut depth = 0usize;
+    // Whether the last token before a newline lets the statement end there.
+    let mut can_end = false;
+    // After the last token that is not a comment: a trailing comment is left out.
+    let mut last = i;
+    while i < src.len() {
+        let b = src[i];
+        if let Some(end) = skip_token(src, i) {
+            if b != b'/' {
+                can_end = true;
+                last = end;
+            }
+            i = end;
+            continue;
+        }
+        match b {
+            b'\n' if depth == 0 && can_end => return last,
+            b';' if depth == 0 => return last,
+            b' ' | b'\t' | b'\r' | b'\n' => {
+                i += 1;
+                continue;
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                can_end = false;
+            }
+            b')' | b']' | b'}' => {
+                if depth == 0 {
+                    return last;
+                }
+                depth -= 1;
+                can_end = true;
+            }
+            b'+' | b'-' if src.get(i + 1) == Some(&b) => {
+                can_end = true;
+                i += 2;
+                last = i;
+                continue;
+            }
+            // A `.` keeps the statement open (`x.` at a line end goes on), as does a
+            // float such as `1.`: a longer extent only makes more candidates.
+            _ => can_end = is_ident_byte(b) || b >= 0x80,
+        }
+        i += 1;
+        last = i;
+    }
+    src.len()
 }
 
 /// The name in the package clause, read without parsing.
@@ -46,11 +395,115 @@ pub fn package_name(src: &[u8]) -> Option<String> {
 mod tests {
     use super::*;
 
+    fn cand(src: &str) -> bool {
+        candidate(src.as_bytes(), false)
+    }
+
     #[test]
     fn finds_later_code() {
         assert!(may_run_later(b"func f() { defer mu.Unlock() }"));
         assert!(may_run_later(b"go func() {}()"));
         assert!(!may_run_later(b"package p\nfunc f() { g() }"));
+    }
+
+    #[test]
+    fn harmless_defers_are_not_candidates() {
+        let src = "package p\nfunc f() {\n\tmu.Lock()\n\tdefer mu.Unlock()\n\tdefer f.Close() // x[1] = 2\n\tdefer wg.Done()\n\tdefer cancel()\n\tm[k] = v\n}\n";
+        assert!(!cand(src));
+        assert!(!cand(
+            "package p\nfunc f() { defer func() { recover() }()\n\tm[k] = v }"
+        ));
+        assert!(!cand("package p\nfunc f() { go worker(ch); m[k] = 1 }"));
+        assert!(!cand("package p // deferred[k] = v\nvar goal[3] = 1"));
+    }
+
+    #[test]
+    fn deferred_writes_are_candidates() {
+        assert!(cand("func f() { defer delete(m, k) }"));
+        assert!(cand("func f() { defer clear(m) }"));
+        assert!(cand("func f() {\n\tdefer func() {\n\t\tm[k] = v\n\t}()\n}"));
+        assert!(cand("func f() {\n\tdefer func() { m[k]++ }()\n}"));
+        assert!(cand(
+            "func f() {\n\tdefer func() { m[k] /* c */ |= 1 }()\n}"
+        ));
+        assert!(cand(
+            "func f() {\n\tdefer func() { m[k], ok = 1, true }()\n}"
+        ));
+        assert!(cand(
+            "func f() {\n\tdefer func() {\n\t\t// ) ] }\n\t\ts := \")\"\n\t\tm[k] = s\n\t}()\n}"
+        ));
+        assert!(cand("func f() { defer w.Header().Del(\"X\") }"));
+        assert!(!cand("func f() { defer func() { if m[k] == v {} }() }"));
+    }
+
+    #[test]
+    fn goroutine_writes_are_candidates() {
+        assert!(cand("func f() {\n\tgo func() {\n\t\tm[k] = v\n\t}()\n}"));
+        assert!(cand(
+            "func f() { time.AfterFunc(d, func() { delete(m, k) }) }"
+        ));
+        assert!(cand(
+            "func f() { g.Go(func() error { m[k] = 1; return nil }) }"
+        ));
+        assert!(cand(
+            "func f() { g.\n\tGo (func() error { m[k] = 1; return nil }) }"
+        ));
+        assert!(!cand("func f() { g.Go(func() error { return m[k] }) }"));
+    }
+
+    #[test]
+    fn rlock_with_any_write_is_a_candidate() {
+        assert!(cand("func f() { mu.RLock(); m[k]++; mu.RUnlock() }"));
+        assert!(cand(
+            "func f() {\n\tmu.RLock()\n\tdefer mu.RUnlock()\n\tif x { m[k] = 1 }\n}"
+        ));
+        assert!(!cand("func f() { mu.RLock(); _ = m[k]; mu.RUnlock() }"));
+        assert!(!cand(
+            "func f() { mu.RLock(); _ = m[k]; mu.RUnlock() }\nfunc g() { m[k] = 1 }"
+        ));
+        assert!(!cand(
+            "// RLock() m[k] = 1\nconst waitRLock = 1; func g() { m[k] = waitRLock }"
+        ));
+    }
+
+    #[test]
+    fn shared_loop_vars_need_any_map_operation_in_a_closure() {
+        let src = b"func f() {\n\tfor _, k := range ks {\n\t\tdefer func() { use(m[k]) }()\n\t}\n}";
+        assert!(candidate(src, true));
+        assert!(!candidate(src, false));
+    }
+
+    #[test]
+    fn words_in_comments_and_strings_are_not_statements() {
+        assert!(!cand(
+            "package p\n// go.dev/x[1] = 2\nvar s = \"defer m[k] = v\"\n"
+        ));
+        assert!(!cand(
+            "package p\n/* defer\n delete(m, k) */ var r = '\"'; var s = `go\n m[k] = 1`\n"
+        ));
+        assert!(cand(
+            "package p\nvar s = \"//\"; func f() { defer delete(m, k) }\n"
+        ));
+        assert!(cand(
+            "package p\nvar r = '\\''; func f() { x := a / b; defer delete(m, k) }\n"
+        ));
+    }
+
+    #[test]
+    fn suppression_directives_are_candidates() {
+        assert!(cand(
+            "package p\n//defuse:ignore deferred-write-unlocked why\nvar x = 1\n"
+        ));
+    }
+
+    #[test]
+    fn statement_extent_follows_go() {
+        let src = b"defer x.\n\tUnlock()\nm[k] = 1\n";
+        assert_eq!(&src[..statement_end(src, 5)], b"defer x.\n\tUnlock()");
+        let src = b"defer f(a,\n\tb) // c\nm[k] = 1\n";
+        assert_eq!(&src[..statement_end(src, 5)], b"defer f(a,\n\tb)");
+        let src = b"{ defer mu.Unlock() }";
+        assert_eq!(&src[..statement_end(src, 7)], b"{ defer mu.Unlock()");
     }
 
     #[test]

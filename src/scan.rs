@@ -15,6 +15,9 @@ pub struct ScanOptions {
     pub discover: DiscoverOptions,
     pub include_generated: bool,
     pub rules: RuleSelection,
+    /// Skip packages in which no file passes [`prefilter::candidate`]. Always on, but for
+    /// the test that proves the filter changes no finding.
+    pub prefilter: bool,
 }
 
 pub struct ScanResult {
@@ -30,7 +33,9 @@ pub struct ScanResult {
 }
 
 struct Package {
-    files: Vec<(GoFile, Vec<u8>)>,
+    files: Vec<SourceUnit>,
+    /// Some file can hold a finding: the package goes on to parsing.
+    candidate: bool,
 }
 
 pub fn scan(opts: &ScanOptions) -> ScanResult {
@@ -102,35 +107,29 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
             continue;
         }
         let name = prefilter::package_name(&src).unwrap_or_default();
-        packages
-            .entry(name)
-            .or_insert(Package { files: vec![] })
-            .files
-            .push((f, src));
+        let (version, _) = discover::file_version(&src, &f);
+        let per_iteration_loop_vars = version.has_per_iteration_loop_vars();
+        let pkg = packages.entry(name).or_insert(Package {
+            files: vec![],
+            candidate: false,
+        });
+        pkg.candidate = pkg.candidate
+            || !opts.prefilter
+            || prefilter::candidate(&src, !per_iteration_loop_vars);
+        pkg.files.push(SourceUnit {
+            path: f.path.display().to_string(),
+            src,
+            per_iteration_loop_vars,
+        });
     }
     let mut results = Vec::new();
     let mut parsed = 0;
     for (_, pkg) in packages {
-        // Most packages hold nothing that runs later: skip them before parsing.
-        if !pkg
-            .files
-            .iter()
-            .any(|(_, src)| prefilter::may_run_later(src))
-        {
+        // Most packages can hold no finding: skip them before parsing.
+        if !pkg.candidate {
             continue;
         }
-        let units: Vec<SourceUnit> = pkg
-            .files
-            .into_iter()
-            .map(|(f, src)| {
-                let (version, _) = discover::file_version(&src, &f);
-                SourceUnit {
-                    path: f.path.display().to_string(),
-                    src,
-                    per_iteration_loop_vars: version.has_per_iteration_loop_vars(),
-                }
-            })
-            .collect();
+        let units = pkg.files;
         parsed += units.len();
         let mut package = Vec::new();
         for r in engine::analyze(units, &opts.rules) {

@@ -115,6 +115,7 @@ pub fn setup(a: &ScanArgs) -> Result<Setup, String> {
             discover,
             include_generated: a.include_generated,
             rules,
+            prefilter: true,
         },
         config,
     })
