@@ -9,6 +9,7 @@ pub mod discover;
 pub mod engine;
 pub mod finding;
 pub mod fix;
+pub mod lazy;
 pub mod model;
 pub mod prefilter;
 pub mod report;

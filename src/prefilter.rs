@@ -41,8 +41,34 @@ pub fn candidate(src: &[u8], shared_loop_vars: bool) -> bool {
 /// Why [`candidate`] holds: the byte offset of the text that makes the file one, and
 /// what that text is. For diagnostics and tests.
 pub fn why_candidate(src: &[u8], shared_loop_vars: bool) -> Option<(usize, &'static str)> {
+    let mut out = Vec::new();
+    sites(src, shared_loop_vars, false, &mut out);
+    out.pop()
+}
+
+/// What [`candidate_sites`] reports for a `//defuse:ignore` directive: it concerns the
+/// whole file.
+pub const DIRECTIVE: &str = "a suppression directive";
+
+/// Every place that makes the file a candidate, as [`why_candidate`] names them: the
+/// findings of the file can only be in the top-level functions holding these offsets
+/// (or anywhere, for a [`DIRECTIVE`]).
+pub fn candidate_sites(src: &[u8], shared_loop_vars: bool) -> Vec<(usize, &'static str)> {
+    let mut out = Vec::new();
+    sites(src, shared_loop_vars, true, &mut out);
+    out
+}
+
+/// Push the candidate sites of `src` to `out`; only the first unless `all`.
+fn sites(src: &[u8], shared_loop_vars: bool, all: bool, out: &mut Vec<(usize, &'static str)>) {
+    let mut found = |at: usize, why: &'static str| {
+        out.push((at, why));
+        !all
+    };
     if let Some(at) = memmem::find(src, crate::suppress::PREFIX.as_bytes()) {
-        return Some((at, "a suppression directive"));
+        if found(at, DIRECTIVE) {
+            return;
+        }
     }
     // A read lock comes only from a call `x.RLock()`; the write it covers is in the same
     // function (or a closure inside it), so in the same top-level block.
@@ -55,8 +81,10 @@ pub fn why_candidate(src: &[u8], shared_loop_vars: bool) -> Option<(usize, &'sta
             continue;
         }
         let (start, end) = top_level_block(src, at);
-        if has_write_shape(&src[start..end]) {
-            return Some((at, "a map write in a function that calls RLock"));
+        if has_write_shape(&src[start..end])
+            && found(at, "a map write in a function that calls RLock")
+        {
+            return;
         }
     }
     let later = |text: &[u8]| {
@@ -75,7 +103,9 @@ pub fn why_candidate(src: &[u8], shared_loop_vars: bool) -> Option<(usize, &'sta
         for at in code_hits(src, kw) {
             if is_word_at(src, at, len) {
                 if let Some(why) = later(&src[at..statement_end(src, at + len)]) {
-                    return Some((at, why));
+                    if found(at, why) {
+                        return;
+                    }
                 }
             }
         }
@@ -89,12 +119,13 @@ pub fn why_candidate(src: &[u8], shared_loop_vars: bool) -> Option<(usize, &'sta
             let open = skip_trivia(src, at + len);
             if src.get(open) == Some(&b'(') {
                 if let Some(why) = later(&src[open..group_end(src, open)]) {
-                    return Some((at, why));
+                    if found(at, why) {
+                        return;
+                    }
                 }
             }
         }
     }
-    None
 }
 
 /// The places where `needle` occurs outside comments and string literals, in order.
@@ -361,6 +392,289 @@ fn statement_end(src: &[u8], mut i: usize) -> usize {
     src.len()
 }
 
+/// What the byte-level pass knows about a file of a package that goes on to analysis
+/// (see [`crate::lazy`]): where its top-level functions and declarations are, so that
+/// parts of it can be parsed, and which words its code uses, so that a function is
+/// parsed and modeled only when it names something a candidate's facts depend on.
+pub struct FileIndex {
+    /// Each top-level `func` with a body, in order: where the `func` keyword is, and the
+    /// `{` and `}` of its body.
+    pub functions: Vec<FuncSpan>,
+    /// `[start, end)` ranges that hold the top-level `type` and `var` declarations, each
+    /// with the rest of its last line (a trailing comment, the newline), but not the
+    /// insides of the composite literals and function literals in variables' values:
+    /// `var t = T{…}` reads as `var t = T{}`, which says as much about `t`'s type.
+    pub type_and_var_decls: Vec<(usize, usize)>,
+    /// The byte offset of each top-level `func` keyword: where the model's functions start.
+    pub func_starts: Vec<usize>,
+    words: std::collections::HashSet<u64>,
+    /// The words that follow a `.`: fields, methods, and names in other packages.
+    selectors: std::collections::HashSet<u64>,
+    /// The names top-level `func`s declare (and, harmlessly, the first word after a
+    /// function type's parameters).
+    func_names: std::collections::HashSet<u64>,
+}
+
+impl FileIndex {
+    /// Whether the file's code (not its comments and literals) has `word` as a whole
+    /// identifier. A hash collision answers yes, which only costs a parse.
+    pub fn uses_word(&self, word: &str) -> bool {
+        self.words.contains(&word_hash(word.as_bytes()))
+    }
+
+    /// Whether the file's code has `.word`: a field or method selected (`x.word`).
+    pub fn uses_selector(&self, word: &str) -> bool {
+        self.selectors.contains(&word_hash(word.as_bytes()))
+    }
+
+    /// Whether the file may declare a top-level function or method named `name`.
+    pub fn declares_func(&self, name: &str) -> bool {
+        self.func_names.contains(&word_hash(name.as_bytes()))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FuncSpan {
+    pub start: usize,
+    pub open: usize,
+    pub close: usize,
+}
+
+impl FileIndex {
+    /// The function whose text (from `func` to its body's `}`) holds byte `at`.
+    pub fn function_at(&self, at: usize) -> Option<usize> {
+        let i = self
+            .functions
+            .partition_point(|f| f.start <= at)
+            .checked_sub(1)?;
+        (at <= self.functions[i].close).then_some(i)
+    }
+}
+
+/// FNV-1a, 64 bits: words are short, and a collision only parses one file more.
+fn word_hash(w: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in w {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+fn is_word_byte(b: u8) -> bool {
+    is_ident_byte(b) || b >= 0x80
+}
+
+/// One pass over the file: its words and its top-level function bodies.
+pub fn index(src: &[u8]) -> FileIndex {
+    let mut words = std::collections::HashSet::new();
+    let mut functions: Vec<FuncSpan> = Vec::new();
+    let mut decls: Vec<(usize, usize)> = Vec::new();
+    let mut func_starts = Vec::new();
+    let mut func_names = std::collections::HashSet::new();
+    let mut selectors = std::collections::HashSet::new();
+    // The last byte of code before the current one that is not a space: comments do not
+    // count, so `x. /* c */ f` selects `f`.
+    let mut last = 0u8;
+    let mut depth = 0usize;
+    // The `{` a top-level `func` signature ends with, and the body being crossed.
+    let mut body_at: Option<(usize, usize)> = None;
+    let mut in_body: Option<(usize, usize)> = None;
+    let mut i = 0;
+    while i < src.len() {
+        if let Some(end) = skip_token(src, i) {
+            if src[i] != b'/' {
+                last = b'"';
+            }
+            i = end;
+            continue;
+        }
+        let b = src[i];
+        if is_word_byte(b) {
+            let start = i;
+            while i < src.len() && is_word_byte(src[i]) {
+                i += 1;
+            }
+            let w = &src[start..i];
+            let after_dot = last == b'.';
+            last = b'a';
+            if !b.is_ascii_digit() {
+                words.insert(word_hash(w));
+                if after_dot {
+                    selectors.insert(word_hash(w));
+                }
+                if depth == 0 && in_body.is_none() {
+                    if w == b"func" {
+                        func_starts.push(start);
+                        if let Some(name) = func_name(src, i) {
+                            func_names.insert(word_hash(name));
+                        }
+                        body_at = body_open(src, i).map(|open| (start, open));
+                    } else if (w == b"type" || w == b"var")
+                        && decls.last().is_none_or(|&(_, end)| end <= start)
+                    {
+                        let end = statement_end(src, i);
+                        let end = memchr(b'\n', &src[end..]).map_or(src.len(), |n| end + n + 1);
+                        if w == b"var" {
+                            without_values(src, start, end, &mut decls);
+                        } else {
+                            decls.push((start, end));
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+        match b {
+            b'(' | b'[' => depth += 1,
+            b'{' => {
+                if depth == 0 && body_at.is_some_and(|(_, open)| open == i) {
+                    in_body = body_at.take();
+                }
+                depth += 1;
+            }
+            b')' | b']' => depth = depth.saturating_sub(1),
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    if let Some((start, open)) = in_body.take() {
+                        functions.push(FuncSpan {
+                            start,
+                            open,
+                            close: i,
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+        if !b.is_ascii_whitespace() {
+            last = b;
+        }
+        i += 1;
+    }
+    FileIndex {
+        functions,
+        type_and_var_decls: decls,
+        func_starts,
+        words,
+        selectors,
+        func_names,
+    }
+}
+
+/// The name after a top-level `func` (and its receiver).
+fn func_name(src: &[u8], after: usize) -> Option<&[u8]> {
+    let mut i = skip_trivia(src, after);
+    if src.get(i) == Some(&b'(') {
+        i = skip_trivia(src, group_end(src, i));
+    }
+    let start = i;
+    while i < src.len() && is_word_byte(src[i]) {
+        i += 1;
+    }
+    (i > start).then(|| &src[start..i])
+}
+
+/// Push `[start, end)` without the insides of brace groups that are not a `struct{…}` or
+/// `interface{…}` type: the bodies of composite and function literals.
+fn without_values(src: &[u8], start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
+    let mut from = start;
+    let mut after_type_keyword = false;
+    let mut i = start;
+    while i < end {
+        if let Some(e) = skip_token(src, i) {
+            if src[i] != b'/' {
+                after_type_keyword = false;
+            }
+            i = e;
+            continue;
+        }
+        let b = src[i];
+        if is_word_byte(b) {
+            let s = i;
+            while i < end && is_word_byte(src[i]) {
+                i += 1;
+            }
+            after_type_keyword = matches!(&src[s..i], b"struct" | b"interface");
+            continue;
+        }
+        if b == b'{' {
+            let close = group_end(src, i) - 1;
+            if !after_type_keyword && close < end && src[close] == b'}' {
+                out.push((from, i + 1));
+                from = close;
+            }
+            i = close + 1;
+            after_type_keyword = false;
+            continue;
+        }
+        if !b.is_ascii_whitespace() {
+            after_type_keyword = false;
+        }
+        i += 1;
+    }
+    out.push((from, end));
+}
+
+/// After `func` at the top level: the `{` that opens its body, or `None` for a
+/// declaration without one (`func f() int` implemented in assembly, `type F func()`).
+/// Braces of a `struct{…}` or `interface{…}` in the signature are skipped.
+fn body_open(src: &[u8], mut i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut can_end = false;
+    let mut after_type_keyword = false;
+    while i < src.len() {
+        let b = src[i];
+        if let Some(end) = skip_token(src, i) {
+            if b != b'/' {
+                can_end = true;
+                after_type_keyword = false;
+            }
+            i = end;
+            continue;
+        }
+        if is_word_byte(b) {
+            let start = i;
+            while i < src.len() && is_word_byte(src[i]) {
+                i += 1;
+            }
+            after_type_keyword = matches!(&src[start..i], b"struct" | b"interface");
+            can_end = true;
+            continue;
+        }
+        match b {
+            b' ' | b'\t' | b'\r' => {}
+            b'\n' if depth == 0 && can_end => return None,
+            b'\n' => {}
+            b';' if depth == 0 => return None,
+            b'{' if depth == 0 && !after_type_keyword => return Some(i),
+            b'{' => {
+                i = group_end(src, i);
+                can_end = true;
+                after_type_keyword = false;
+                continue;
+            }
+            b'(' | b'[' => {
+                depth += 1;
+                can_end = false;
+                after_type_keyword = false;
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.checked_sub(1)?;
+                can_end = true;
+                after_type_keyword = false;
+            }
+            _ => {
+                can_end = false;
+                after_type_keyword = false;
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
 /// The name in the package clause, read without parsing.
 pub fn package_name(src: &[u8]) -> Option<String> {
     let mut in_block_comment = false;
@@ -504,6 +818,37 @@ mod tests {
         assert_eq!(&src[..statement_end(src, 5)], b"defer f(a,\n\tb)");
         let src = b"{ defer mu.Unlock() }";
         assert_eq!(&src[..statement_end(src, 7)], b"{ defer mu.Unlock()");
+    }
+
+    #[test]
+    fn function_bodies_and_words() {
+        let src = "package p\n\n// f does x.\nfunc (s *S) f(x struct{ a int }) (int, error) {\n\tif x { return 1, nil }\n\treturn \"}\", nil\n}\n\nfunc asm() int\n\ntype F func() struct{}\n\nvar g = func() { h() }\n\nfunc k() interface{ M() } { return nil }\n";
+        let idx = index(src.as_bytes());
+        let bodies: Vec<&str> = idx
+            .functions
+            .iter()
+            .map(|f| &src[f.open..=f.close])
+            .collect();
+        assert_eq!(idx.function_at(src.find("return 1").unwrap()), Some(0));
+        assert_eq!(idx.function_at(src.find("func asm").unwrap()), None);
+        assert_eq!(idx.function_at(src.find("func k").unwrap()), Some(2));
+        assert_eq!(
+            bodies,
+            [
+                "{\n\tif x { return 1, nil }\n\treturn \"}\", nil\n}",
+                "{ h() }",
+                "{ return nil }"
+            ]
+        );
+        assert!(idx.uses_word("h") && idx.uses_word("S") && idx.uses_word("func"));
+        assert!(idx.declares_func("f") && idx.declares_func("asm") && idx.declares_func("k"));
+        assert!(!idx.declares_func("h"));
+        assert_eq!(idx.func_starts.len(), 5);
+        assert!(!idx.uses_word("does"), "comments are not code");
+        assert!(!idx.uses_word("a int"));
+        let idx = index(b"package p\nfunc f() { x. /* c */ g(); y.\n\th = k }\n");
+        assert!(idx.uses_selector("g") && idx.uses_selector("h"));
+        assert!(!idx.uses_selector("k") && !idx.uses_selector("x") && idx.uses_word("k"));
     }
 
     #[test]

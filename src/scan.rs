@@ -7,17 +7,31 @@ use std::path::PathBuf;
 
 use crate::discover::{self, DiscoverOptions, GoFile};
 use crate::engine::{self, FileResult, RuleSelection, SourceUnit};
-use crate::prefilter;
+use crate::finding::Finding;
 use crate::report::FileProblem;
+use crate::{lazy, prefilter};
 
 pub struct ScanOptions {
     pub paths: Vec<PathBuf>,
     pub discover: DiscoverOptions,
     pub include_generated: bool,
     pub rules: RuleSelection,
-    /// Skip packages in which no file passes [`prefilter::candidate`]. Always on, but for
-    /// the test that proves the filter changes no finding.
-    pub prefilter: bool,
+    pub pipeline: Pipeline,
+}
+
+/// How much of each package is analyzed. The command line always uses [`Pipeline::Fast`];
+/// the others are for the tests that prove it changes no finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pipeline {
+    /// Parse and model every file of every package: the reference.
+    Full,
+    /// Skip packages without a [`prefilter::candidate`]; analyze the rest from only the
+    /// functions that can matter ([`lazy`]); analyze packages with findings in full, so
+    /// that what is reported and fixed rests on every file.
+    Fast,
+    /// As `Fast`, but report the findings of the analysis from only the functions that
+    /// can matter, without the full analysis of packages with findings.
+    LazyOnly,
 }
 
 pub struct ScanResult {
@@ -29,13 +43,16 @@ pub struct ScanResult {
     /// Problems that make the run fail with exit code 2 (missing paths, I/O errors).
     pub errors: Vec<FileProblem>,
     pub files_scanned: usize,
+    /// Files parsed in full.
     pub files_parsed: usize,
+    /// Files of which only declarations were parsed, for the facts of a package.
+    pub files_parsed_partly: usize,
 }
 
 struct Package {
     files: Vec<SourceUnit>,
-    /// Some file can hold a finding: the package goes on to parsing.
-    candidate: bool,
+    /// Per file: it can hold a finding. A package with one goes on to parsing.
+    candidate: Vec<bool>,
 }
 
 pub fn scan(opts: &ScanOptions) -> ScanResult {
@@ -62,12 +79,13 @@ pub fn scan(opts: &ScanOptions) -> ScanResult {
         .collect();
     let mut results = Vec::new();
     let mut problems = Vec::new();
-    let mut parsed = 0;
-    for (r, p, e, n) in outcomes {
-        results.extend(r);
-        problems.extend(p);
-        errors.extend(e);
-        parsed += n;
+    let (mut parsed, mut parsed_partly) = (0, 0);
+    for o in outcomes {
+        results.extend(o.packages);
+        problems.extend(o.problems);
+        errors.extend(o.errors);
+        parsed += o.parsed;
+        parsed_partly += o.parsed_partly;
     }
     results.sort_by(|a: &Vec<FileResult>, b: &Vec<FileResult>| a[0].path.cmp(&b[0].path));
     problems.sort_by(|a, b| a.path.cmp(&b.path));
@@ -78,15 +96,17 @@ pub fn scan(opts: &ScanOptions) -> ScanResult {
         errors,
         files_scanned,
         files_parsed: parsed,
+        files_parsed_partly: parsed_partly,
     }
 }
 
-type DirOutcome = (
-    Vec<Vec<FileResult>>,
-    Vec<FileProblem>,
-    Vec<FileProblem>,
-    usize,
-);
+struct DirOutcome {
+    packages: Vec<Vec<FileResult>>,
+    problems: Vec<FileProblem>,
+    errors: Vec<FileProblem>,
+    parsed: usize,
+    parsed_partly: usize,
+}
 
 fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
     let mut problems = Vec::new();
@@ -111,11 +131,10 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
         let per_iteration_loop_vars = version.has_per_iteration_loop_vars();
         let pkg = packages.entry(name).or_insert(Package {
             files: vec![],
-            candidate: false,
+            candidate: vec![],
         });
-        pkg.candidate = pkg.candidate
-            || !opts.prefilter
-            || prefilter::candidate(&src, !per_iteration_loop_vars);
+        pkg.candidate
+            .push(prefilter::candidate(&src, !per_iteration_loop_vars));
         pkg.files.push(SourceUnit {
             path: f.path.display().to_string(),
             src,
@@ -124,22 +143,38 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
     }
     let mut results = Vec::new();
     let mut parsed = 0;
+    let mut parsed_partly = 0;
     for (_, pkg) in packages {
-        // Most packages can hold no finding: skip them before parsing.
-        if !pkg.candidate {
-            continue;
+        let mut units = pkg.files;
+        if opts.pipeline != Pipeline::Full {
+            // Most packages can hold no finding: skip them before parsing.
+            if !pkg.candidate.contains(&true) {
+                continue;
+            }
+            // Facts from only the functions that can matter; the full analysis only where
+            // there is something to report or fix.
+            let outcome = lazy::analyze_candidates(units, &pkg.candidate, &opts.rules);
+            if !outcome.has_findings || opts.pipeline == Pipeline::LazyOnly {
+                parsed += outcome.parsed_full;
+                parsed_partly += outcome.parsed_partly;
+                problems.extend(outcome.withheld.into_iter().map(|(path, why)| FileProblem {
+                    message: withheld_message(&path, &why),
+                    path,
+                }));
+                if outcome.has_findings {
+                    results.push(lazy_results(outcome.findings, &outcome.units));
+                }
+                continue;
+            }
+            units = outcome.units;
         }
-        let units = pkg.files;
         parsed += units.len();
         let mut package = Vec::new();
         for r in engine::analyze(units, &opts.rules) {
             if let Some(w) = &r.withheld {
                 problems.push(FileProblem {
                     path: r.path.clone(),
-                    message: w
-                        .strip_prefix(&format!("{} ", r.path))
-                        .unwrap_or(w)
-                        .to_string(),
+                    message: withheld_message(&r.path, w),
                 });
             }
             package.push(r);
@@ -151,7 +186,40 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
             results.push(package);
         }
     }
-    (results, problems, errors, parsed)
+    DirOutcome {
+        packages: results,
+        problems,
+        errors,
+        parsed,
+        parsed_partly,
+    }
+}
+
+/// [`Pipeline::LazyOnly`]: the lazy findings as results, each file parsed again whole.
+fn lazy_results(findings: Vec<(String, Vec<Finding>)>, units: &[SourceUnit]) -> Vec<FileResult> {
+    findings
+        .into_iter()
+        .map(|(path, findings)| {
+            let unit = units
+                .iter()
+                .find(|u| u.path == path)
+                .expect("a unit per file");
+            FileResult {
+                per_iteration_loop_vars: unit.per_iteration_loop_vars,
+                parsed: crate::syntax::parse(unit.src.clone()),
+                path,
+                findings,
+                withheld: None,
+            }
+        })
+        .collect()
+}
+
+/// "has syntax errors at …", without the path the message starts with.
+fn withheld_message(path: &str, why: &str) -> String {
+    why.strip_prefix(&format!("{path} "))
+        .unwrap_or(why)
+        .to_string()
 }
 
 impl ScanResult {

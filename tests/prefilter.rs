@@ -7,11 +7,11 @@ use std::process::Command;
 
 use defuse::engine::RuleSelection;
 use defuse::finding::Confidence;
-use defuse::scan::{scan, ScanOptions};
+use defuse::scan::{scan, Pipeline, ScanOptions};
 
 /// Every finding, down to low confidence, as one line each: where, which rule, how sure,
 /// whether suppressed, the message, the notes and whether it has a fix.
-fn findings(root: PathBuf, prefilter: bool) -> (Vec<String>, usize) {
+fn findings(root: PathBuf, pipeline: Pipeline) -> (Vec<String>, usize) {
     let opts = ScanOptions {
         paths: vec![root],
         discover: Default::default(),
@@ -20,7 +20,7 @@ fn findings(root: PathBuf, prefilter: bool) -> (Vec<String>, usize) {
             min_confidence: Confidence::Low,
             ..RuleSelection::default()
         },
-        prefilter,
+        pipeline,
     };
     let result = scan(&opts);
     assert!(result.errors.is_empty(), "{:?}", result.errors);
@@ -47,16 +47,25 @@ fn findings(root: PathBuf, prefilter: bool) -> (Vec<String>, usize) {
     (lines, result.files_parsed)
 }
 
+/// The findings of the fast pipeline are the reference's; and so are those of its lazy
+/// analysis alone, before packages with findings are analyzed in full.
 fn same_findings(root: PathBuf) -> Vec<String> {
-    let (full, parsed_full) = findings(root.clone(), false);
-    let (filtered, parsed_filtered) = findings(root.clone(), true);
+    let (full, parsed_full) = findings(root.clone(), Pipeline::Full);
+    let (fast, parsed_fast) = findings(root.clone(), Pipeline::Fast);
     assert_eq!(
         full,
-        filtered,
-        "{}: the prefilter changed the findings",
+        fast,
+        "{}: the fast pipeline changed the findings",
         root.display()
     );
-    assert!(parsed_filtered <= parsed_full);
+    assert!(parsed_fast <= parsed_full);
+    let (lazy, _) = findings(root.clone(), Pipeline::LazyOnly);
+    assert_eq!(
+        full,
+        lazy,
+        "{}: the lazy facts changed the findings",
+        root.display()
+    );
     full
 }
 

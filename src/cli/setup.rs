@@ -115,7 +115,7 @@ pub fn setup(a: &ScanArgs) -> Result<Setup, String> {
             discover,
             include_generated: a.include_generated,
             rules,
-            prefilter: true,
+            pipeline: crate::scan::Pipeline::Fast,
         },
         config,
     })
