@@ -17,6 +17,53 @@ pub struct ScanOptions {
     pub include_generated: bool,
     pub rules: RuleSelection,
     pub pipeline: Pipeline,
+    /// Only the packages of this shard.
+    pub shard: Option<Shard>,
+}
+
+/// One of `count` parts of a scan: the packages whose directory (below the path given,
+/// see [`GoFile::relative_dir`]) hashes to `index`. FNV-1a of the `/`-separated path
+/// does not depend on the machine, the operating system or the process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 0-based.
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Shard {
+    pub fn holds(&self, relative_dir: &str) -> bool {
+        shard_of(relative_dir, self.count) == self.index
+    }
+}
+
+/// The 0-based shard of `count` that a package directory belongs to.
+pub fn shard_of(relative_dir: &str, count: usize) -> usize {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in relative_dir.as_bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    (h % count.max(1) as u64) as usize
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// `I/N`, with I from 1 to N: the way CI matrices count.
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let bad = || format!("`{s}` is not a shard: write I/N with 1 <= I <= N, as in 2/4");
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let i: usize = i.trim().parse().map_err(|_| bad())?;
+        let n: usize = n.trim().parse().map_err(|_| bad())?;
+        if n == 0 || i == 0 || i > n {
+            return Err(bad());
+        }
+        Ok(Shard {
+            index: i - 1,
+            count: n,
+        })
+    }
 }
 
 /// How much of each package is analyzed. The command line always uses [`Pipeline::Fast`];
@@ -69,6 +116,9 @@ pub fn scan(opts: &ScanOptions) -> ScanResult {
     // (`foo` and `foo_test`) once the bytes are read.
     let mut dirs: BTreeMap<PathBuf, Vec<GoFile>> = BTreeMap::new();
     for f in found.files {
+        if opts.shard.is_some_and(|s| !s.holds(&f.relative_dir)) {
+            continue;
+        }
         dirs.entry(f.package_dir.clone()).or_default().push(f);
     }
     let files_scanned: usize = dirs.values().map(Vec::len).sum();

@@ -21,6 +21,7 @@ fn findings(root: PathBuf, pipeline: Pipeline) -> (Vec<String>, usize) {
             ..RuleSelection::default()
         },
         pipeline,
+        shard: None,
     };
     let result = scan(&opts);
     assert!(result.errors.is_empty(), "{:?}", result.errors);
