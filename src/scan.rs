@@ -102,7 +102,27 @@ struct Package {
     candidate: Vec<bool>,
 }
 
+/// What a scan reports as it goes; the command line draws a progress bar with it.
+pub trait Progress: Sync {
+    /// The files to scan, once the walk has found them all.
+    fn found(&self, files: usize);
+    /// `files` more files scanned (one directory's).
+    fn scanned(&self, files: usize);
+}
+
+struct Silent;
+
+impl Progress for Silent {
+    fn found(&self, _: usize) {}
+    fn scanned(&self, _: usize) {}
+}
+
 pub fn scan(opts: &ScanOptions) -> ScanResult {
+    scan_with_progress(opts, &Silent)
+}
+
+/// [`scan`], telling `progress` how far it got.
+pub fn scan_with_progress(opts: &ScanOptions, progress: &dyn Progress) -> ScanResult {
     let found = discover::discover(&opts.paths, &opts.discover);
     let mut errors: Vec<FileProblem> = found
         .errors
@@ -122,10 +142,16 @@ pub fn scan(opts: &ScanOptions) -> ScanResult {
         dirs.entry(f.package_dir.clone()).or_default().push(f);
     }
     let files_scanned: usize = dirs.values().map(Vec::len).sum();
+    progress.found(files_scanned);
     let dirs: Vec<Vec<GoFile>> = dirs.into_values().collect();
     let outcomes: Vec<DirOutcome> = dirs
         .into_par_iter()
-        .map(|files| scan_dir(files, opts))
+        .map(|files| {
+            let n = files.len();
+            let outcome = scan_dir(files, opts);
+            progress.scanned(n);
+            outcome
+        })
         .collect();
     let mut results = Vec::new();
     let mut problems = Vec::new();
