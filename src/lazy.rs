@@ -236,10 +236,19 @@ pub fn analyze_candidates(
         .collect();
 
     let no_callers = HashMap::new();
+    // Types and variables are complete from the first parse on; functions' conventions
+    // grow with the functions parsed.
+    let mut kept: Option<Decls> = None;
     let (decls, caller_holds) = loop {
         declare_same_names(&mut slots);
         let files: Vec<&ParsedFile> = slots.iter().map(|s| &s.file).collect();
-        let decls = decls::collect(&files);
+        let decls = match kept.take() {
+            None => decls::collect(&files),
+            Some(mut d) => {
+                d.held_on_entry = decls::held_on_entry(&files);
+                d
+            }
+        };
         for slot in slots.iter_mut() {
             let new: HashMap<usize, usize> = slot
                 .selected
@@ -291,6 +300,7 @@ pub fn analyze_candidates(
         if !select_wanted(&mut slots, &decls) {
             break (decls, caller_holds);
         }
+        kept = Some(decls);
         for slot in slots.iter_mut() {
             slot.reparse(Depth::TypesAndVars);
         }
