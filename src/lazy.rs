@@ -22,9 +22,10 @@
 //!     come from its call sites, `x.m(…)`, which name it);
 //!   - the name of a mutex in the lock states of those accesses, when no modeled lock
 //!     call shows yet that it is ever locked, or whether it is used as a read-write lock;
-//! * a file with modeled functions is parsed without the bodies of the others, which
-//!   keeps every declaration and doc comment; before a function is modeled, every file
-//!   that may declare a function of the same name gets that parse too: of two such
+//! * a modeled function is parsed with what precedes it back to the previous function's
+//!   signature (tree-sitter's included ranges keep every offset), so its doc comment
+//!   reads as in the whole file; before it is modeled, every other function with the
+//!   same receiver type and name gets its declaration parsed too: of two such
 //!   declarations (one per build tag) the later one's doc comment decides whether the
 //!   lock is held on entry, as it does when every file is parsed;
 //! * a file with a `//defuse:ignore` directive is parsed and modeled whole.
@@ -46,13 +47,14 @@ use crate::model::guards::{declared_rw, infer_caller_holds, infer_guards};
 use crate::model::place::Root;
 use crate::model::{model_some, FunctionModel, PackageModel};
 use crate::prefilter::{self, FileIndex};
-use crate::syntax::{named_children, parse_declarations, parse_only, ParsedFile};
+use crate::syntax::{parse_declarations, parse_only, ParsedFile};
 
 /// How much of a file is parsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Depth {
-    /// Its `type` and `var` declarations.
-    TypesAndVars,
+    /// Its `type` and `var` declarations, and the selected functions with what precedes
+    /// them up to the previous function's signature (see [`chunks`]).
+    Parts,
     /// Every declaration, and the bodies of the selected functions.
     Declarations,
 }
@@ -80,6 +82,9 @@ struct Slot {
     parsed: BTreeSet<usize>,
     /// The functions to parse and model (a superset of `parsed` until the next parse).
     selected: BTreeSet<usize>,
+    /// Functions whose declarations (not bodies) are wanted, and those parsed.
+    declared: BTreeSet<usize>,
+    parsed_declared: BTreeSet<usize>,
     /// The functions holding candidate sites.
     candidates: BTreeSet<usize>,
     /// The functions whose lock states must be exact: the candidates, and the functions
@@ -92,16 +97,19 @@ struct Slot {
     models: HashMap<usize, Option<Modeled>>,
 }
 
-/// Parse `src` as deep as `depth` says: the `type` and `var` declarations, or every
-/// declaration with the bodies of the `selected` functions.
+/// Parse `src` as deep as `depth` says, with the bodies of the `selected` functions.
 fn parse_slot(
     src: Vec<u8>,
     index: &FileIndex,
     selected: &BTreeSet<usize>,
+    declared: &BTreeSet<usize>,
     depth: Depth,
 ) -> ParsedFile {
     match depth {
-        Depth::TypesAndVars => parse_only(src, &index.type_and_var_decls),
+        Depth::Parts => {
+            let ranges = chunks(&src, index, selected, declared);
+            parse_only(src, &ranges)
+        }
         Depth::Declarations => {
             let skipped: Vec<(usize, usize)> = index
                 .functions
@@ -113,6 +121,47 @@ fn parse_slot(
             parse_declarations(src, &skipped)
         }
     }
+}
+
+/// The byte ranges to parse for the `type` and `var` declarations, the `selected`
+/// functions and the declarations (without bodies) of the `declared` ones. Each comes
+/// with everything from the previous function's signature on (that function's body left
+/// out): its doc comment, and the node before it that ends the chain of comments
+/// [`crate::model::decls`] reads as its doc, exactly as in the whole file. The first
+/// function comes with everything before it.
+fn chunks(
+    src: &[u8],
+    index: &FileIndex,
+    selected: &BTreeSet<usize>,
+    declared: &BTreeSet<usize>,
+) -> Vec<(usize, usize)> {
+    let mut ranges = index.type_and_var_decls.clone();
+    for &i in selected.union(declared) {
+        let f = index.functions[i];
+        match i.checked_sub(1).map(|p| index.functions[p]) {
+            None => ranges.push((0, f.open + 1)),
+            Some(p) => {
+                ranges.push((p.start, p.open + 1));
+                ranges.push((p.close, f.open + 1));
+            }
+        }
+        // With the rest of its line: the next declaration needs the newline before it.
+        let end = memchr::memchr(b'\n', &src[f.close..]).map_or(src.len(), |n| f.close + n + 1);
+        if selected.contains(&i) {
+            ranges.push((f.open + 1, end));
+        } else {
+            ranges.push((f.close, end));
+        }
+    }
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (start, end) in ranges {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
 }
 
 impl Slot {
@@ -131,12 +180,8 @@ impl Slot {
         } else {
             candidates.clone()
         };
-        let depth = if selected.is_empty() {
-            Depth::TypesAndVars
-        } else {
-            Depth::Declarations
-        };
-        let file = parse_slot(u.src, &index, &selected, depth);
+        let depth = Depth::Parts;
+        let file = parse_slot(u.src, &index, &selected, &BTreeSet::new(), depth);
         let mut slot = Slot {
             path: u.path,
             per_iteration_loop_vars: u.per_iteration_loop_vars,
@@ -144,6 +189,8 @@ impl Slot {
             index,
             depth,
             parsed: selected.clone(),
+            declared: BTreeSet::new(),
+            parsed_declared: BTreeSet::new(),
             exact: selected.clone(),
             selected,
             candidates,
@@ -160,18 +207,18 @@ impl Slot {
 
     /// Parse again, at least as deep as `depth`, when that or the selection adds anything.
     fn reparse(&mut self, depth: Depth) {
-        let depth = if self.selected.is_empty() {
-            depth.max(self.depth)
-        } else {
-            Depth::Declarations
-        };
-        if depth == self.depth && self.parsed == self.selected {
+        let depth = depth.max(self.depth);
+        if depth == self.depth
+            && self.parsed == self.selected
+            && self.parsed_declared == self.declared
+        {
             return;
         }
         let src = std::mem::take(&mut self.file.src);
-        self.file = parse_slot(src, &self.index, &self.selected, depth);
+        self.file = parse_slot(src, &self.index, &self.selected, &self.declared, depth);
         self.depth = depth;
         self.parsed = self.selected.clone();
+        self.parsed_declared = self.declared.clone();
         self.read_all_if_broken();
     }
 
@@ -180,7 +227,13 @@ impl Slot {
         if self.file.has_syntax_errors() && self.parsed.len() < self.index.functions.len() {
             self.selected = (0..self.index.functions.len()).collect();
             let src = std::mem::take(&mut self.file.src);
-            self.file = parse_slot(src, &self.index, &self.selected, Depth::Declarations);
+            self.file = parse_slot(
+                src,
+                &self.index,
+                &self.selected,
+                &self.declared,
+                Depth::Declarations,
+            );
             self.depth = Depth::Declarations;
             self.parsed = self.selected.clone();
         }
@@ -301,9 +354,6 @@ pub fn analyze_candidates(
             break (decls, caller_holds);
         }
         kept = Some(decls);
-        for slot in slots.iter_mut() {
-            slot.reparse(Depth::TypesAndVars);
-        }
     };
 
     let modeled: Vec<&FunctionModel> = slots.iter().flat_map(Slot::functions).collect();
@@ -338,7 +388,9 @@ pub fn analyze_candidates(
     }
     let parsed_full = slots
         .iter()
-        .filter(|s| s.depth == Depth::Declarations && s.parsed.len() == s.index.functions.len())
+        .filter(|s| {
+            s.whole || (!s.index.functions.is_empty() && s.parsed.len() == s.index.functions.len())
+        })
         .count();
     let parsed_partly = slots.len() - parsed_full;
     let units = slots
@@ -375,28 +427,24 @@ fn model_functions(
 /// may declare a function named as one of them, so that the lock-held-on-entry
 /// conventions are read from the same declarations as when every file is parsed.
 fn declare_same_names(slots: &mut [Slot]) {
-    let mut names: HashSet<String> = HashSet::new();
-    for slot in slots.iter() {
-        let f = &slot.file;
-        let starts: HashSet<usize> = slot
-            .selected
-            .iter()
-            .map(|&i| slot.index.functions[i].start)
-            .collect();
-        for decl in named_children(f.root()) {
-            if matches!(decl.kind(), "function_declaration" | "method_declaration")
-                && starts.contains(&decl.start_byte())
-            {
-                if let Some(n) = decl.child_by_field_name("name") {
-                    names.insert(f.text(n).to_string());
-                }
-            }
-        }
-    }
+    let keys: HashSet<u64> = slots
+        .iter()
+        .flat_map(|s| s.selected.iter().map(|&i| s.index.functions[i].key))
+        .filter(|&k| k != 0)
+        .collect();
     for slot in slots.iter_mut() {
-        if names.iter().any(|n| slot.index.declares_func(n)) {
-            slot.reparse(Depth::Declarations);
+        let mut all = false;
+        for &key in &keys {
+            let (with_body, bodiless) = slot.index.declarations_of_key(key);
+            slot.declared
+                .extend(with_body.into_iter().filter(|i| !slot.selected.contains(i)));
+            all |= bodiless;
         }
+        slot.reparse(if all {
+            Depth::Declarations
+        } else {
+            Depth::Parts
+        });
     }
 }
 

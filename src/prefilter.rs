@@ -29,6 +29,8 @@
 //! the package facts (types, guards, callers) the candidate's rules consult.
 //! `tests/prefilter.rs` checks that the findings are the same with the filter off.
 
+use std::collections::HashSet;
+
 use memchr::{memchr, memmem};
 
 /// Whether the file can hold a finding (see the module documentation). `shared_loop_vars`:
@@ -407,12 +409,36 @@ pub struct FileIndex {
     pub type_and_var_decls: Vec<(usize, usize)>,
     /// The byte offset of each top-level `func` keyword: where the model's functions start.
     pub func_starts: Vec<usize>,
-    words: std::collections::HashSet<u64>,
+    words: HashSet<u64, WordHash>,
     /// The words that follow a `.`: fields, methods, and names in other packages.
-    selectors: std::collections::HashSet<u64>,
-    /// The names top-level `func`s declare (and, harmlessly, the first word after a
-    /// function type's parameters).
-    func_names: std::collections::HashSet<u64>,
+    selectors: HashSet<u64, WordHash>,
+    /// [`func_key`]s of the top-level `func`s without a body (and, harmlessly, of
+    /// function types such as `type F func()`).
+    bodiless: HashSet<u64, WordHash>,
+    /// A top-level `func` whose name could not be read: it may declare anything.
+    unknown_func: bool,
+}
+
+/// The sets hold FNV hashes already: hashing them again would only cost time.
+type WordHash = std::hash::BuildHasherDefault<IdentityHasher>;
+
+#[derive(Default)]
+struct IdentityHasher(u64);
+
+impl std::hash::Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 impl FileIndex {
@@ -427,10 +453,32 @@ impl FileIndex {
         self.selectors.contains(&word_hash(word.as_bytes()))
     }
 
-    /// Whether the file may declare a top-level function or method named `name`.
-    pub fn declares_func(&self, name: &str) -> bool {
-        self.func_names.contains(&word_hash(name.as_bytes()))
+    /// The functions with a body that may declare `recv.name` (`recv` empty for a
+    /// function), and whether a declaration without a body may too.
+    pub fn declarations_of(&self, recv: &str, name: &str) -> (Vec<usize>, bool) {
+        self.declarations_of_key(func_key(recv, name))
     }
+
+    /// [`Self::declarations_of`] by [`func_key`].
+    pub fn declarations_of_key(&self, key: u64) -> (Vec<usize>, bool) {
+        let with_body = (0..self.functions.len())
+            .filter(|&i| self.functions[i].key == key || self.unknown_func)
+            .collect();
+        (with_body, self.unknown_func || self.bodiless.contains(&key))
+    }
+}
+
+/// What identifies a top-level function for the model's conventions: the receiver's type
+/// name (empty for a function) and the function's name.
+pub fn func_key(recv: &str, name: &str) -> u64 {
+    let mut h = word_hash(recv.as_bytes());
+    h ^= u64::from(b'.');
+    h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    for &b in name.as_bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -438,6 +486,8 @@ pub struct FuncSpan {
     pub start: usize,
     pub open: usize,
     pub close: usize,
+    /// [`func_key`] of its receiver type and name.
+    pub key: u64,
 }
 
 impl FileIndex {
@@ -467,19 +517,20 @@ fn is_word_byte(b: u8) -> bool {
 
 /// One pass over the file: its words and its top-level function bodies.
 pub fn index(src: &[u8]) -> FileIndex {
-    let mut words = std::collections::HashSet::new();
+    let mut words = HashSet::default();
     let mut functions: Vec<FuncSpan> = Vec::new();
     let mut decls: Vec<(usize, usize)> = Vec::new();
     let mut func_starts = Vec::new();
-    let mut func_names = std::collections::HashSet::new();
-    let mut selectors = std::collections::HashSet::new();
+    let mut bodiless = HashSet::default();
+    let mut unknown_func = false;
+    let mut selectors = HashSet::default();
     // The last byte of code before the current one that is not a space: comments do not
     // count, so `x. /* c */ f` selects `f`.
     let mut last = 0u8;
     let mut depth = 0usize;
     // The `{` a top-level `func` signature ends with, and the body being crossed.
-    let mut body_at: Option<(usize, usize)> = None;
-    let mut in_body: Option<(usize, usize)> = None;
+    let mut body_at: Option<(usize, usize, u64)> = None;
+    let mut in_body: Option<(usize, usize, u64)> = None;
     let mut i = 0;
     while i < src.len() {
         if let Some(end) = skip_token(src, i) {
@@ -506,10 +557,17 @@ pub fn index(src: &[u8]) -> FileIndex {
                 if depth == 0 && in_body.is_none() {
                     if w == b"func" {
                         func_starts.push(start);
-                        if let Some(name) = func_name(src, i) {
-                            func_names.insert(word_hash(name));
+                        let key = match read_func_key(src, i) {
+                            Some(key) => key,
+                            None => {
+                                unknown_func = true;
+                                0
+                            }
+                        };
+                        body_at = body_open(src, i).map(|open| (start, open, key));
+                        if body_at.is_none() {
+                            bodiless.insert(key);
                         }
-                        body_at = body_open(src, i).map(|open| (start, open));
                     } else if (w == b"type" || w == b"var")
                         && decls.last().is_none_or(|&(_, end)| end <= start)
                     {
@@ -528,7 +586,7 @@ pub fn index(src: &[u8]) -> FileIndex {
         match b {
             b'(' | b'[' => depth += 1,
             b'{' => {
-                if depth == 0 && body_at.is_some_and(|(_, open)| open == i) {
+                if depth == 0 && body_at.is_some_and(|(_, open, _)| open == i) {
                     in_body = body_at.take();
                 }
                 depth += 1;
@@ -537,11 +595,12 @@ pub fn index(src: &[u8]) -> FileIndex {
             b'}' => {
                 depth = depth.saturating_sub(1);
                 if depth == 0 {
-                    if let Some((start, open)) = in_body.take() {
+                    if let Some((start, open, key)) = in_body.take() {
                         functions.push(FuncSpan {
                             start,
                             open,
                             close: i,
+                            key,
                         });
                     }
                 }
@@ -559,21 +618,52 @@ pub fn index(src: &[u8]) -> FileIndex {
         func_starts,
         words,
         selectors,
-        func_names,
+        bodiless,
+        unknown_func,
     }
 }
 
-/// The name after a top-level `func` (and its receiver).
-fn func_name(src: &[u8], after: usize) -> Option<&[u8]> {
+/// The [`func_key`] of the declaration after a top-level `func`: the receiver's type is
+/// the last word in the receiver's parentheses before any type arguments (`(s *S[T])`
+/// is `S`), as `decls::receiver_type` reads it from the tree.
+fn read_func_key(src: &[u8], after: usize) -> Option<u64> {
     let mut i = skip_trivia(src, after);
+    let mut recv: &[u8] = b"";
     if src.get(i) == Some(&b'(') {
-        i = skip_trivia(src, group_end(src, i));
+        let close = group_end(src, i);
+        let mut j = i + 1;
+        while j < close {
+            j = skip_trivia(src, j);
+            let b = *src.get(j)?;
+            if b == b'[' || b == b')' {
+                break;
+            }
+            if is_word_byte(b) {
+                let s = j;
+                while j < close && is_word_byte(src[j]) {
+                    j += 1;
+                }
+                recv = &src[s..j];
+            } else if b == b'*' || b == b'(' {
+                j += 1;
+            } else {
+                return None;
+            }
+        }
+        i = skip_trivia(src, close);
     }
     let start = i;
     while i < src.len() && is_word_byte(src[i]) {
         i += 1;
     }
-    (i > start).then(|| &src[start..i])
+    if i == start {
+        // `func(` of a function type or literal: no declaration.
+        return Some(0);
+    }
+    Some(func_key(
+        std::str::from_utf8(recv).ok()?,
+        std::str::from_utf8(&src[start..i]).ok()?,
+    ))
 }
 
 /// Push `[start, end)` without the insides of brace groups that are not a `struct{…}` or
@@ -841,8 +931,13 @@ mod tests {
             ]
         );
         assert!(idx.uses_word("h") && idx.uses_word("S") && idx.uses_word("func"));
-        assert!(idx.declares_func("f") && idx.declares_func("asm") && idx.declares_func("k"));
-        assert!(!idx.declares_func("h"));
+        assert_eq!(idx.declarations_of("S", "f"), (vec![0], false));
+        assert_eq!(idx.declarations_of("", "f"), (vec![], false));
+        assert_eq!(idx.declarations_of("", "asm"), (vec![], true));
+        assert_eq!(idx.declarations_of("", "k"), (vec![2], false));
+        let g = index(b"package p\nfunc (x *T[K, V]) m() {}\nfunc (T) n() {}\n");
+        assert_eq!(g.declarations_of("T", "m"), (vec![0], false));
+        assert_eq!(g.declarations_of("T", "n"), (vec![1], false));
         assert_eq!(idx.func_starts.len(), 5);
         assert!(!idx.uses_word("does"), "comments are not code");
         assert!(!idx.uses_word("a int"));
