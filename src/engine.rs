@@ -2,7 +2,7 @@
 //! Knows nothing about files on disk, output formats or any single rule.
 
 use crate::finding::{sort_findings, Confidence, Finding, Severity};
-use crate::model::analyze_package;
+use crate::model::{analyze_package, FunctionModel, PackageModel};
 use crate::rules::{self, RuleCtx};
 use crate::syntax::{parse, ParsedFile};
 
@@ -62,7 +62,7 @@ pub const MAX_NESTING: usize = 4_000;
 /// Files nesting at most this deep are analyzed on the caller's thread: the walk needs
 /// well under 2 MiB of stack there (the least a Rust thread gets), in debug builds too.
 /// A package with a deeper file is analyzed on a thread of its own with [`DEEP_STACK`].
-const INLINE_NESTING: usize = 200;
+pub const INLINE_NESTING: usize = 200;
 
 /// Stack for a package nesting up to [`MAX_NESTING`] levels: about 16 KiB a level,
 /// twice what an unoptimized build needs. Only touched pages cost memory.
@@ -157,70 +157,92 @@ fn analyze_parsed(
             ));
             continue;
         }
-        let cx = RuleCtx {
+        per_file.push(check_file(
+            &unit.path,
+            unit.per_iteration_loop_vars,
             file,
-            pkg: &pkg,
-            functions: &pkg.functions[modeled],
-            per_iteration_loop_vars: unit.per_iteration_loop_vars,
-        };
+            &pkg,
+            &pkg.functions[modeled],
+            sel,
+            &known,
+        ));
         modeled += 1;
-        let mut raw = Vec::new();
-        for rule in rules::all() {
-            if sel.enabled.iter().any(|e| e == rule.id()) {
-                rule.check(&cx, &mut raw);
-            }
-        }
-        let mut findings: Vec<Finding> = Vec::new();
-        for r in raw {
-            if r.confidence < sel.min_confidence {
-                continue;
-            }
-            // A finding that rests on a recovered (guessed) tree is not reported.
-            if let Some(node) = file.root().descendant_for_byte_range(r.start, r.end) {
-                if file.in_broken_region(node) {
-                    continue;
-                }
-            }
-            let dup = findings.iter().any(|f| {
-                f.rule == r.rule && f.span.start_byte == r.start && f.span.end_byte == r.end
-            });
-            if dup {
-                continue;
-            }
-            findings.push(Finding {
-                rule: r.rule.to_string(),
-                severity: sel.severity_of(r.rule),
-                confidence: r.confidence,
-                path: unit.path.clone(),
-                span: file.lines.span(r.start, r.end),
-                message: r.message,
-                notes: r.notes,
-                fix: r.fix,
-                no_fix_reason: r.no_fix_reason,
-                suppressed: None,
-            });
-        }
-        crate::suppress::apply(file, &unit.path, &known, &mut findings);
-        sort_findings(&mut findings);
-        let withheld = match std::str::from_utf8(&file.src) {
-            // Go rejects such bytes anywhere, comments included; tree-sitter does not.
-            Err(e) => {
-                let p = file.lines.position(e.valid_up_to());
-                Some(format!(
-                    "{} is not valid UTF-8 at line {}:{}; its fixes are withheld",
-                    unit.path, p.line, p.column
-                ))
-            }
-            Ok(_) => file.syntax_errors().first().map(|e| {
-                format!(
-                    "{} has syntax errors at line {}:{}; its fixes are withheld",
-                    unit.path, e.line, e.column
-                )
-            }),
-        };
-        per_file.push((findings, withheld));
     }
     per_file
+}
+
+/// Run the selected rules on one file of a package and apply its suppressions: the
+/// file's findings, and why its fixes are withheld, when they are.
+pub(crate) fn check_file(
+    path: &str,
+    per_iteration_loop_vars: bool,
+    file: &ParsedFile,
+    pkg: &PackageModel,
+    functions: &[FunctionModel],
+    sel: &RuleSelection,
+    known: &[&str],
+) -> (Vec<Finding>, Option<String>) {
+    let cx = RuleCtx {
+        file,
+        pkg,
+        functions,
+        per_iteration_loop_vars,
+    };
+    let mut raw = Vec::new();
+    for rule in rules::all() {
+        if sel.enabled.iter().any(|e| e == rule.id()) {
+            rule.check(&cx, &mut raw);
+        }
+    }
+    let mut findings: Vec<Finding> = Vec::new();
+    for r in raw {
+        if r.confidence < sel.min_confidence {
+            continue;
+        }
+        // A finding that rests on a recovered (guessed) tree is not reported.
+        if let Some(node) = file.root().descendant_for_byte_range(r.start, r.end) {
+            if file.in_broken_region(node) {
+                continue;
+            }
+        }
+        let dup = findings
+            .iter()
+            .any(|f| f.rule == r.rule && f.span.start_byte == r.start && f.span.end_byte == r.end);
+        if dup {
+            continue;
+        }
+        findings.push(Finding {
+            rule: r.rule.to_string(),
+            severity: sel.severity_of(r.rule),
+            confidence: r.confidence,
+            path: path.to_string(),
+            span: file.lines.span(r.start, r.end),
+            message: r.message,
+            notes: r.notes,
+            fix: r.fix,
+            no_fix_reason: r.no_fix_reason,
+            suppressed: None,
+        });
+    }
+    crate::suppress::apply(file, path, known, &mut findings);
+    sort_findings(&mut findings);
+    let withheld = match std::str::from_utf8(&file.src) {
+        // Go rejects such bytes anywhere, comments included; tree-sitter does not.
+        Err(e) => {
+            let p = file.lines.position(e.valid_up_to());
+            Some(format!(
+                "{path} is not valid UTF-8 at line {}:{}; its fixes are withheld",
+                p.line, p.column
+            ))
+        }
+        Ok(_) => file.syntax_errors().first().map(|e| {
+            format!(
+                "{path} has syntax errors at line {}:{}; its fixes are withheld",
+                e.line, e.column
+            )
+        }),
+    };
+    (findings, withheld)
 }
 
 /// Fix every file of one package, re-analyzing with the package's other files between

@@ -161,3 +161,15 @@ fn examples_match_their_want_comments() {
         problems.join("\n")
     );
 }
+
+#[test]
+fn package_facts_match_their_want_comments() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/package-facts");
+    let problems = check_dir(&root);
+    assert!(
+        problems.is_empty(),
+        "{} mismatches:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}

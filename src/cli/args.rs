@@ -63,9 +63,14 @@ pub struct ScanArgs {
     /// Ignore any `defuse.toml`.
     #[arg(long)]
     pub no_config: bool,
-    /// Worker threads (default: the available cores).
+    /// Worker threads, for the walk and the analysis (default: the available cores).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
+    /// Scan only shard I of N (1 ≤ I ≤ N): packages are split by a hash of their
+    /// directory below the given path, so that N runs, one per CI job, together report
+    /// exactly what one run reports.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::scan::Shard>,
     /// When to color output.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,

@@ -3,10 +3,11 @@ use std::io::Write;
 use std::sync::Arc;
 
 use super::args::{CheckArgs, Format};
+use super::progress::{summary, Bar};
 use super::{setup::setup, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::finding::Finding;
 use crate::report::{self, Run};
-use crate::scan::scan;
+use crate::scan::scan_with_progress;
 
 pub fn run(a: CheckArgs) -> i32 {
     let s = match setup(&a.scan) {
@@ -14,7 +15,9 @@ pub fn run(a: CheckArgs) -> i32 {
         Err(e) => return super::error(e),
     };
     let started = std::time::Instant::now();
-    let result = scan(&s.scan);
+    let bar = Bar::new(a.scan.quiet);
+    let result = scan_with_progress(&s.scan, &bar);
+    bar.finish();
     let mut findings: Vec<Finding> = Vec::new();
     let mut sources: HashMap<String, Arc<Vec<u8>>> = HashMap::new();
     for f in result.files() {
@@ -69,13 +72,9 @@ pub fn run(a: CheckArgs) -> i32 {
     for e in &result.errors {
         anstream::eprintln!("defuse: error: {}: {}", e.path, e.message);
     }
-    if !a.scan.quiet && a.format == Format::Text {
-        anstream::eprintln!(
-            "scanned {} files, parsed {}, in {:.2}s",
-            result.files_scanned,
-            result.files_parsed,
-            started.elapsed().as_secs_f64()
-        );
+    if !a.scan.quiet {
+        let shown = findings.iter().filter(|f| f.suppressed.is_none()).count();
+        anstream::eprintln!("{}", summary(&result, shown, started));
     }
     if !result.errors.is_empty() {
         EXIT_ERROR

@@ -3,10 +3,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::args::FixArgs;
+use super::progress::{summary, Bar};
 use super::{setup::setup, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::engine::{fix_package, fix_package_where};
 use crate::fix::{unified_diff, write_atomic, FileFix, PlanOptions};
-use crate::scan::scan;
+use crate::scan::scan_with_progress;
 use crate::vcs::filter_changed_rewrite;
 
 pub fn run(a: FixArgs) -> i32 {
@@ -21,7 +22,10 @@ pub fn run(a: FixArgs) -> i32 {
         },
         None => None,
     };
-    let result = scan(&s.scan);
+    let started = std::time::Instant::now();
+    let bar = Bar::new(a.scan.quiet);
+    let result = scan_with_progress(&s.scan, &bar);
+    bar.finish();
     let opts = PlanOptions {
         review: a.review_fixes || s.config.review_fixes,
         ..PlanOptions::default()
@@ -156,6 +160,12 @@ pub fn run(a: FixArgs) -> i32 {
                 why
             );
         }
+        let findings = result
+            .files()
+            .flat_map(|f| &f.findings)
+            .filter(|f| f.suppressed.is_none())
+            .count();
+        anstream::eprintln!("{}", summary(&result, findings, started));
     }
     if failed {
         EXIT_ERROR

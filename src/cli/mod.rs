@@ -5,6 +5,7 @@ mod args;
 mod check;
 mod fix;
 mod git;
+mod progress;
 mod rules_cmd;
 mod setup;
 

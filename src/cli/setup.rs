@@ -99,6 +99,7 @@ pub fn setup(a: &ScanArgs) -> Result<Setup, String> {
         exclude,
         exclude_base,
         default_version: config.default_version,
+        threads: a.jobs.unwrap_or(0),
     };
     let changed = match &a.changed.changed_since {
         Some(rev) => Some(crate::vcs::changed_lines(
@@ -115,6 +116,8 @@ pub fn setup(a: &ScanArgs) -> Result<Setup, String> {
             discover,
             include_generated: a.include_generated,
             rules,
+            pipeline: crate::scan::Pipeline::Fast,
+            shard: a.shard,
         },
         config,
     })

@@ -79,6 +79,8 @@ pub struct DiscoverOptions {
     pub exclude_base: Option<PathBuf>,
     /// The version of files outside any module and workspace; `None`: [`GoVersion::DEFAULT`].
     pub default_version: Option<GoVersion>,
+    /// Threads walking the tree; 0: one per core.
+    pub threads: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -90,6 +92,10 @@ pub struct GoFile {
     /// The directory of `path` (`.` for a file in the current directory); the files
     /// of one package share it.
     pub package_dir: PathBuf,
+    /// `package_dir` below the path given (`/`-separated, `.` for the path itself), the
+    /// same on every machine: what `--shard` hashes. For a file given by name, its
+    /// directory as given.
+    pub relative_dir: String,
     /// The directory of the nearest go.mod, absolute and canonical.
     pub module_root: Option<PathBuf>,
     /// The language version of the module (see [`file_version`] for the file's own).
@@ -165,7 +171,11 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovered {
             errors.extend(walk_errors);
         } else if metadata.is_file() {
             if typed.extension() == Some("go".as_ref()) {
-                found.push(walk::Found { display, absolute });
+                found.push(walk::Found {
+                    relative: display.clone(),
+                    display,
+                    absolute,
+                });
             } else {
                 errors.push(DiscoverError {
                     path: given.clone(),
@@ -200,6 +210,7 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovered {
                 _ => PathBuf::from("."),
             };
             GoFile {
+                relative_dir: slash_path(f.relative.parent().unwrap_or(Path::new(""))),
                 path: f.display,
                 package_dir,
                 module_root,
@@ -247,6 +258,23 @@ pub fn strip_recursive_suffix(path: &Path) -> &Path {
         }
     }
     path
+}
+
+/// `path` with `/` between its components, without `.` ones; `.` when nothing is left.
+fn slash_path(path: &Path) -> String {
+    let parts: Vec<String> = path
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(p) => Some(p.to_string_lossy().into_owned()),
+            Component::ParentDir => Some("..".to_string()),
+            _ => None,
+        })
+        .collect();
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
 }
 
 /// `path` without `.` components and trailing separators; the current directory

@@ -35,6 +35,8 @@ impl Exclude {
 pub(crate) struct Found {
     pub display: PathBuf,
     pub absolute: PathBuf,
+    /// Below the walk root: the same on every machine, whatever the root is called.
+    pub relative: PathBuf,
 }
 
 enum Item {
@@ -74,7 +76,9 @@ pub(crate) fn walk(
         .git_exclude(use_ignore_files)
         .parents(use_ignore_files)
         .require_git(in_repository)
-        .follow_links(false);
+        .follow_links(false)
+        // 0: as many as the machine has cores.
+        .threads(opts.threads);
 
     let (include_hidden, include_vendor, include_testdata) = (
         opts.include_hidden,
@@ -133,6 +137,10 @@ pub(crate) fn walk(
         match item {
             Item::File(absolute) => found.push(Found {
                 display: display_path(display_root, absolute_root, &absolute),
+                relative: absolute
+                    .strip_prefix(absolute_root)
+                    .unwrap_or(&absolute)
+                    .to_path_buf(),
                 absolute,
             }),
             Item::Error(mut e) => {

@@ -174,6 +174,16 @@ pub fn collect(files: &[&ParsedFile]) -> Decls {
     decls
 }
 
+/// Just the conventions of [`collect`]: which functions run with a lock held on entry.
+/// For callers that already have the rest and parsed more functions since.
+pub fn held_on_entry(files: &[&ParsedFile]) -> HashMap<(String, String), HeldByConvention> {
+    let mut decls = Decls::default();
+    for f in files {
+        collect_held_on_entry(f, &mut decls);
+    }
+    decls.held_on_entry
+}
+
 fn type_specs<'t>(f: &'t ParsedFile) -> Vec<Node<'t>> {
     let mut out = Vec::new();
     for decl in named_children(f.root()) {

@@ -26,7 +26,10 @@ pub struct Guard {
     pub rw: Option<bool>,
 }
 
-pub fn infer_guards(functions: &[Vec<FunctionModel>], decls: &Decls) -> HashMap<String, Guard> {
+pub fn infer_guards<'a, I>(functions: I, decls: &Decls) -> HashMap<String, Guard>
+where
+    I: IntoIterator<Item = &'a FunctionModel> + Clone,
+{
     let mut guards = HashMap::new();
     // Annotations first: they are what the author said.
     for (sname, s) in &decls.structs {
@@ -62,7 +65,7 @@ pub fn infer_guards(functions: &[Vec<FunctionModel>], decls: &Decls) -> HashMap<
     // Then what the code does: count accesses made with each related mutex held.
     let mut mutex_places: HashMap<String, Place> = HashMap::new();
     let mut rw_used: HashMap<String, bool> = HashMap::new();
-    for f in functions.iter().flatten() {
+    for f in functions.clone() {
         for c in &f.lock_calls {
             mutex_places.insert(c.mutex.key(), c.mutex.clone());
             if c.method.starts_with('R') {
@@ -74,7 +77,7 @@ pub fn infer_guards(functions: &[Vec<FunctionModel>], decls: &Decls) -> HashMap<
     let mut locked: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     let mut unlocked: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     let mut totals: BTreeMap<String, usize> = BTreeMap::new();
-    for f in functions.iter().flatten() {
+    for f in functions.clone() {
         for op in &f.ops {
             if matches!(op.ctx, Ctx::Stored) || matches!(op.map.root, Root::Opaque(_)) {
                 continue;
@@ -145,7 +148,7 @@ pub fn infer_guards(functions: &[Vec<FunctionModel>], decls: &Decls) -> HashMap<
     guards
 }
 
-fn declared_rw(decls: &Decls, mutex_key: &str) -> Option<bool> {
+pub(crate) fn declared_rw(decls: &Decls, mutex_key: &str) -> Option<bool> {
     let (s, f) = mutex_key.split_once('.')?;
     if s == "pkg" {
         return match decls.vars.get(f)?.hint {
@@ -161,12 +164,15 @@ fn declared_rw(decls: &Decls, mutex_key: &str) -> Option<bool> {
 
 /// Unexported methods whose every call site in the package holds a mutex of the
 /// receiver's type run with it held (Go fact 8).
-pub fn infer_caller_holds(
-    functions: &[Vec<FunctionModel>],
+pub fn infer_caller_holds<'a, I>(
+    functions: I,
     decls: &Decls,
-) -> HashMap<(String, String), Vec<String>> {
+) -> HashMap<(String, String), Vec<String>>
+where
+    I: IntoIterator<Item = &'a FunctionModel> + Clone,
+{
     let mut sites: HashMap<(String, String), Vec<Vec<String>>> = HashMap::new();
-    for f in functions.iter().flatten() {
+    for f in functions.clone() {
         for c in &f.call_sites {
             let held: Vec<String> = c
                 .locks
@@ -184,7 +190,7 @@ pub fn infer_caller_holds(
         }
     }
     let mut out = HashMap::new();
-    for f in functions.iter().flatten() {
+    for f in functions.clone() {
         let Some(recv) = &f.receiver_type else {
             continue;
         };

@@ -39,13 +39,13 @@ pub fn analyze_package(files: &[&ParsedFile]) -> PackageModel {
     let decls = decls::collect(files);
     let no_callers = HashMap::new();
     let functions = model_all(files, &decls, &no_callers);
-    let caller_holds = guards::infer_caller_holds(&functions, &decls);
+    let caller_holds = guards::infer_caller_holds(functions.iter().flatten(), &decls);
     let functions = if caller_holds.is_empty() {
         functions
     } else {
         model_all(files, &decls, &caller_holds)
     };
-    let guards = guards::infer_guards(&functions, &decls);
+    let guards = guards::infer_guards(functions.iter().flatten(), &decls);
     PackageModel {
         decls,
         functions,
@@ -59,19 +59,28 @@ fn model_all(
     decls: &decls::Decls,
     caller_holds: &HashMap<(String, String), Vec<String>>,
 ) -> Vec<Vec<FunctionModel>> {
+    files
+        .iter()
+        .map(|f| model_some(f, decls, caller_holds, &|_| true))
+        .collect()
+}
+
+/// The models of the top-level functions and methods of `f` that `keep` accepts.
+pub(crate) fn model_some(
+    f: &ParsedFile,
+    decls: &decls::Decls,
+    caller_holds: &HashMap<(String, String), Vec<String>>,
+    keep: &dyn Fn(tree_sitter::Node<'_>) -> bool,
+) -> Vec<FunctionModel> {
     let view = PackageView {
         decls,
         caller_holds,
     };
-    files
-        .iter()
-        .map(|f| {
-            named_children(f.root())
-                .into_iter()
-                .filter(|n| matches!(n.kind(), "function_declaration" | "method_declaration"))
-                .filter(|n| !f.in_broken_region(*n) || !n.has_error())
-                .filter_map(|n| interp::model_function(f, &view, n))
-                .collect()
-        })
+    named_children(f.root())
+        .into_iter()
+        .filter(|n| matches!(n.kind(), "function_declaration" | "method_declaration"))
+        .filter(|n| keep(*n))
+        .filter(|n| !f.in_broken_region(*n) || !n.has_error())
+        .filter_map(|n| interp::model_function(f, &view, n))
         .collect()
 }

@@ -6,5 +6,5 @@ mod parse;
 mod walk;
 
 pub use lines::LineIndex;
-pub use parse::{parse, ParsedFile, SyntaxError};
+pub use parse::{parse, parse_declarations, parse_only, ParsedFile, SyntaxError};
 pub use walk::{children, descendants, named_children, text, Descendants};

@@ -1,0 +1,594 @@
+//! Package facts from only the functions that can matter.
+//!
+//! Findings can only be in the functions of a package that hold a candidate site (see
+//! [`crate::prefilter`]), but they rest on facts about the whole package: its types and
+//! variables, which mutex guards a map (from every access in the package), which methods
+//! every caller calls with a lock held. This module gathers those facts from as little
+//! as it can, and gets the same facts for the candidates' findings as a parse and model
+//! of every function of every file:
+//!
+//! * every file gets a byte-level [`FileIndex`] and a parse of only its top-level `type`
+//!   and `var` declarations: struct fields, mutexes and annotations, package variables
+//!   (the model consults all of them, and they are a few percent of the bytes);
+//! * a top-level function is parsed and modeled when it holds a candidate site, or when
+//!   its text uses a name the candidates' facts depend on — only those names can bring
+//!   a function's model into those facts:
+//!   - the field or variable name of a map a candidate function operates on (guard
+//!     evidence counts every access to that map in the package, and an access names
+//!     it); for a function-local map, the function's start offset (the model keys
+//!     locals by it);
+//!   - the name of an unexported method modeled for its exact lock states: a candidate
+//!     function, or one that accesses a candidate's map (the caller facts of a method
+//!     come from its call sites, `x.m(…)`, which name it);
+//!   - the name of a mutex in the lock states of those accesses, when no modeled lock
+//!     call shows yet that it is ever locked, or whether it is used as a read-write lock;
+//! * a modeled function is parsed with what precedes it back to the previous function's
+//!   signature (tree-sitter's included ranges keep every offset), so its doc comment
+//!   reads as in the whole file; before it is modeled, every other function with the
+//!   same receiver type and name gets its declaration parsed too: of two such
+//!   declarations (one per build tag) the later one's doc comment decides whether the
+//!   lock is held on entry, as it does when every file is parsed;
+//! * a file with a `//defuse:ignore` directive is parsed and modeled whole.
+//!
+//! Packages with findings go on to the full analysis (see `scan`), so what is reported
+//! and fixed is always the result of every file; `tests/prefilter.rs` checks that
+//! nothing is lost on the test data and the Go tree. One known difference: in a file
+//! tree-sitter cannot parse, an error can hide declarations from a full parse that the
+//! parse of declarations alone still sees.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use memchr::memmem;
+
+use crate::engine::{check_file, RuleSelection, SourceUnit};
+use crate::finding::Finding;
+use crate::model::decls::{self, Decls};
+use crate::model::guards::{declared_rw, infer_caller_holds, infer_guards};
+use crate::model::place::Root;
+use crate::model::{model_some, FunctionModel, PackageModel};
+use crate::prefilter::{self, FileIndex};
+use crate::syntax::{parse_declarations, parse_only, ParsedFile};
+
+/// How much of a file is parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Depth {
+    /// Its `type` and `var` declarations, and the selected functions with what precedes
+    /// them up to the previous function's signature (see [`chunks`]).
+    Parts,
+    /// Every declaration, and the bodies of the selected functions.
+    Declarations,
+}
+
+struct Modeled {
+    /// Without caller facts.
+    round1: FunctionModel,
+    /// With caller facts, when they change anything.
+    round2: Option<FunctionModel>,
+}
+
+impl Modeled {
+    fn model(&self) -> &FunctionModel {
+        self.round2.as_ref().unwrap_or(&self.round1)
+    }
+}
+
+struct Slot {
+    path: String,
+    per_iteration_loop_vars: bool,
+    index: FileIndex,
+    file: ParsedFile,
+    depth: Depth,
+    /// The functions (indices into `index.functions`) whose bodies are parsed.
+    parsed: BTreeSet<usize>,
+    /// The functions to parse and model (a superset of `parsed` until the next parse).
+    selected: BTreeSet<usize>,
+    /// Functions whose declarations (not bodies) are wanted, and those parsed.
+    declared: BTreeSet<usize>,
+    parsed_declared: BTreeSet<usize>,
+    /// The functions holding candidate sites.
+    candidates: BTreeSet<usize>,
+    /// The functions whose lock states must be exact: the candidates, and the functions
+    /// accessing a map a candidate operates on.
+    exact: BTreeSet<usize>,
+    /// A suppression directive: the file is parsed and modeled whole.
+    whole: bool,
+    /// The models of the selected functions, by index; `None` for a function literal at
+    /// the top level, which the model does not model.
+    models: HashMap<usize, Option<Modeled>>,
+}
+
+/// Parse `src` as deep as `depth` says, with the bodies of the `selected` functions.
+fn parse_slot(
+    src: Vec<u8>,
+    index: &FileIndex,
+    selected: &BTreeSet<usize>,
+    declared: &BTreeSet<usize>,
+    depth: Depth,
+) -> ParsedFile {
+    match depth {
+        Depth::Parts => {
+            let ranges = chunks(&src, index, selected, declared);
+            parse_only(src, &ranges)
+        }
+        Depth::Declarations => {
+            let skipped: Vec<(usize, usize)> = index
+                .functions
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !selected.contains(i))
+                .map(|(_, f)| (f.open, f.close))
+                .collect();
+            parse_declarations(src, &skipped)
+        }
+    }
+}
+
+/// The byte ranges to parse for the `type` and `var` declarations, the `selected`
+/// functions and the declarations (without bodies) of the `declared` ones. Each comes
+/// with everything from the previous function's signature on (that function's body left
+/// out): its doc comment, and the node before it that ends the chain of comments
+/// [`crate::model::decls`] reads as its doc, exactly as in the whole file. The first
+/// function comes with everything before it.
+fn chunks(
+    src: &[u8],
+    index: &FileIndex,
+    selected: &BTreeSet<usize>,
+    declared: &BTreeSet<usize>,
+) -> Vec<(usize, usize)> {
+    let mut ranges = index.type_and_var_decls.clone();
+    for &i in selected.union(declared) {
+        let f = index.functions[i];
+        match i.checked_sub(1).map(|p| index.functions[p]) {
+            None => ranges.push((0, f.open + 1)),
+            Some(p) => {
+                ranges.push((p.start, p.open + 1));
+                ranges.push((p.close, f.open + 1));
+            }
+        }
+        // With the rest of its line: the next declaration needs the newline before it.
+        let end = memchr::memchr(b'\n', &src[f.close..]).map_or(src.len(), |n| f.close + n + 1);
+        if selected.contains(&i) {
+            ranges.push((f.open + 1, end));
+        } else {
+            ranges.push((f.close, end));
+        }
+    }
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (start, end) in ranges {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
+}
+
+impl Slot {
+    fn new(u: SourceUnit, candidate: bool) -> Slot {
+        let index = prefilter::index(&u.src);
+        let mut candidates = BTreeSet::new();
+        let mut whole = false;
+        if candidate {
+            for (at, why) in prefilter::candidate_sites(&u.src, !u.per_iteration_loop_vars) {
+                whole |= why == prefilter::DIRECTIVE;
+                candidates.extend(index.function_at(at));
+            }
+        }
+        let selected: BTreeSet<usize> = if whole {
+            (0..index.functions.len()).collect()
+        } else {
+            candidates.clone()
+        };
+        let depth = Depth::Parts;
+        let file = parse_slot(u.src, &index, &selected, &BTreeSet::new(), depth);
+        let mut slot = Slot {
+            path: u.path,
+            per_iteration_loop_vars: u.per_iteration_loop_vars,
+            file,
+            index,
+            depth,
+            parsed: selected.clone(),
+            declared: BTreeSet::new(),
+            parsed_declared: BTreeSet::new(),
+            exact: selected.clone(),
+            selected,
+            candidates,
+            whole,
+            models: HashMap::new(),
+        };
+        slot.read_all_if_broken();
+        slot
+    }
+
+    fn is_candidate(&self) -> bool {
+        self.whole || !self.candidates.is_empty()
+    }
+
+    /// Parse again, at least as deep as `depth`, when that or the selection adds anything.
+    fn reparse(&mut self, depth: Depth) {
+        let depth = depth.max(self.depth);
+        if depth == self.depth
+            && self.parsed == self.selected
+            && self.parsed_declared == self.declared
+        {
+            return;
+        }
+        let src = std::mem::take(&mut self.file.src);
+        self.file = parse_slot(src, &self.index, &self.selected, &self.declared, depth);
+        self.depth = depth;
+        self.parsed = self.selected.clone();
+        self.parsed_declared = self.declared.clone();
+        self.read_all_if_broken();
+    }
+
+    /// A parse of parts that tree-sitter cannot read: parse all of the file.
+    fn read_all_if_broken(&mut self) {
+        if self.file.has_syntax_errors() && self.parsed.len() < self.index.functions.len() {
+            self.selected = (0..self.index.functions.len()).collect();
+            let src = std::mem::take(&mut self.file.src);
+            self.file = parse_slot(
+                src,
+                &self.index,
+                &self.selected,
+                &self.declared,
+                Depth::Declarations,
+            );
+            self.depth = Depth::Declarations;
+            self.parsed = self.selected.clone();
+        }
+    }
+
+    fn functions(&self) -> impl Iterator<Item = &FunctionModel> {
+        self.models.values().flatten().map(Modeled::model)
+    }
+
+    fn exact_functions(&self) -> impl Iterator<Item = &FunctionModel> {
+        self.models
+            .iter()
+            .filter(|(i, _)| self.exact.contains(i))
+            .filter_map(|(_, m)| m.as_ref())
+            .map(Modeled::model)
+    }
+
+    fn candidate_functions(&self) -> impl Iterator<Item = &FunctionModel> {
+        self.models
+            .iter()
+            .filter(|(i, _)| self.whole || self.candidates.contains(i))
+            .filter_map(|(_, m)| m.as_ref())
+            .map(Modeled::model)
+    }
+}
+
+/// What [`analyze_candidates`] found, and the sources back.
+pub struct Outcome {
+    /// The findings of each candidate file that has any, in path order.
+    pub findings: Vec<(String, Vec<Finding>)>,
+    /// Whether a candidate has a finding (suppressed ones and directives included).
+    pub has_findings: bool,
+    /// `(path, why)` for candidates whose fixes would be withheld for syntax errors.
+    pub withheld: Vec<(String, String)>,
+    /// Every file of the package, as given, for a full analysis when there are findings.
+    pub units: Vec<SourceUnit>,
+    /// Files parsed whole, and files of which only parts were parsed.
+    pub parsed_full: usize,
+    pub parsed_partly: usize,
+}
+
+/// Analyze the files of one package (one directory, one package clause) of which only
+/// those marked in `candidate` can hold findings.
+pub fn analyze_candidates(
+    units: Vec<SourceUnit>,
+    candidate: &[bool],
+    sel: &RuleSelection,
+) -> Outcome {
+    let mut slots: Vec<Slot> = units
+        .into_iter()
+        .zip(candidate)
+        .map(|(u, &candidate)| Slot::new(u, candidate))
+        .collect();
+
+    let no_callers = HashMap::new();
+    // Types and variables are complete from the first parse on; functions' conventions
+    // grow with the functions parsed.
+    let mut kept: Option<Decls> = None;
+    let (decls, caller_holds) = loop {
+        declare_same_names(&mut slots);
+        let files: Vec<&ParsedFile> = slots.iter().map(|s| &s.file).collect();
+        let decls = match kept.take() {
+            None => decls::collect(&files),
+            Some(mut d) => {
+                d.held_on_entry = decls::held_on_entry(&files);
+                d
+            }
+        };
+        for slot in slots.iter_mut() {
+            let new: HashMap<usize, usize> = slot
+                .selected
+                .iter()
+                .filter(|i| !slot.models.contains_key(i))
+                .map(|&i| (slot.index.functions[i].start, i))
+                .collect();
+            if new.is_empty() {
+                continue;
+            }
+            for m in model_functions(&slot.file, &decls, &no_callers, &new) {
+                let i = new[&m.start];
+                slot.models.insert(
+                    i,
+                    Some(Modeled {
+                        round1: m,
+                        round2: None,
+                    }),
+                );
+            }
+            for i in new.into_values() {
+                slot.models.entry(i).or_insert(None);
+            }
+        }
+        let caller_holds = infer_caller_holds(
+            slots
+                .iter()
+                .flat_map(|s| s.models.values().flatten().map(|m| &m.round1)),
+            &decls,
+        );
+        for slot in slots.iter_mut() {
+            let (file, index, exact) = (&slot.file, &slot.index, &slot.exact);
+            for (i, m) in slot.models.iter_mut() {
+                let Some(m) = m.as_mut().filter(|_| exact.contains(i)) else {
+                    continue;
+                };
+                let key = (
+                    m.round1.receiver_type.clone().unwrap_or_default(),
+                    m.round1.name.clone(),
+                );
+                m.round2 = caller_holds.contains_key(&key).then(|| {
+                    let only = HashMap::from([(index.functions[*i].start, *i)]);
+                    model_functions(file, &decls, &caller_holds, &only)
+                        .pop()
+                        .expect("modeled before")
+                });
+            }
+        }
+        if !select_wanted(&mut slots, &decls) {
+            break (decls, caller_holds);
+        }
+        kept = Some(decls);
+    };
+
+    let modeled: Vec<&FunctionModel> = slots.iter().flat_map(Slot::functions).collect();
+    let guards = infer_guards(modeled.iter().copied(), &decls);
+    let pkg = PackageModel {
+        decls,
+        functions: Vec::new(),
+        guards,
+        caller_holds,
+    };
+    let known = crate::rules::ids();
+    let mut all_findings = Vec::new();
+    let mut withheld = Vec::new();
+    for slot in slots.iter().filter(|s| s.is_candidate()) {
+        let mut functions: Vec<FunctionModel> = slot.candidate_functions().cloned().collect();
+        functions.sort_by_key(|f| f.start);
+        let (findings, why) = check_file(
+            &slot.path,
+            slot.per_iteration_loop_vars,
+            &slot.file,
+            &pkg,
+            &functions,
+            sel,
+            &known,
+        );
+        if !findings.is_empty() {
+            all_findings.push((slot.path.clone(), findings));
+        }
+        if let Some(why) = why {
+            withheld.push((slot.path.clone(), why));
+        }
+    }
+    let parsed_full = slots
+        .iter()
+        .filter(|s| {
+            s.whole || (!s.index.functions.is_empty() && s.parsed.len() == s.index.functions.len())
+        })
+        .count();
+    let parsed_partly = slots.len() - parsed_full;
+    let units = slots
+        .into_iter()
+        .map(|mut slot| SourceUnit {
+            src: std::mem::take(&mut slot.file.src),
+            path: slot.path,
+            per_iteration_loop_vars: slot.per_iteration_loop_vars,
+        })
+        .collect();
+    Outcome {
+        has_findings: !all_findings.is_empty(),
+        findings: all_findings,
+        withheld,
+        units,
+        parsed_full,
+        parsed_partly,
+    }
+}
+
+/// The models of the top-level functions of `file` that start at the keys of `starts`.
+fn model_functions(
+    file: &ParsedFile,
+    decls: &Decls,
+    caller_holds: &HashMap<(String, String), Vec<String>>,
+    starts: &HashMap<usize, usize>,
+) -> Vec<FunctionModel> {
+    model_some(file, decls, caller_holds, &|n| {
+        starts.contains_key(&n.start_byte())
+    })
+}
+
+/// Before the selected functions are modeled: parse the declarations of every file that
+/// may declare a function named as one of them, so that the lock-held-on-entry
+/// conventions are read from the same declarations as when every file is parsed.
+fn declare_same_names(slots: &mut [Slot]) {
+    let keys: HashSet<u64> = slots
+        .iter()
+        .flat_map(|s| s.selected.iter().map(|&i| s.index.functions[i].key))
+        .filter(|&k| k != 0)
+        .collect();
+    for slot in slots.iter_mut() {
+        let mut all = false;
+        for &key in &keys {
+            let (with_body, bodiless) = slot.index.declarations_of_key(key);
+            slot.declared
+                .extend(with_body.into_iter().filter(|i| !slot.selected.contains(i)));
+            all |= bodiless;
+        }
+        slot.reparse(if all {
+            Depth::Declarations
+        } else {
+            Depth::Parts
+        });
+    }
+}
+
+/// Select the functions not modeled yet that the candidates' facts depend on (see the
+/// module documentation); whether there were any.
+fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
+    // Maps the candidate functions operate on: their names (a field is named after a
+    // `.`), and the starts of the functions whose local maps they are.
+    let mut map_keys: HashSet<String> = HashSet::new();
+    let mut map_fields: HashSet<String> = HashSet::new();
+    let mut map_vars: HashSet<String> = HashSet::new();
+    let mut local_funcs: HashSet<usize> = HashSet::new();
+    for op in slots
+        .iter()
+        .flat_map(|s| s.candidate_functions())
+        .flat_map(|f| &f.ops)
+    {
+        map_keys.insert(op.map.key());
+        match (&op.map.root, op.map.fields.last()) {
+            (Root::Local { func, .. }, _) => {
+                local_funcs.insert(*func);
+            }
+            (Root::Opaque(_), _) => {}
+            (_, Some(field)) => {
+                map_fields.insert(field.clone());
+            }
+            // A package variable; or a struct value itself, which Go cannot write as a
+            // map: searched by its type's name all the same.
+            (Root::Type(name) | Root::Pkg(name), None) => {
+                map_vars.insert(name.clone());
+            }
+        }
+    }
+    // Unexported methods of the package's structs modeled for exact lock states: their
+    // call sites, `x.m(…)`, give their caller facts.
+    let mut selectors: HashSet<String> = HashSet::new();
+    let mut vars: HashSet<String> = HashSet::new();
+    for slot in slots.iter() {
+        for f in slot.exact_functions() {
+            let of_struct = f
+                .receiver_type
+                .as_ref()
+                .is_some_and(|r| decls.structs.contains_key(r));
+            if of_struct && f.name.starts_with(|c: char| c.is_lowercase()) {
+                selectors.insert(f.name.clone());
+            }
+        }
+    }
+    // Mutexes in the lock states of accesses to those maps, where the modeled lock calls
+    // do not show yet whether one is ever locked, or used as a read-write lock.
+    let mut locked: HashSet<String> = HashSet::new();
+    let mut read_locked: HashSet<String> = HashSet::new();
+    for c in slots
+        .iter()
+        .flat_map(|s| s.functions())
+        .flat_map(|f| &f.lock_calls)
+    {
+        locked.insert(c.mutex.key());
+        if c.method.starts_with('R') {
+            read_locked.insert(c.mutex.key());
+        }
+    }
+    for op in slots
+        .iter()
+        .flat_map(|s| s.exact_functions())
+        .flat_map(|f| &f.ops)
+    {
+        if !map_keys.contains(&op.map.key()) {
+            continue;
+        }
+        for mutex in op.locks.keys() {
+            let settled = locked.contains(mutex)
+                && (read_locked.contains(mutex) || declared_rw(decls, mutex).is_some());
+            if settled || mutex.starts_with('?') || mutex.contains('@') {
+                continue;
+            }
+            match mutex.rsplit_once('.') {
+                Some(("pkg", name)) => {
+                    vars.insert(name.to_string());
+                }
+                Some((_, name)) => {
+                    selectors.insert(name.to_string());
+                }
+                // An embedded mutex: `x.Lock()` names only the method.
+                None => {
+                    for m in ["Lock", "Unlock", "RLock", "RUnlock"] {
+                        selectors.insert(m.to_string());
+                    }
+                }
+            }
+        }
+    }
+
+    let mut any = false;
+    for slot in slots.iter_mut() {
+        let mut hits: Vec<usize> = Vec::new();
+        let mut accessor_hits: Vec<usize> = Vec::new();
+        for w in &map_fields {
+            if slot.index.uses_selector(w) {
+                accessor_hits.extend(word_hits(&slot.file.src, w));
+            }
+        }
+        for w in &map_vars {
+            if slot.index.uses_word(w) {
+                accessor_hits.extend(word_hits(&slot.file.src, w));
+            }
+        }
+        for f in &slot.index.functions {
+            if local_funcs.contains(&f.start) {
+                accessor_hits.push(f.start);
+            }
+        }
+        for w in &selectors {
+            if slot.index.uses_selector(w) {
+                hits.extend(word_hits(&slot.file.src, w));
+            }
+        }
+        for w in &vars {
+            if slot.index.uses_word(w) {
+                hits.extend(word_hits(&slot.file.src, w));
+            }
+        }
+        for at in accessor_hits {
+            if let Some(i) = slot.index.function_at(at) {
+                // Selected anew, or modeled before for its call sites only.
+                any |= slot.selected.insert(i) | slot.exact.insert(i);
+            }
+        }
+        for at in hits {
+            if let Some(i) = slot.index.function_at(at) {
+                any |= slot.selected.insert(i);
+            }
+        }
+    }
+    any
+}
+
+/// Where `word` occurs as a whole word in `src` (comments and strings included).
+fn word_hits<'a>(src: &'a [u8], word: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let w = word.as_bytes();
+    memmem::find_iter(src, w).filter(move |&at| {
+        let before = at.checked_sub(1).map(|i| src[i]);
+        let after = src.get(at + w.len()).copied();
+        let word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        !before.is_some_and(word_byte) && !after.is_some_and(word_byte)
+    })
+}

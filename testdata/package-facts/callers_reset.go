@@ -1,0 +1,5 @@
+package facts
+
+func (s *Shelf) Reset() {
+	s.put("")
+}

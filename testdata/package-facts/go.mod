@@ -1,0 +1,3 @@
+module example.com/packagefacts
+
+go 1.22

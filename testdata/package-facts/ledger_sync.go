@@ -1,0 +1,6 @@
+package facts
+
+func (l *Ledger) Sync() {
+	l.rowsMu.Lock()
+	defer l.rowsMu.Unlock()
+}

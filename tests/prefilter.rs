@@ -1,0 +1,119 @@
+//! The prefilter and the lazy package facts save work and change nothing: the findings
+//! with them are the findings of parsing and modeling every file of every package, over
+//! the bundled test data, the catalog's examples and the whole Go tree.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use defuse::engine::RuleSelection;
+use defuse::finding::Confidence;
+use defuse::scan::{scan, Pipeline, ScanOptions};
+
+/// Every finding, down to low confidence, as one line each: where, which rule, how sure,
+/// whether suppressed, the message, the notes and whether it has a fix.
+fn findings(root: PathBuf, pipeline: Pipeline) -> (Vec<String>, usize) {
+    let opts = ScanOptions {
+        paths: vec![root],
+        discover: Default::default(),
+        include_generated: false,
+        rules: RuleSelection {
+            min_confidence: Confidence::Low,
+            ..RuleSelection::default()
+        },
+        pipeline,
+        shard: None,
+    };
+    let result = scan(&opts);
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let lines = result
+        .files()
+        .flat_map(|f| f.findings.iter())
+        .map(|f| {
+            format!(
+                "{}:{}:{}-{}:{} {} {:?} suppressed={} {} | {} | fix={}",
+                f.path,
+                f.span.start.line,
+                f.span.start.column,
+                f.span.end.line,
+                f.span.end.column,
+                f.rule,
+                f.confidence,
+                f.suppressed.is_some(),
+                f.message,
+                f.notes.join(" / "),
+                f.fix.is_some()
+            )
+        })
+        .collect();
+    (lines, result.files_parsed)
+}
+
+/// The findings of the fast pipeline are the reference's; and so are those of its lazy
+/// analysis alone, before packages with findings are analyzed in full.
+fn same_findings(root: PathBuf) -> Vec<String> {
+    let (full, parsed_full) = findings(root.clone(), Pipeline::Full);
+    let (fast, parsed_fast) = findings(root.clone(), Pipeline::Fast);
+    assert_eq!(
+        full,
+        fast,
+        "{}: the fast pipeline changed the findings",
+        root.display()
+    );
+    assert!(parsed_fast <= parsed_full);
+    let (lazy, _) = findings(root.clone(), Pipeline::LazyOnly);
+    assert_eq!(
+        full,
+        lazy,
+        "{}: the lazy facts changed the findings",
+        root.display()
+    );
+    full
+}
+
+#[test]
+fn testdata_findings_do_not_depend_on_the_prefilter() {
+    let all = same_findings(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata"));
+    // The test data is full of findings: the comparison compares something.
+    assert!(all.len() > 50, "{}", all.len());
+}
+
+#[test]
+fn go_tree_findings_do_not_depend_on_the_prefilter() {
+    let out = Command::new("go")
+        .args(["env", "GOROOT"])
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("the Go toolchain is required for this test (`go env GOROOT`: {e}); install Go")
+        });
+    assert!(out.status.success(), "go env GOROOT failed");
+    let goroot = PathBuf::from(String::from_utf8(out.stdout).unwrap().trim());
+    let src = goroot.join("src");
+    assert!(src.is_dir(), "{} is not a directory", src.display());
+    same_findings(src);
+}
+
+/// Every example of the catalog that reports something passes the byte-level test.
+#[test]
+fn catalog_examples_with_findings_are_candidates() {
+    for r in defuse::catalog::rules() {
+        for e in &r.examples {
+            if e.lines.is_empty() {
+                continue;
+            }
+            let shared = !defuse::discover::build_constraint_version(e.before.as_bytes())
+                .or_else(|| {
+                    e.go_version
+                        .as_deref()
+                        .map(|v| defuse::discover::GoVersion::parse(v).unwrap())
+                })
+                .map(|v| v.has_per_iteration_loop_vars())
+                .unwrap_or(true);
+            assert!(
+                defuse::prefilter::candidate(e.before.as_bytes(), shared),
+                "{} / {}: not a candidate",
+                r.id,
+                e.name
+            );
+        }
+    }
+}
