@@ -816,6 +816,26 @@ pub fn package_name(src: &[u8]) -> Option<String> {
     Some(name.to_string())
 }
 
+/// Whether brackets (`{`, `(`, `[`) nest more than `limit` deep anywhere in `src`, counted
+/// on the bytes: brackets inside strings and comments count too, so this may say yes where
+/// the parse would not, never the other way round (for balanced code).
+pub fn bracket_depth_exceeds(src: &[u8], limit: usize) -> bool {
+    let mut depth: usize = 0;
+    for &b in src {
+        match b {
+            b'{' | b'(' | b'[' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b'}' | b')' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -991,24 +1011,4 @@ mod tests {
             assert_eq!(package_name(src).as_deref(), Some("store"), "{src:?}");
         }
     }
-}
-
-/// Whether brackets (`{`, `(`, `[`) nest more than `limit` deep anywhere in `src`, counted
-/// on the bytes: brackets inside strings and comments count too, so this may say yes where
-/// the parse would not, never the other way round (for balanced code).
-pub fn bracket_depth_exceeds(src: &[u8], limit: usize) -> bool {
-    let mut depth: usize = 0;
-    for &b in src {
-        match b {
-            b'{' | b'(' | b'[' => {
-                depth += 1;
-                if depth > limit {
-                    return true;
-                }
-            }
-            b'}' | b')' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    false
 }
