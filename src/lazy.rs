@@ -47,7 +47,7 @@ use crate::model::guards::{declared_rw, infer_caller_holds, infer_guards};
 use crate::model::place::Root;
 use crate::model::{model_some, FunctionModel, PackageModel};
 use crate::prefilter::{self, FileIndex};
-use crate::syntax::{parse_declarations, parse_only, ParsedFile};
+use crate::syntax::{named_children, parse_declarations, parse_only, ParsedFile};
 
 /// How much of a file is parsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -57,6 +57,8 @@ enum Depth {
     Parts,
     /// Every declaration, and the bodies of the selected functions.
     Declarations,
+    /// All of it.
+    Whole,
 }
 
 struct Modeled {
@@ -90,7 +92,10 @@ struct Slot {
     /// The functions whose lock states must be exact: the candidates, and the functions
     /// accessing a map a candidate operates on.
     exact: BTreeSet<usize>,
-    /// A suppression directive: the file is parsed and modeled whole.
+    /// It holds a candidate site.
+    candidate: bool,
+    /// Parsed and modeled whole: a suppression directive, or a parse of parts that
+    /// could not be trusted (see [`Slot::settle`]).
     whole: bool,
     /// The models of the selected functions, by index; `None` for a function literal at
     /// the top level, which the model does not model.
@@ -120,6 +125,7 @@ fn parse_slot(
                 .collect();
             parse_declarations(src, &skipped)
         }
+        Depth::Whole => crate::syntax::parse(src),
     }
 }
 
@@ -171,7 +177,8 @@ impl Slot {
         let mut whole = false;
         if candidate {
             for (at, why) in prefilter::candidate_sites(&u.src, !u.per_iteration_loop_vars) {
-                whole |= why == prefilter::DIRECTIVE;
+                // A site the index puts in no function: nothing is left to chance.
+                whole |= why == prefilter::DIRECTIVE || index.function_at(at).is_none();
                 candidates.extend(index.function_at(at));
             }
         }
@@ -180,7 +187,7 @@ impl Slot {
         } else {
             candidates.clone()
         };
-        let depth = Depth::Parts;
+        let depth = if whole { Depth::Whole } else { Depth::Parts };
         let file = parse_slot(u.src, &index, &selected, &BTreeSet::new(), depth);
         let mut slot = Slot {
             path: u.path,
@@ -194,15 +201,16 @@ impl Slot {
             exact: selected.clone(),
             selected,
             candidates,
+            candidate,
             whole,
             models: HashMap::new(),
         };
-        slot.read_all_if_broken();
+        slot.settle();
         slot
     }
 
     fn is_candidate(&self) -> bool {
-        self.whole || !self.candidates.is_empty()
+        self.candidate
     }
 
     /// Parse again, at least as deep as `depth`, when that or the selection adds anything.
@@ -219,24 +227,43 @@ impl Slot {
         self.depth = depth;
         self.parsed = self.selected.clone();
         self.parsed_declared = self.declared.clone();
-        self.read_all_if_broken();
+        self.settle();
     }
 
-    /// A parse of parts that tree-sitter cannot read: parse all of the file.
-    fn read_all_if_broken(&mut self) {
-        if self.file.has_syntax_errors() && self.parsed.len() < self.index.functions.len() {
-            self.selected = (0..self.index.functions.len()).collect();
-            let src = std::mem::take(&mut self.file.src);
-            self.file = parse_slot(
-                src,
-                &self.index,
-                &self.selected,
-                &self.declared,
-                Depth::Declarations,
-            );
-            self.depth = Depth::Declarations;
-            self.parsed = self.selected.clone();
+    /// Parse the whole file, and model all of it, when a parse of parts is not sure to
+    /// be right: tree-sitter could not read it, or a function the byte index found is
+    /// not the declaration the tree has there. Exactness never rests on the index alone.
+    fn settle(&mut self) {
+        if self.whole && self.parsed.len() == self.index.functions.len() {
+            return;
         }
+        let sure = !self.file.has_syntax_errors() && {
+            let ends: HashMap<usize, usize> = named_children(self.file.root())
+                .into_iter()
+                .filter(|n| matches!(n.kind(), "function_declaration" | "method_declaration"))
+                .map(|n| (n.start_byte(), n.end_byte()))
+                .collect();
+            self.parsed.iter().all(|&i| {
+                let f = self.index.functions[i];
+                ends.get(&f.start).is_none_or(|&end| end == f.close + 1)
+            })
+        };
+        if sure && !self.whole {
+            return;
+        }
+        self.whole = true;
+        self.models.clear();
+        self.selected = (0..self.index.functions.len()).collect();
+        let src = std::mem::take(&mut self.file.src);
+        self.file = parse_slot(
+            src,
+            &self.index,
+            &BTreeSet::new(),
+            &BTreeSet::new(),
+            Depth::Whole,
+        );
+        self.depth = Depth::Whole;
+        self.parsed = self.selected.clone();
     }
 
     fn functions(&self) -> impl Iterator<Item = &FunctionModel> {
@@ -246,7 +273,7 @@ impl Slot {
     fn exact_functions(&self) -> impl Iterator<Item = &FunctionModel> {
         self.models
             .iter()
-            .filter(|(i, _)| self.exact.contains(i))
+            .filter(|(i, _)| self.whole || self.exact.contains(i))
             .filter_map(|(_, m)| m.as_ref())
             .map(Modeled::model)
     }
@@ -254,7 +281,7 @@ impl Slot {
     fn candidate_functions(&self) -> impl Iterator<Item = &FunctionModel> {
         self.models
             .iter()
-            .filter(|(i, _)| self.whole || self.candidates.contains(i))
+            .filter(|(i, _)| self.candidate && (self.whole || self.candidates.contains(i)))
             .filter_map(|(_, m)| m.as_ref())
             .map(Modeled::model)
     }
@@ -303,6 +330,20 @@ pub fn analyze_candidates(
             }
         };
         for slot in slots.iter_mut() {
+            if slot.whole {
+                // Every declaration in the tree, keyed past the index's functions.
+                if slot.models.is_empty() {
+                    let all = model_some(&slot.file, &decls, &no_callers, &|_| true);
+                    for (k, m) in all.into_iter().enumerate() {
+                        let modeled = Modeled {
+                            round1: m,
+                            round2: None,
+                        };
+                        slot.models.insert(usize::MAX - k, Some(modeled));
+                    }
+                }
+                continue;
+            }
             let new: HashMap<usize, usize> = slot
                 .selected
                 .iter()
@@ -333,9 +374,9 @@ pub fn analyze_candidates(
             &decls,
         );
         for slot in slots.iter_mut() {
-            let (file, index, exact) = (&slot.file, &slot.index, &slot.exact);
+            let (file, whole, exact) = (&slot.file, slot.whole, &slot.exact);
             for (i, m) in slot.models.iter_mut() {
-                let Some(m) = m.as_mut().filter(|_| exact.contains(i)) else {
+                let Some(m) = m.as_mut().filter(|_| whole || exact.contains(i)) else {
                     continue;
                 };
                 let key = (
@@ -343,8 +384,8 @@ pub fn analyze_candidates(
                     m.round1.name.clone(),
                 );
                 m.round2 = caller_holds.contains_key(&key).then(|| {
-                    let only = HashMap::from([(index.functions[*i].start, *i)]);
-                    model_functions(file, &decls, &caller_holds, &only)
+                    let start = m.round1.start;
+                    model_some(file, &decls, &caller_holds, &|n| n.start_byte() == start)
                         .pop()
                         .expect("modeled before")
                 });
@@ -427,11 +468,28 @@ fn model_functions(
 /// may declare a function named as one of them, so that the lock-held-on-entry
 /// conventions are read from the same declarations as when every file is parsed.
 fn declare_same_names(slots: &mut [Slot]) {
-    let keys: HashSet<u64> = slots
-        .iter()
-        .flat_map(|s| s.selected.iter().map(|&i| s.index.functions[i].key))
-        .filter(|&k| k != 0)
-        .collect();
+    let mut keys: HashSet<u64> = HashSet::new();
+    for slot in slots.iter() {
+        if slot.whole {
+            // From the tree: the index may have missed one.
+            let f = &slot.file;
+            for decl in named_children(f.root()) {
+                let recv = match decl.kind() {
+                    "function_declaration" => String::new(),
+                    "method_declaration" => decls::receiver_type(f, decl)
+                        .map(|r| r.0)
+                        .unwrap_or_default(),
+                    _ => continue,
+                };
+                if let Some(n) = decl.child_by_field_name("name") {
+                    keys.insert(prefilter::func_key(&recv, f.text(n)));
+                }
+            }
+        } else {
+            keys.extend(slot.selected.iter().map(|&i| slot.index.functions[i].key));
+        }
+    }
+    keys.remove(&0);
     for slot in slots.iter_mut() {
         let mut all = false;
         for &key in &keys {
@@ -539,7 +597,7 @@ fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
     }
 
     let mut any = false;
-    for slot in slots.iter_mut() {
+    for slot in slots.iter_mut().filter(|s| !s.whole) {
         let mut hits: Vec<usize> = Vec::new();
         let mut accessor_hits: Vec<usize> = Vec::new();
         for w in &map_fields {
