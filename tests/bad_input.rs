@@ -265,8 +265,10 @@ fn a_50_mb_file_of_small_functions_is_scanned_in_reasonable_time() {
     assert_eq!(check.code, 1, "{}", check.both());
     assert_contains(&check.stdout, "big.go:18:2");
     assert_contains(&check.stdout, "1 finding in 1 file scanned");
-    // About 35 s of CPU on the 2-core CI machine; the bound leaves room for a busy one.
-    assert!(took < Duration::from_secs(300), "50 MB took {took:?}");
+    // About 35 s of CPU on the 2-core CI machine (`cargo test --release`); the bound
+    // leaves room for a busy one, and for an unoptimized build.
+    let bound = if cfg!(debug_assertions) { 1800 } else { 300 };
+    assert!(took < Duration::from_secs(bound), "50 MB took {took:?}");
 }
 
 #[test]
