@@ -133,6 +133,15 @@ fn check_dir(root: &Path) -> Vec<String> {
     problems
 }
 
+fn assert_none(problems: &[String]) {
+    assert!(
+        problems.is_empty(),
+        "{} mismatches:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
 #[test]
 fn testdata_rules_match_their_want_comments() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
@@ -142,34 +151,19 @@ fn testdata_rules_match_their_want_comments() {
         assert!(dir.is_dir(), "every rule has testdata/{rule}/");
         problems.extend(check_dir(&dir));
     }
-    assert!(
-        problems.is_empty(),
-        "{} mismatches:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert_none(&problems);
 }
 
 #[test]
 fn examples_match_their_want_comments() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/examples");
     let problems = check_dir(&root);
-    assert!(
-        problems.is_empty(),
-        "{} mismatches:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert_none(&problems);
 }
 
 #[test]
 fn package_facts_match_their_want_comments() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/package-facts");
     let problems = check_dir(&root);
-    assert!(
-        problems.is_empty(),
-        "{} mismatches:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert_none(&problems);
 }
