@@ -537,7 +537,9 @@ fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
         }
     }
     // Unexported methods of the package's structs modeled for exact lock states: their
-    // call sites, `x.m(…)`, give their caller facts.
+    // call sites, `x.m(…)`, give their caller facts. Only the calls: a method's name is
+    // often a field's or a variable's too (`typ` in go/types).
+    let mut methods: HashSet<String> = HashSet::new();
     let mut selectors: HashSet<String> = HashSet::new();
     let mut vars: HashSet<String> = HashSet::new();
     for slot in slots.iter() {
@@ -547,7 +549,7 @@ fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
                 .as_ref()
                 .is_some_and(|r| decls.structs.contains_key(r));
             if of_struct && f.name.starts_with(|c: char| c.is_lowercase()) {
-                selectors.insert(f.name.clone());
+                methods.insert(f.name.clone());
             }
         }
     }
@@ -613,6 +615,14 @@ fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
         for f in &slot.index.functions {
             if local_funcs.contains(&f.start) {
                 accessor_hits.push(f.start);
+            }
+        }
+        for w in &methods {
+            if slot.index.uses_selector(w) {
+                let src = &slot.file.src;
+                hits.extend(
+                    word_hits(src, w).filter(|&at| prefilter::is_selector_call(src, at, w.len())),
+                );
             }
         }
         for w in &selectors {

@@ -816,6 +816,30 @@ pub fn package_name(src: &[u8]) -> Option<String> {
     Some(name.to_string())
 }
 
+/// Whether the word at `src[at..at + len]` may be the method of a call `x.word(…)`:
+/// a `.` before it and a `(` after it, comments and spaces aside. When a comment may
+/// stand between the `.` and the word, the answer is yes: a call found too often only
+/// costs a parse.
+pub fn is_selector_call(src: &[u8], at: usize, len: usize) -> bool {
+    if src.get(skip_trivia(src, at + len)) != Some(&b'(') {
+        return false;
+    }
+    let before = &src[..at];
+    let Some(j) = before.iter().rposition(|b| !b.is_ascii_whitespace()) else {
+        return false;
+    };
+    match before[j] {
+        // `.word`, or the end of a block comment `/* … */word`.
+        b'.' | b'/' => true,
+        // `x. // note` on the line before: the `.` is before the comment.
+        _ => {
+            let newline = before[j..].contains(&b'\n');
+            let line_start = memchr::memrchr(b'\n', &before[..j]).map_or(0, |n| n + 1);
+            newline && memmem::find(&before[line_start..=j], b"//").is_some()
+        }
+    }
+}
+
 /// Whether brackets (`{`, `(`, `[`) nest more than `limit` deep anywhere in `src`, counted
 /// on the bytes: brackets inside strings and comments count too, so this may say yes where
 /// the parse would not, never the other way round (for balanced code).
@@ -842,6 +866,22 @@ mod tests {
 
     fn cand(src: &str) -> bool {
         candidate(src.as_bytes(), false)
+    }
+
+    #[test]
+    fn selector_calls() {
+        let at = |src: &str| {
+            let w = src.find("m(").or_else(|| src.rfind('m')).unwrap();
+            is_selector_call(src.as_bytes(), w, 1)
+        };
+        assert!(at("x.m()"));
+        assert!(at("x.\n\tm ()"));
+        assert!(at("x./* c */m()"));
+        assert!(at("x. // c\n\tm()"));
+        assert!(!at("func (s *S) m() {}"));
+        assert!(!at("y = x.m"));
+        assert!(!at("m()"));
+        assert!(!at("f(m)"));
     }
 
     #[test]
