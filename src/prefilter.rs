@@ -647,7 +647,21 @@ fn read_func_key(src: &[u8], after: usize) -> Option<u64> {
             } else if b == b'*' || b == b'(' {
                 j += 1;
             } else {
-                return None;
+                // Not a receiver (`(x, y int)`, `(p pkg.T)`): the parameters of a
+                // function type or literal (`type F func(x, y int) error`), unless a
+                // name and parameters follow on the line, as in a declaration we cannot
+                // read.
+                let blank = |from: usize| {
+                    (from..src.len())
+                        .find(|&e| !matches!(src[e], b' ' | b'\t'))
+                        .unwrap_or(src.len())
+                };
+                let k = blank(close);
+                let name_end = (k..src.len())
+                    .find(|&e| !is_word_byte(src[e]))
+                    .unwrap_or(src.len());
+                let declares = name_end > k && src.get(blank(name_end)) == Some(&b'(');
+                return (!declares).then_some(0);
             }
         }
         i = skip_trivia(src, close);
@@ -866,6 +880,18 @@ mod tests {
 
     fn cand(src: &str) -> bool {
         candidate(src.as_bytes(), false)
+    }
+
+    #[test]
+    fn function_types_declare_nothing() {
+        let idx = index(
+            b"package p\ntype F func(x, y int) error\nvar g = func(a, b pkg.T) {}\nfunc h() {}\n",
+        );
+        assert_eq!(idx.declarations_of("", "other"), (vec![], false));
+        assert_eq!(idx.declarations_of("", "h"), (vec![1], false));
+        // A declaration the index cannot read may declare anything.
+        let idx = index(b"package p\nfunc (a, b T) m() {}\n");
+        assert_eq!(idx.declarations_of("", "other"), (vec![0], true));
     }
 
     #[test]
