@@ -213,6 +213,22 @@ impl Slot {
         self.candidate
     }
 
+    /// The parse nests deeper than the model's recursion may follow on this thread:
+    /// tree-sitter's parse is iterative, but the walks after it are not.
+    fn too_deep(&self) -> bool {
+        self.file
+            .nesting_exceeds(crate::engine::INLINE_NESTING)
+            .is_some()
+    }
+
+    fn into_unit(mut self) -> SourceUnit {
+        SourceUnit {
+            src: std::mem::take(&mut self.file.src),
+            path: self.path,
+            per_iteration_loop_vars: self.per_iteration_loop_vars,
+        }
+    }
+
     /// Parse again, at least as deep as `depth`, when that or the selection adds anything.
     fn reparse(&mut self, depth: Depth) {
         let depth = depth.max(self.depth);
@@ -300,6 +316,23 @@ pub struct Outcome {
     /// Files parsed whole, and files of which only parts were parsed.
     pub parsed_full: usize,
     pub parsed_partly: usize,
+    /// A parse nests deeper than [`crate::engine::INLINE_NESTING`]: nothing was
+    /// analyzed, the package needs the full analysis (which has a stack for it).
+    pub too_deep: bool,
+}
+
+impl Outcome {
+    fn too_deep(slots: Vec<Slot>) -> Outcome {
+        Outcome {
+            findings: Vec::new(),
+            has_findings: false,
+            withheld: Vec::new(),
+            units: slots.into_iter().map(Slot::into_unit).collect(),
+            parsed_full: 0,
+            parsed_partly: 0,
+            too_deep: true,
+        }
+    }
 }
 
 /// Analyze the files of one package (one directory, one package clause) of which only
@@ -314,6 +347,9 @@ pub fn analyze_candidates(
         .zip(candidate)
         .map(|(u, &candidate)| Slot::new(u, candidate))
         .collect();
+    if slots.iter().any(Slot::too_deep) {
+        return Outcome::too_deep(slots);
+    }
 
     let no_callers = HashMap::new();
     // Types and variables are complete from the first parse on; functions' conventions
@@ -321,6 +357,9 @@ pub fn analyze_candidates(
     let mut kept: Option<Decls> = None;
     let (decls, caller_holds) = loop {
         declare_same_names(&mut slots);
+        if slots.iter().any(Slot::too_deep) {
+            return Outcome::too_deep(slots);
+        }
         let files: Vec<&ParsedFile> = slots.iter().map(|s| &s.file).collect();
         let decls = match kept.take() {
             None => decls::collect(&files),
@@ -434,14 +473,7 @@ pub fn analyze_candidates(
         })
         .count();
     let parsed_partly = slots.len() - parsed_full;
-    let units = slots
-        .into_iter()
-        .map(|mut slot| SourceUnit {
-            src: std::mem::take(&mut slot.file.src),
-            path: slot.path,
-            per_iteration_loop_vars: slot.per_iteration_loop_vars,
-        })
-        .collect();
+    let units = slots.into_iter().map(Slot::into_unit).collect();
     Outcome {
         has_findings: !all_findings.is_empty(),
         findings: all_findings,
@@ -449,6 +481,7 @@ pub fn analyze_candidates(
         units,
         parsed_full,
         parsed_partly,
+        too_deep: false,
     }
 }
 

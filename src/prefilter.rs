@@ -74,10 +74,8 @@ fn sites(src: &[u8], shared_loop_vars: bool, all: bool, out: &mut Vec<(usize, &'
     }
     // A read lock comes only from a call `x.RLock()`; the write it covers is in the same
     // function (or a closure inside it), so in the same top-level block.
-    for at in code_hits(src, b"RLock") {
-        if !is_word_at(src, at, 5) {
-            continue;
-        }
+    let mut lexer = Lexer::new(src);
+    for at in code_hits(src, b"RLock", &mut lexer) {
         let open = skip_trivia(src, at + 5);
         if src.get(open) != Some(&b'(') || src.get(skip_trivia(src, open + 1)) != Some(&b')') {
             continue;
@@ -102,22 +100,17 @@ fn sites(src: &[u8], shared_loop_vars: bool, all: bool, out: &mut Vec<(usize, &'
     };
     // `defer` and `go` statements: the statement's text.
     for (kw, len) in [(&b"defer"[..], 5), (&b"go"[..], 2)] {
-        for at in code_hits(src, kw) {
-            if is_word_at(src, at, len) {
-                if let Some(why) = later(&src[at..statement_end(src, at + len)]) {
-                    if found(at, why) {
-                        return;
-                    }
+        for at in code_hits(src, kw, &mut lexer) {
+            if let Some(why) = later(&src[at..statement_end(src, at + len)]) {
+                if found(at, why) {
+                    return;
                 }
             }
         }
     }
     // `AfterFunc(d, func() {…})`, `g.Go(func() {…})`: the call's arguments.
     for (name, len) in [(&b"AfterFunc"[..], 9), (&b"Go"[..], 2)] {
-        for at in code_hits(src, name) {
-            if !is_word_at(src, at, len) {
-                continue;
-            }
+        for at in code_hits(src, name, &mut lexer) {
             let open = skip_trivia(src, at + len);
             if src.get(open) == Some(&b'(') {
                 if let Some(why) = later(&src[open..group_end(src, open)]) {
@@ -130,25 +123,35 @@ fn sites(src: &[u8], shared_loop_vars: bool, all: bool, out: &mut Vec<(usize, &'
     }
 }
 
-/// The places where `needle` occurs outside comments and string literals, in order.
-/// A word in a comment (`// see go.dev/issue/1`) is no statement.
-fn code_hits<'a>(src: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
-    let mut lexer = Lexer::new(src);
-    memmem::find_iter(src, needle).filter(move |&at| lexer.in_code(at))
+/// The places where `needle` occurs as a whole word outside comments and string
+/// literals, in order. A word in a comment (`// see go.dev/issue/1`) is no statement.
+fn code_hits<'a, 'l>(
+    src: &'a [u8],
+    needle: &'a [u8],
+    lexer: &'l mut Lexer<'a>,
+) -> impl Iterator<Item = usize> + use<'a, 'l> {
+    memmem::find_iter(src, needle)
+        .filter(move |&at| is_word_at(src, at, needle.len()) && lexer.in_code(at))
 }
 
-/// Tells code from comments and literals, moving forward through the file only.
+/// Tells code from comments and literals. It lexes the file once, as far as the
+/// questions asked go, and remembers the comments and literals it met: the prefilter
+/// asks about several words, each from the start of the file.
 struct Lexer<'a> {
     src: &'a [u8],
-    /// The token (comment or literal) that starts at or after `pos`: its start and end.
-    next: Option<(usize, usize)>,
+    /// The comments and literals met so far, in order: start and end.
+    tokens: Vec<(usize, usize)>,
+    /// Where the search for the next one starts; `None` when there is none.
+    resume: Option<usize>,
 }
 
 impl<'a> Lexer<'a> {
     fn new(src: &'a [u8]) -> Self {
-        let mut l = Lexer { src, next: None };
-        l.next = l.find_token(0);
-        l
+        Lexer {
+            src,
+            tokens: Vec::new(),
+            resume: Some(0),
+        }
     }
 
     /// The first comment or literal starting at or after `from`.
@@ -168,18 +171,20 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Whether byte `at` is in code. Calls must not go backwards.
+    /// Whether byte `at` is in code.
     fn in_code(&mut self, at: usize) -> bool {
-        while let Some((start, end)) = self.next {
-            if at < start {
-                return true;
+        // Every token starting at or before `at` is known once one ends after it.
+        while let Some(from) = self.resume {
+            if self.tokens.last().is_some_and(|&(_, end)| end > at) {
+                break;
             }
-            if at < end {
-                return false;
-            }
-            self.next = self.find_token(end);
+            self.resume = self.find_token(from).map(|(start, end)| {
+                self.tokens.push((start, end));
+                end
+            });
         }
-        true
+        let i = self.tokens.partition_point(|&(start, _)| start <= at);
+        i == 0 || self.tokens[i - 1].1 <= at
     }
 }
 
@@ -852,26 +857,6 @@ pub fn is_selector_call(src: &[u8], at: usize, len: usize) -> bool {
             newline && memmem::find(&before[line_start..=j], b"//").is_some()
         }
     }
-}
-
-/// Whether brackets (`{`, `(`, `[`) nest more than `limit` deep anywhere in `src`, counted
-/// on the bytes: brackets inside strings and comments count too, so this may say yes where
-/// the parse would not, never the other way round (for balanced code).
-pub fn bracket_depth_exceeds(src: &[u8], limit: usize) -> bool {
-    let mut depth: usize = 0;
-    for &b in src {
-        match b {
-            b'{' | b'(' | b'[' => {
-                depth += 1;
-                if depth > limit {
-                    return true;
-                }
-            }
-            b'}' | b')' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    false
 }
 
 #[cfg(test)]

@@ -240,16 +240,14 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
                 continue;
             }
         }
-        // Deeply nested input goes the full way, which bounds nesting and gives it a stack
-        // of its own; the bracket count overestimates, which only costs a full analysis.
-        let deep = units
-            .iter()
-            .any(|u| prefilter::bracket_depth_exceeds(&u.src, engine::INLINE_NESTING));
-        if opts.pipeline != Pipeline::Full && !deep {
+        if opts.pipeline != Pipeline::Full {
             // Facts from only the functions that can matter; the full analysis only where
-            // there is something to report or fix.
+            // there is something to report or fix, or where brackets nest too deep for
+            // the lazy analysis (the full one bounds nesting and has a stack of its own).
             let outcome = lazy::analyze_candidates(units, &pkg.candidate, &opts.rules);
-            if !outcome.has_findings || opts.pipeline == Pipeline::LazyOnly {
+            let done =
+                !outcome.too_deep && (!outcome.has_findings || opts.pipeline == Pipeline::LazyOnly);
+            if done {
                 parsed += outcome.parsed_full;
                 parsed_partly += outcome.parsed_partly;
                 problems.extend(outcome.withheld.into_iter().map(|(path, why)| FileProblem {

@@ -478,25 +478,35 @@ fn nesting_just_below_the_limit_is_analyzed_on_a_small_stack() {
     }
 }
 
+/// Through the command line, whose scan takes a lazy path for packages without findings:
+/// every shape, nested with brackets or without (an else-if chain, labels), once
+/// overflowed the stack there.
 #[test]
 fn nesting_too_deep_through_the_cli_is_a_warning_and_the_run_goes_on() {
     let d = tmp();
-    write(d.path(), "deep/deep.go", nested("blocks", 10_000));
+    for (i, shape) in SHAPES.iter().enumerate() {
+        write(d.path(), &format!("deep{i}/deep.go"), nested(shape, 10_000));
+    }
     write(d.path(), "store/store.go", STORE);
     let check = defuse(d.path(), &["check", "."]);
     assert_eq!(check.code, 1, "{}", check.both());
-    assert_contains(
-        &check.stdout,
-        &format!("warning: deep/deep.go: nests deeper than {MAX_NESTING} levels at line"),
-    );
+    for i in 0..SHAPES.len() {
+        assert_contains(
+            &check.stdout,
+            &format!("warning: deep{i}/deep.go: nests deeper than {MAX_NESTING} levels at line"),
+        );
+    }
     assert_contains(&check.stdout, "not analyzed, and never rewritten");
     assert_contains(&check.stdout, "store/store.go:18:2");
     let fix = defuse(d.path(), &["fix", "--write", "--allow-dirty", "."]);
     assert_eq!(fix.code, 0, "{}", fix.both());
-    assert_eq!(
-        fs::read_to_string(d.path().join("deep/deep.go")).unwrap(),
-        nested("blocks", 10_000)
-    );
+    for (i, shape) in SHAPES.iter().enumerate() {
+        assert_eq!(
+            fs::read_to_string(d.path().join(format!("deep{i}/deep.go"))).unwrap(),
+            nested(shape, 10_000),
+            "{shape}"
+        );
+    }
     assert_eq!(
         fs::read_to_string(d.path().join("store/store.go")).unwrap(),
         STORE_FIXED

@@ -189,7 +189,10 @@ impl ParsedFile {
             if depth > limit {
                 return Some(cursor.node().start_byte());
             }
-            if cursor.goto_first_child() {
+            // A subtree of c nodes (itself included) reaches at most c - 1 levels below
+            // its root: most subtrees are too small to matter and are not walked.
+            let small = depth + cursor.node().descendant_count() - 1 <= limit;
+            if !small && cursor.goto_first_child() {
                 depth += 1;
                 continue;
             }
@@ -243,6 +246,53 @@ mod tests {
         let f = parse(deep.into_bytes());
         let at = f.nesting_exceeds(1_000).unwrap();
         assert_eq!(f.lines.position(at).line, 3);
+    }
+
+    /// The walk skips small subtrees; it finds what a walk of every node finds.
+    #[test]
+    fn nesting_skips_only_what_cannot_matter() {
+        fn every_node(f: &ParsedFile, limit: usize) -> Option<usize> {
+            let mut cursor = f.root().walk();
+            let mut depth = 0usize;
+            loop {
+                if depth > limit {
+                    return Some(cursor.node().start_byte());
+                }
+                if cursor.goto_first_child() {
+                    depth += 1;
+                    continue;
+                }
+                loop {
+                    if cursor.goto_next_sibling() {
+                        break;
+                    }
+                    if !cursor.goto_parent() {
+                        return None;
+                    }
+                    depth -= 1;
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut sources = vec![
+            format!(
+                "package p\nfunc f() {{ {} }}\n",
+                "if x { } else ".repeat(300) + "{}"
+            ),
+            format!("package p\nvar x = 1{}\n", " + 1".repeat(500)),
+        ];
+        for rule in std::fs::read_dir(root.join("../testdata/examples")).unwrap() {
+            let path = rule.unwrap().path();
+            if path.extension().is_some_and(|e| e == "go") {
+                sources.push(std::fs::read_to_string(path).unwrap());
+            }
+        }
+        for src in sources {
+            let f = parse(src.into_bytes());
+            for limit in [0, 1, 2, 5, 10, 20, 50, 100, 200, 400, 1000] {
+                assert_eq!(f.nesting_exceeds(limit), every_node(&f, limit), "{limit}");
+            }
+        }
     }
 
     #[test]
