@@ -199,25 +199,31 @@ fn type_specs<'t>(f: &'t ParsedFile) -> Vec<Node<'t>> {
     out
 }
 
-/// Comments that belong to a declaration: the ones on the lines right above it and the
-/// one after it on its own line.
-fn attached_comments(f: &ParsedFile, node: Node<'_>) -> (Vec<String>, Option<String>) {
+/// Comments that belong to the declaration `siblings[k]` (its parent's named children):
+/// the ones on the lines right above it and the one after it on its own line.
+///
+/// From the list of siblings, not `Node::prev_named_sibling`, which walks the parent's
+/// children from the first each time: a struct of n commented fields cost n² steps.
+fn attached_comments(
+    f: &ParsedFile,
+    siblings: &[Node<'_>],
+    k: usize,
+) -> (Vec<String>, Option<String>) {
+    let node = siblings[k];
     let mut above = Vec::new();
     let mut row = node.start_position().row;
-    let mut prev = node.prev_named_sibling();
-    while let Some(p) = prev {
+    for p in siblings[..k].iter().rev() {
         if p.kind() == "comment" && p.end_position().row + 1 == row {
-            above.push(f.text(p).to_string());
+            above.push(f.text(*p).to_string());
             row = p.start_position().row;
-            prev = p.prev_named_sibling();
         } else {
             break;
         }
     }
-    let trailing = node
-        .next_named_sibling()
+    let trailing = siblings
+        .get(k + 1)
         .filter(|n| n.kind() == "comment" && n.start_position().row == node.end_position().row)
-        .map(|n| f.text(n).to_string());
+        .map(|n| f.text(*n).to_string());
     (above, trailing)
 }
 
@@ -230,21 +236,26 @@ fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> bool) -
         return info;
     };
     let mut following_guard: Option<String> = None;
-    let mut last_row = None;
-    for field in named_children(list) {
+    // The previous field: its index and last row.
+    let mut last: Option<(usize, usize)> = None;
+    let kids = named_children(list);
+    for (k, &field) in kids.iter().enumerate() {
         if field.kind() != "field_declaration" {
             continue;
         }
         // A blank line ends a "protects the following fields" group.
-        if let Some(r) = last_row {
-            if field.start_position().row > r + 1
-                && !has_comment_between(list, r, field.start_position().row)
-            {
+        if let Some((last_k, r)) = last {
+            let row = field.start_position().row;
+            // Children come in order: the comments between the rows are between the two.
+            let comment_between = kids[last_k + 1..k].iter().any(|n| {
+                n.kind() == "comment" && n.start_position().row > r && n.start_position().row < row
+            });
+            if row > r + 1 && !comment_between {
                 following_guard = None;
             }
         }
-        last_row = Some(field.end_position().row);
-        let (above, trailing) = attached_comments(f, field);
+        last = Some((k, field.end_position().row));
+        let (above, trailing) = attached_comments(f, &kids, k);
         let all_comments: Vec<&String> = above.iter().chain(trailing.iter()).collect();
         let annotated = all_comments.iter().find_map(|c| guard_annotation(c));
         let Some(ty_node) = field.child_by_field_name("type") else {
@@ -289,57 +300,63 @@ fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> bool) -
     info
 }
 
-fn has_comment_between(list: Node<'_>, after_row: usize, before_row: usize) -> bool {
-    named_children(list).iter().any(|n| {
-        n.kind() == "comment"
-            && n.start_position().row > after_row
-            && n.start_position().row < before_row
-    })
-}
-
 fn collect_vars(f: &ParsedFile, is_struct: &dyn Fn(&str) -> bool, decls: &mut Decls) {
     for decl in named_children(f.root()) {
         if decl.kind() != "var_declaration" {
             continue;
         }
-        let mut specs = Vec::new();
-        for child in named_children(decl) {
+        // A spec is among the declaration's children, or the list's in `var ( … )`: its
+        // siblings hold its comments.
+        let decl_kids = named_children(decl);
+        for (k, child) in decl_kids.iter().enumerate() {
             match child.kind() {
-                "var_spec" => specs.push(child),
-                "var_spec_list" => specs.extend(
-                    named_children(child)
-                        .into_iter()
-                        .filter(|n| n.kind() == "var_spec"),
-                ),
+                "var_spec" => collect_var_spec(f, &decl_kids, k, is_struct, decls),
+                "var_spec_list" => {
+                    let kids = named_children(*child);
+                    for j in 0..kids.len() {
+                        if kids[j].kind() == "var_spec" {
+                            collect_var_spec(f, &kids, j, is_struct, decls);
+                        }
+                    }
+                }
                 _ => {}
             }
         }
-        for spec in specs {
-            let (above, trailing) = attached_comments(f, spec);
-            let annotated = above
-                .iter()
-                .chain(trailing.iter())
-                .find_map(|c| guard_annotation(c));
-            let hint = spec
-                .child_by_field_name("type")
-                .map(|t| hint_of_type(t, &f.src, is_struct))
-                .or_else(|| {
-                    spec.child_by_field_name("value")
-                        .and_then(|v| v.named_child(0))
-                        .map(|v| hint_of_value(v, &f.src, is_struct))
-                })
-                .unwrap_or(Hint::Other);
-            let mut cursor = spec.walk();
-            for name in spec.children_by_field_name("name", &mut cursor) {
-                decls.vars.insert(
-                    f.text(name).to_string(),
-                    VarInfo {
-                        hint: hint.clone(),
-                        annotated_guard: annotated.clone(),
-                    },
-                );
-            }
-        }
+    }
+}
+
+/// The variables of the spec `siblings[k]`.
+fn collect_var_spec(
+    f: &ParsedFile,
+    siblings: &[Node<'_>],
+    k: usize,
+    is_struct: &dyn Fn(&str) -> bool,
+    decls: &mut Decls,
+) {
+    let spec = siblings[k];
+    let (above, trailing) = attached_comments(f, siblings, k);
+    let annotated = above
+        .iter()
+        .chain(trailing.iter())
+        .find_map(|c| guard_annotation(c));
+    let hint = spec
+        .child_by_field_name("type")
+        .map(|t| hint_of_type(t, &f.src, is_struct))
+        .or_else(|| {
+            spec.child_by_field_name("value")
+                .and_then(|v| v.named_child(0))
+                .map(|v| hint_of_value(v, &f.src, is_struct))
+        })
+        .unwrap_or(Hint::Other);
+    let mut cursor = spec.walk();
+    for name in spec.children_by_field_name("name", &mut cursor) {
+        decls.vars.insert(
+            f.text(name).to_string(),
+            VarInfo {
+                hint: hint.clone(),
+                annotated_guard: annotated.clone(),
+            },
+        );
     }
 }
 
@@ -415,7 +432,8 @@ pub fn receiver_type(f: &ParsedFile, method: Node<'_>) -> Option<(String, Option
 }
 
 fn collect_held_on_entry(f: &ParsedFile, decls: &mut Decls) {
-    for decl in named_children(f.root()) {
+    let kids = named_children(f.root());
+    for (k, &decl) in kids.iter().enumerate() {
         let (recv, name) = match decl.kind() {
             "method_declaration" => (
                 receiver_type(f, decl).map(|r| r.0).unwrap_or_default(),
@@ -430,7 +448,7 @@ fn collect_held_on_entry(f: &ParsedFile, decls: &mut Decls) {
             _ => continue,
         };
         let Some(name) = name else { continue };
-        let (doc, _) = attached_comments(f, decl);
+        let (doc, _) = attached_comments(f, &kids, k);
         let doc = doc.join("\n");
         let by_doc = doc_says_held(&doc);
         let by_name = name.ends_with("Locked") && !name.ends_with("Unlocked");
