@@ -238,8 +238,14 @@ impl Slot {
         {
             return;
         }
-        let src = std::mem::take(&mut self.file.src);
-        self.file = parse_slot(src, &self.index, &self.selected, &self.declared, depth);
+        let file = std::mem::replace(&mut self.file, ParsedFile::empty());
+        self.file = if depth == Depth::Parts && self.depth == Depth::Parts {
+            // More functions, the same bytes: the parse so far is reused.
+            let ranges = chunks(&file.src, &self.index, &self.selected, &self.declared);
+            file.reparse_only(&ranges)
+        } else {
+            parse_slot(file.src, &self.index, &self.selected, &self.declared, depth)
+        };
         self.depth = depth;
         self.parsed = self.selected.clone();
         self.parsed_declared = self.declared.clone();

@@ -42,6 +42,29 @@ pub fn parse_declarations(src: Vec<u8>, bodies: &[(usize, usize)]) -> ParsedFile
 /// of the file were not there; every node keeps its offsets and positions in the file.
 pub fn parse_only(src: Vec<u8>, keep: &[(usize, usize)]) -> ParsedFile {
     let lines = LineIndex::new(&src);
+    parse_kept(src, lines, keep, None)
+}
+
+impl ParsedFile {
+    /// No source and an empty tree: a placeholder while a file is parsed again.
+    pub fn empty() -> ParsedFile {
+        parse_only(Vec::new(), &[])
+    }
+
+    /// [`parse_only`] with other ranges, of the same bytes: tree-sitter reuses what it
+    /// parsed before outside the ranges that changed.
+    pub fn reparse_only(self, keep: &[(usize, usize)]) -> ParsedFile {
+        let ParsedFile { src, tree, lines } = self;
+        parse_kept(src, lines, keep, Some(&tree))
+    }
+}
+
+fn parse_kept(
+    src: Vec<u8>,
+    lines: LineIndex,
+    keep: &[(usize, usize)],
+    old: Option<&Tree>,
+) -> ParsedFile {
     let point = |byte: usize| {
         let p = lines.position(byte);
         Point {
@@ -65,7 +88,7 @@ pub fn parse_only(src: Vec<u8>, keep: &[(usize, usize)]) -> ParsedFile {
         parser
             .set_included_ranges(&ranges)
             .expect("the ranges are sorted and disjoint");
-        let tree = parser.parse(&src, None);
+        let tree = parser.parse(&src, old);
         parser
             .set_included_ranges(&[])
             .expect("no ranges: the whole file");
@@ -293,6 +316,54 @@ mod tests {
                 assert_eq!(f.nesting_exceeds(limit), every_node(&f, limit), "{limit}");
             }
         }
+    }
+
+    /// Every node of a tree, in order: kind and byte range.
+    fn nodes(f: &ParsedFile) -> Vec<(&'static str, usize, usize)> {
+        let mut out = Vec::new();
+        let mut cursor = f.root().walk();
+        loop {
+            let n = cursor.node();
+            out.push((n.kind(), n.start_byte(), n.end_byte()));
+            if cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return out;
+                }
+            }
+        }
+    }
+
+    /// A parse of more ranges that reuses the earlier parse is the parse from scratch.
+    #[test]
+    fn reparsing_more_ranges_is_parsing_them() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/examples");
+        let mut reparses = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "go") {
+                continue;
+            }
+            let src = std::fs::read(&path).unwrap();
+            let index = crate::prefilter::index(&src);
+            // Grow from the declarations to every function, one function at a time.
+            let mut ranges = index.type_and_var_decls.clone();
+            let mut file = parse_only(src.clone(), &ranges);
+            for f in &index.functions {
+                ranges.push((f.start, f.close + 1));
+                ranges.sort_unstable();
+                file = file.reparse_only(&ranges);
+                let fresh = parse_only(src.clone(), &ranges);
+                assert_eq!(nodes(&file), nodes(&fresh), "{}", path.display());
+                reparses += 1;
+            }
+        }
+        assert!(reparses > 10, "{reparses}");
     }
 
     #[test]
