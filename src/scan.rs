@@ -143,9 +143,12 @@ pub fn scan_with_progress(opts: &ScanOptions, progress: &dyn Progress) -> ScanRe
     }
     let files_scanned: usize = dirs.values().map(Vec::len).sum();
     progress.found(files_scanned);
-    let dirs: Vec<Vec<GoFile>> = dirs.into_values().collect();
+    // Largest first, one at a time: a big package started last would run alone at the end.
+    let mut dirs: Vec<Vec<GoFile>> = dirs.into_values().collect();
+    dirs.sort_by_key(|files| std::cmp::Reverse(files.len()));
     let outcomes: Vec<DirOutcome> = dirs
         .into_par_iter()
+        .with_max_len(1)
         .map(|files| {
             let n = files.len();
             let outcome = scan_dir(files, opts);
