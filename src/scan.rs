@@ -1,7 +1,6 @@
 //! The scan pipeline: paths → Go files (discover) → packages → a byte-level prefilter →
 //! the engine, in parallel over packages. Output is sorted so every run prints the same.
 
-use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -104,7 +103,7 @@ struct Package {
 
 /// What a scan reports as it goes; the command line draws a progress bar with it.
 pub trait Progress: Sync {
-    /// The files to scan, once the walk has found them all.
+    /// `files` more files to scan (one directory's), found by the walk.
     fn found(&self, files: usize);
     /// `files` more files scanned (one directory's).
     fn scanned(&self, files: usize);
@@ -122,38 +121,52 @@ pub fn scan(opts: &ScanOptions) -> ScanResult {
 }
 
 /// [`scan`], telling `progress` how far it got.
+///
+/// The walk runs on a thread of its own and hands over one directory at a time, which
+/// the analysis takes up as soon as a worker is free: neither waits for the other, and
+/// no list of the whole tree is ever held (see [`discover::discover_each`]).
 pub fn scan_with_progress(opts: &ScanOptions, progress: &dyn Progress) -> ScanResult {
-    let found = discover::discover(&opts.paths, &opts.discover);
-    let mut errors: Vec<FileProblem> = found
-        .errors
+    let queue = DirQueue::new(QUEUED_FILES);
+    let files_scanned = std::sync::atomic::AtomicUsize::new(0);
+    let outcomes = std::sync::Mutex::new(Vec::<DirOutcome>::new());
+    let walk_errors = std::thread::scope(|scope| {
+        let walker = scope.spawn(|| {
+            // Closed however the walk ends, or the workers would wait for more.
+            let _close = Closing(&queue);
+            discover::discover_each(&opts.paths, &opts.discover, |files| {
+                if opts.shard.is_none_or(|s| s.holds(&files[0].relative_dir)) {
+                    queue.push(files);
+                }
+            })
+        });
+        rayon::scope(|workers| {
+            for _ in 0..rayon::current_num_threads() {
+                workers.spawn(|_| {
+                    // A worker that panics leaves: the walk must not wait for it.
+                    let _leaving = Closing(&queue);
+                    while let Some(files) = queue.pop() {
+                        let n = files.len();
+                        files_scanned.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+                        progress.found(n);
+                        let outcome = scan_dir(files, opts);
+                        progress.scanned(n);
+                        outcomes.lock().expect("no panics while held").push(outcome);
+                    }
+                });
+            }
+        });
+        match walker.join() {
+            Ok(errors) => errors,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    let outcomes = outcomes.into_inner().expect("no panics while held");
+    let files_scanned = files_scanned.into_inner();
+    let mut errors: Vec<FileProblem> = walk_errors
         .iter()
         .map(|e| FileProblem {
             path: e.path.display().to_string(),
             message: e.message.clone(),
-        })
-        .collect();
-    // Group by directory first; the package clause splits a directory further
-    // (`foo` and `foo_test`) once the bytes are read.
-    let mut dirs: BTreeMap<PathBuf, Vec<GoFile>> = BTreeMap::new();
-    for f in found.files {
-        if opts.shard.is_some_and(|s| !s.holds(&f.relative_dir)) {
-            continue;
-        }
-        dirs.entry(f.package_dir.clone()).or_default().push(f);
-    }
-    let files_scanned: usize = dirs.values().map(Vec::len).sum();
-    progress.found(files_scanned);
-    // Largest first, one at a time: a big package started last would run alone at the end.
-    let mut dirs: Vec<Vec<GoFile>> = dirs.into_values().collect();
-    dirs.sort_by_key(|files| std::cmp::Reverse(files.len()));
-    let outcomes: Vec<DirOutcome> = dirs
-        .into_par_iter()
-        .with_max_len(1)
-        .map(|files| {
-            let n = files.len();
-            let outcome = scan_dir(files, opts);
-            progress.scanned(n);
-            outcome
         })
         .collect();
     let mut results = Vec::new();
@@ -318,8 +331,186 @@ fn withheld_message(path: &str, why: &str) -> String {
         .to_string()
 }
 
+/// How many files the walk may be ahead of the analysis: a few hundred kilobytes of
+/// records, and enough directories to choose from.
+const QUEUED_FILES: usize = 4096;
+
+/// The directories the walk found and the analysis has not taken yet. The largest is
+/// taken first: a big package started last would run alone at the end, with the other
+/// workers idle. The walk waits while the queue is full, so memory does not grow with
+/// the tree.
+struct DirQueue {
+    state: std::sync::Mutex<QueueState>,
+    changed: std::sync::Condvar,
+    limit: usize,
+}
+
+#[derive(Default)]
+struct QueueState {
+    /// By number of files, then by arrival (earlier first).
+    dirs: std::collections::BinaryHeap<(usize, std::cmp::Reverse<usize>, QueuedDir)>,
+    files: usize,
+    arrived: usize,
+    closed: bool,
+    /// A worker panicked: the walk stops waiting for room, and what it adds is dropped.
+    abandoned: bool,
+}
+
+/// Closes the queue when dropped: on the walk's thread, when the walk ends; on a
+/// worker's, when it leaves, which is after the queue closed unless it panicked, and
+/// then the queue is abandoned too.
+struct Closing<'a>(&'a DirQueue);
+
+impl Drop for Closing<'_> {
+    fn drop(&mut self) {
+        let mut q = self.0.lock();
+        q.abandoned |= std::thread::panicking();
+        q.closed = true;
+        drop(q);
+        self.0.changed.notify_all();
+    }
+}
+
+/// A directory's files, ordered by nothing: the heap orders by the tuple before it.
+struct QueuedDir(Vec<GoFile>);
+
+impl PartialEq for QueuedDir {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl Eq for QueuedDir {}
+impl PartialOrd for QueuedDir {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for QueuedDir {
+    fn cmp(&self, _: &Self) -> std::cmp::Ordering {
+        std::cmp::Ordering::Equal
+    }
+}
+
+impl DirQueue {
+    fn new(limit: usize) -> DirQueue {
+        DirQueue {
+            state: Default::default(),
+            changed: std::sync::Condvar::new(),
+            limit,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, QueueState> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Add a directory, once there is room (always, into an empty queue).
+    fn push(&self, files: Vec<GoFile>) {
+        let mut q = self.lock();
+        while q.files >= self.limit && !q.dirs.is_empty() && !q.abandoned {
+            q = self.changed.wait(q).unwrap_or_else(|p| p.into_inner());
+        }
+        if q.abandoned {
+            return;
+        }
+        q.files += files.len();
+        q.arrived += 1;
+        let order = (files.len(), std::cmp::Reverse(q.arrived), QueuedDir(files));
+        q.dirs.push(order);
+        self.changed.notify_all();
+    }
+
+    /// The largest directory waiting; `None` once the queue is closed and empty.
+    fn pop(&self) -> Option<Vec<GoFile>> {
+        let mut q = self.lock();
+        loop {
+            if let Some((n, _, QueuedDir(files))) = q.dirs.pop() {
+                q.files -= n;
+                self.changed.notify_all();
+                return Some(files);
+            }
+            if q.closed {
+                return None;
+            }
+            q = self.changed.wait(q).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
 impl ScanResult {
     pub fn files(&self) -> impl Iterator<Item = &FileResult> {
         self.packages.iter().flatten()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::{GoVersion, VersionSource};
+
+    fn dir(name: &str, files: usize) -> Vec<GoFile> {
+        (0..files)
+            .map(|i| GoFile {
+                path: PathBuf::from(format!("{name}/f{i}.go")),
+                package_dir: PathBuf::from(name),
+                relative_dir: name.to_string(),
+                module_root: None,
+                module_version: GoVersion::DEFAULT,
+                module_version_source: VersionSource::Default,
+            })
+            .collect()
+    }
+
+    fn name(files: &[GoFile]) -> String {
+        files[0].relative_dir.clone()
+    }
+
+    #[test]
+    fn the_queue_gives_the_largest_directory_first_then_the_earliest() {
+        let q = DirQueue::new(100);
+        for (n, files) in [("a", 1), ("b", 5), ("c", 2), ("d", 5)] {
+            q.push(dir(n, files));
+        }
+        drop(Closing(&q));
+        let order: Vec<String> = std::iter::from_fn(|| q.pop()).map(|f| name(&f)).collect();
+        assert_eq!(order, ["b", "d", "c", "a"]);
+    }
+
+    #[test]
+    fn the_walk_waits_while_the_queue_is_full() {
+        let q = DirQueue::new(2);
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let _close = Closing(&q);
+                for i in 0..10 {
+                    q.push(dir(&format!("d{i}"), 1));
+                }
+            });
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            // Two files queued, and the walk blocked on the third.
+            assert_eq!(q.lock().files, 2);
+            let taken = std::iter::from_fn(|| q.pop()).count();
+            assert_eq!(taken, 10);
+        });
+    }
+
+    #[test]
+    fn a_worker_that_panics_does_not_leave_the_walk_waiting() {
+        let q = DirQueue::new(1);
+        q.push(dir("a", 1));
+        let worker = std::thread::scope(|s| {
+            s.spawn(|| {
+                let _leaving = Closing(&q);
+                panic!("a worker fails");
+            })
+            .join()
+        });
+        assert!(worker.is_err());
+        // Full, and nobody to take from it: the push returns at once.
+        q.push(dir("b", 1));
+        assert_eq!(q.pop().map(|f| name(&f)).as_deref(), Some("a"));
+        assert!(q.pop().is_none());
     }
 }

@@ -23,7 +23,7 @@ impl Bar {
     pub fn new(quiet: bool) -> Bar {
         let wanted = !quiet && std::env::var_os("CI").is_none() && std::io::stderr().is_terminal();
         let bar = wanted.then(|| {
-            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+            let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
             bar.set_style(
                 ProgressStyle::with_template(
                     "{spinner} scanning {pos}/{len} files [{wide_bar}] {elapsed}",
@@ -51,7 +51,7 @@ impl Bar {
 impl Progress for Bar {
     fn found(&self, files: usize) {
         if let Some(bar) = &self.bar {
-            bar.set_length(files as u64);
+            bar.inc_length(files as u64);
         }
     }
 

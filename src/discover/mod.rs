@@ -208,28 +208,88 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovered {
     let mut resolver = gomod::Resolver::new(opts.default_version.unwrap_or(GoVersion::DEFAULT));
     let files = found
         .into_iter()
-        .map(|f| {
-            let dir = f.absolute.parent().unwrap_or(Path::new("/"));
-            let (module_root, module_version, module_version_source) = resolver.resolve(dir);
-            let package_dir = match f.display.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                _ => PathBuf::from("."),
-            };
-            GoFile {
-                relative_dir: slash_path(f.relative.parent().unwrap_or(Path::new(""))),
-                path: f.display,
-                package_dir,
-                module_root,
-                module_version,
-                module_version_source,
-            }
-        })
+        .map(|f| go_file(f, &mut resolver))
         .collect();
 
     errors.append(&mut resolver.errors);
+    Discovered {
+        files,
+        errors: sorted_errors(errors),
+    }
+}
+
+fn sorted_errors(mut errors: Vec<DiscoverError>) -> Vec<DiscoverError> {
     errors.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.message.cmp(&b.message)));
     errors.dedup();
-    Discovered { files, errors }
+    errors
+}
+
+fn go_file(f: walk::Found, resolver: &mut gomod::Resolver) -> GoFile {
+    let dir = f.absolute.parent().unwrap_or(Path::new("/"));
+    let (module_root, module_version, module_version_source) = resolver.resolve(dir);
+    let package_dir = match f.display.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    GoFile {
+        relative_dir: slash_path(f.relative.parent().unwrap_or(Path::new(""))),
+        path: f.display,
+        package_dir,
+        module_root,
+        module_version,
+        module_version_source,
+    }
+}
+
+/// [`discover`], handing the files to `each` one directory at a time (sorted by path),
+/// as the walk goes, and returning the errors. With one directory to walk, the tree is
+/// never held whole: a directory goes to `each` as soon as the walk has left it, so
+/// memory does not grow with the size of the tree. With several paths, which may reach
+/// a file twice, it is [`discover`] grouped by directory.
+pub fn discover_each(
+    paths: &[PathBuf],
+    opts: &DiscoverOptions,
+    mut each: impl FnMut(Vec<GoFile>),
+) -> Vec<DiscoverError> {
+    if let [given] = paths {
+        let typed = strip_recursive_suffix(given);
+        let is_dir = fs::metadata(typed).is_ok_and(|m| m.is_dir());
+        if let (true, Ok(absolute)) = (is_dir, fs::canonicalize(typed)) {
+            let display = clean(typed);
+            let mut errors = Vec::new();
+            let exclude_base = opts
+                .exclude_base
+                .as_ref()
+                .map(|b| fs::canonicalize(b).unwrap_or_else(|_| b.clone()));
+            let base = exclude_base.as_deref().unwrap_or(&absolute);
+            let exclude = match exclude_matcher(base, &opts.exclude) {
+                Ok(m) => m,
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            };
+            let mut resolver =
+                gomod::Resolver::new(opts.default_version.unwrap_or(GoVersion::DEFAULT));
+            walk::walk_by_directory(&display, &absolute, opts, exclude, &mut errors, |found| {
+                let mut files: Vec<GoFile> = found
+                    .into_iter()
+                    .map(|f| go_file(f, &mut resolver))
+                    .collect();
+                files.sort_by(|a, b| a.path.cmp(&b.path));
+                each(files);
+            });
+            errors.append(&mut resolver.errors);
+            return sorted_errors(errors);
+        }
+    }
+    let found = discover(paths, opts);
+    let mut dirs: std::collections::BTreeMap<PathBuf, Vec<GoFile>> = Default::default();
+    for f in found.files {
+        dirs.entry(f.package_dir.clone()).or_default().push(f);
+    }
+    dirs.into_values().for_each(each);
+    found.errors
 }
 
 /// The language version of one file: its `//go:build` line's, if that line implies

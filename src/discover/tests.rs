@@ -6,6 +6,29 @@ use tempfile::TempDir;
 
 const GO: &str = "package p\n";
 
+/// Every test here runs both ways to discover: [`super::discover`], and
+/// [`discover_each`], whose directories, put together, must be the same files in the
+/// same order with the same errors.
+fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovered {
+    let whole = super::discover(paths, opts);
+    let mut groups: Vec<Vec<GoFile>> = Vec::new();
+    let errors = discover_each(paths, opts, |files| groups.push(files));
+    for g in &groups {
+        assert!(!g.is_empty());
+        assert!(g.iter().all(|f| f.package_dir == g[0].package_dir), "{g:?}");
+        assert!(g.windows(2).all(|w| w[0].path < w[1].path), "{g:?}");
+    }
+    // Each directory once, whole.
+    let mut dirs: Vec<&PathBuf> = groups.iter().map(|g| &g[0].package_dir).collect();
+    dirs.sort();
+    assert!(dirs.windows(2).all(|w| w[0] != w[1]), "{dirs:?}");
+    let mut each: Vec<GoFile> = groups.into_iter().flatten().collect();
+    each.sort_by(|a, b| a.path.cmp(&b.path));
+    assert_eq!(format!("{each:?}"), format!("{:?}", whole.files));
+    assert_eq!(errors, whole.errors);
+    whole
+}
+
 /// A temporary tree with these files (parents created). The root is canonical, so
 /// that absolute paths in results compare equal to paths built from it.
 fn tree(files: &[(&str, &str)]) -> (TempDir, PathBuf) {

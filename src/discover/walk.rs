@@ -44,8 +44,8 @@ enum Item {
     Error(DiscoverError),
 }
 
-/// Walks `absolute_root` (a canonical directory) and returns its `*.go` files, shown
-/// under `display_root`, in no particular order.
+/// The walk of `absolute_root` (a canonical directory) that [`walk`] and
+/// [`walk_by_directory`] share.
 ///
 /// The root itself is never filtered: only what is below it. Below it, skipped are
 /// `.git` always; hidden entries (name starting with `.`), `vendor/` and `testdata/`
@@ -57,12 +57,11 @@ enum Item {
 /// `.ignore` files are not read, so that a scan gives the same answer on every
 /// machine. Symbolic links are not followed: a link to a file or to a directory is
 /// skipped, which also rules out loops.
-pub(crate) fn walk(
-    display_root: &Path,
+fn builder(
     absolute_root: &Path,
     opts: &DiscoverOptions,
     exclude: Option<Arc<Exclude>>,
-) -> (Vec<Found>, Vec<DiscoverError>) {
+) -> WalkBuilder {
     let use_ignore_files = !opts.no_ignore;
     // Inside a git repository, git's rules: .gitignore files from the repository root
     // down. Outside one, every .gitignore in the tree and above it (the `ignore`
@@ -108,7 +107,18 @@ pub(crate) fn walk(
         }
         true
     });
+    builder
+}
 
+/// Walks `absolute_root` (a canonical directory) and returns its `*.go` files, shown
+/// under `display_root`, in no particular order; see [`builder`] for what is skipped.
+pub(crate) fn walk(
+    display_root: &Path,
+    absolute_root: &Path,
+    opts: &DiscoverOptions,
+    exclude: Option<Arc<Exclude>>,
+) -> (Vec<Found>, Vec<DiscoverError>) {
+    let builder = builder(absolute_root, opts, exclude);
     let (tx, rx) = mpsc::channel::<Item>();
     builder.build_parallel().run(|| {
         let tx = tx.clone();
@@ -135,14 +145,7 @@ pub(crate) fn walk(
     let mut errors = Vec::new();
     for item in rx {
         match item {
-            Item::File(absolute) => found.push(Found {
-                display: display_path(display_root, absolute_root, &absolute),
-                relative: absolute
-                    .strip_prefix(absolute_root)
-                    .unwrap_or(&absolute)
-                    .to_path_buf(),
-                absolute,
-            }),
+            Item::File(absolute) => found.push(self::found(display_root, absolute_root, absolute)),
             Item::Error(mut e) => {
                 e.path = display_path(display_root, absolute_root, &e.path);
                 errors.push(e);
@@ -150,6 +153,70 @@ pub(crate) fn walk(
         }
     }
     (found, errors)
+}
+
+fn found(display_root: &Path, absolute_root: &Path, absolute: PathBuf) -> Found {
+    Found {
+        display: display_path(display_root, absolute_root, &absolute),
+        relative: absolute
+            .strip_prefix(absolute_root)
+            .unwrap_or(&absolute)
+            .to_path_buf(),
+        absolute,
+    }
+}
+
+/// [`walk`] on this thread, in order, handing the `*.go` files of each directory to
+/// `each` as soon as the walk has left the directory: a tree of any size is never held
+/// whole. Entries come sorted by name, depth first, so a directory is done when an
+/// entry no deeper than it comes.
+pub(crate) fn walk_by_directory(
+    display_root: &Path,
+    absolute_root: &Path,
+    opts: &DiscoverOptions,
+    exclude: Option<Arc<Exclude>>,
+    errors: &mut Vec<DiscoverError>,
+    mut each: impl FnMut(Vec<Found>),
+) {
+    let mut builder = builder(absolute_root, opts, exclude);
+    builder.sort_by_file_name(|a, b| a.cmp(b));
+    // The directories the walk is in: their depth and the files found so far.
+    let mut open: Vec<(usize, Vec<Found>)> = Vec::new();
+    let mut close_to = |depth: usize, open: &mut Vec<(usize, Vec<Found>)>| {
+        while open.last().is_some_and(|&(d, _)| d >= depth) {
+            let (_, files) = open.pop().expect("just seen");
+            if !files.is_empty() {
+                each(files);
+            }
+        }
+    };
+    for result in builder.build() {
+        let entry = match result {
+            Ok(entry) => entry,
+            Err(err) => {
+                let mut e = walk_error(&err, absolute_root);
+                e.path = display_path(display_root, absolute_root, &e.path);
+                errors.push(e);
+                continue;
+            }
+        };
+        let depth = entry.depth();
+        close_to(depth, &mut open);
+        let Some(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            open.push((depth, Vec::new()));
+        } else if kind.is_file() && entry.path().extension() == Some(OsStr::new("go")) {
+            let file = found(display_root, absolute_root, entry.into_path());
+            match open.last_mut() {
+                Some((_, files)) => files.push(file),
+                // The root is a directory, which comes first: not reached.
+                None => open.push((depth, vec![file])),
+            }
+        }
+    }
+    close_to(0, &mut open);
 }
 
 /// `absolute` (below `absolute_root`) as the user would name it from `display_root`.
