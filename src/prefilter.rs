@@ -224,7 +224,8 @@ fn has_write_shape(text: &[u8]) -> bool {
         let rest = &text[after.min(text.len())..];
         let write = match rest {
             [b'=', b'=', ..] => false,
-            [b'=', ..] | [b',', ..] | [b'+', b'+', ..] | [b'-', b'-', ..] => true,
+            [b',', ..] => assigned_after(text, after + 1),
+            [b'=', ..] | [b'+', b'+', ..] | [b'-', b'-', ..] => true,
             [b'<', b'<', b'=', ..] | [b'>', b'>', b'=', ..] | [b'&', b'^', b'=', ..] => true,
             [b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^', b'=', ..] => true,
             _ => false,
@@ -233,6 +234,46 @@ fn has_write_shape(text: &[u8]) -> bool {
             return true;
         }
         from += i + 1;
+    }
+    false
+}
+
+/// After the `,` that follows an index expression: whether an `=` (or `:=`) comes at the
+/// same level before the statement ends, which makes the expression a target of a
+/// multiple assignment (`m[k], ok = …`). A closing bracket of an enclosing group
+/// (`f(m[k], x)`), a `;` or the end of the line end the search; a line may end after a
+/// comma, as in a list of targets.
+fn assigned_after(text: &[u8], mut i: usize) -> bool {
+    let mut depth = 0usize;
+    let mut last = b',';
+    while i < text.len() {
+        if let Some(end) = skip_token(text, i) {
+            if text[i] != b'/' {
+                last = b'"';
+            }
+            i = end;
+            continue;
+        }
+        let b = text[i];
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            // Not `==`, `!=`, `<=`, `>=`.
+            b'=' if depth == 0 => {
+                return text.get(i + 1) != Some(&b'=')
+                    && !matches!(last, b'!' | b'<' | b'>' | b'=');
+            }
+            b';' if depth == 0 => return false,
+            b'\n' if depth == 0 && last != b',' => return false,
+            _ => {}
+        }
+        if !b.is_ascii_whitespace() {
+            last = b;
+        }
+        i += 1;
     }
     false
 }
@@ -954,6 +995,25 @@ mod tests {
         // A declaration the index cannot read may declare anything.
         let idx = index(b"package p\nfunc (a, b T) m() {}\n");
         assert_eq!(idx.declarations_of("", "other"), (vec![0], true));
+    }
+
+    #[test]
+    fn an_index_before_a_comma_is_a_write_only_as_an_assignment_target() {
+        let go = |body: &str| {
+            cand(&format!(
+                "package p\nfunc f() {{\n\tgo func() {{\n{body}\n\t}}()\n}}\n"
+            ))
+        };
+        assert!(!go("\t\tg(m[k], x)"));
+        assert!(!go("\t\tr.ReadAt(buf[:], int64(i))\n\t\tdone <- true"));
+        assert!(!go("\t\tswitch {\n\t\tcase m[k], n[k]:\n\t\t}"));
+        assert!(!go("\t\t_ = []int{m[k], 2}"));
+        assert!(go("\t\tm[k], ok = v, true"));
+        assert!(go("\t\tm[k],\n\t\t\tn[j] = 1, 2"));
+        assert!(go("\t\tm[f(k)], x[g(1, 2)], y = 1, 2, 3"));
+        assert!(go("\t\ta, m[k] = 1, 2"));
+        // Comparisons are no assignments.
+        assert!(!go("\t\tif m[k], x == y {\n\t\t}"));
     }
 
     #[test]
