@@ -14,7 +14,8 @@
 //!   - writes (deferred-write-unlocked, defer-in-loop-map-cleanup,
 //!     deferred-closure-late-binding, deferred-map-shared-with-goroutine: the goroutine's
 //!     write) need a *write shape* in the deferred or started text;
-//!   - deferred-header-delete-after-write needs `Header` in the deferred text;
+//!   - deferred-header-delete-after-write needs `Header` and `Del` in the text of a
+//!     `defer` statement (it reads deferred calls only), or `delete`, a write shape;
 //!   - deferred-loopvar-capture needs, in a file whose loop variables are shared between
 //!     iterations (before Go 1.22), a function literal (`func`) and any map operation
 //!     shape in the deferred or started text;
@@ -87,10 +88,12 @@ fn sites(src: &[u8], shared_loop_vars: bool, all: bool, out: &mut Vec<(usize, &'
             return;
         }
     }
-    let later = |text: &[u8]| {
+    // `deferred` for the text of a `defer` statement: only a deferred call deletes a
+    // header too late, with `Del` (or `delete`, a write shape).
+    let later = |text: &[u8], deferred: bool| {
         if has_write_shape(text) {
             Some("a map write in code that runs later")
-        } else if has_word(text, b"Header") {
+        } else if deferred && has_word(text, b"Header") && has_word(text, b"Del") {
             Some("a header deleted in code that runs later")
         } else if shared_loop_vars && has_word(text, b"func") && has_map_op_shape(text) {
             Some("a map operation in a closure, with loop variables shared by iterations")
@@ -101,7 +104,7 @@ fn sites(src: &[u8], shared_loop_vars: bool, all: bool, out: &mut Vec<(usize, &'
     // `defer` and `go` statements: the statement's text.
     for (kw, len) in [(&b"defer"[..], 5), (&b"go"[..], 2)] {
         for at in code_hits(src, kw, &mut lexer) {
-            if let Some(why) = later(&src[at..statement_end(src, at + len)]) {
+            if let Some(why) = later(&src[at..statement_end(src, at + len)], len == 5) {
                 if found(at, why) {
                     return;
                 }
@@ -113,7 +116,7 @@ fn sites(src: &[u8], shared_loop_vars: bool, all: bool, out: &mut Vec<(usize, &'
         for at in code_hits(src, name, &mut lexer) {
             let open = skip_trivia(src, at + len);
             if src.get(open) == Some(&b'(') {
-                if let Some(why) = later(&src[open..group_end(src, open)]) {
+                if let Some(why) = later(&src[open..group_end(src, open)], false) {
                     if found(at, why) {
                         return;
                     }
@@ -1014,6 +1017,17 @@ mod tests {
         assert!(go("\t\ta, m[k] = 1, 2"));
         // Comparisons are no assignments.
         assert!(!go("\t\tif m[k], x == y {\n\t\t}"));
+    }
+
+    #[test]
+    fn a_header_is_deleted_late_only_by_a_deferred_del() {
+        let f = |body: &str| cand(&format!("package p\nfunc f(w W) {{\n{body}\n}}\n"));
+        assert!(f("\tdefer w.Header().Del(\"X\")"));
+        assert!(f("\tdefer func() { w.Header().Del(\"X\") }()"));
+        assert!(f("\tdefer delete(w.Header(), \"X\")"));
+        assert!(!f("\tdefer func() { w.Header().Set(\"X\", \"1\") }()"));
+        assert!(!f("\tgo func() { req.Header.Set(\"X\", \"1\") }()"));
+        assert!(f("\tgo func() {\n\t\tdefer w.Header().Del(\"X\")\n\t}()"));
     }
 
     #[test]
