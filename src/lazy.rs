@@ -17,9 +17,10 @@
 //!     evidence counts every access to that map in the package, and an access names
 //!     it); for a function-local map, the function's start offset (the model keys
 //!     locals by it);
-//!   - the name of an unexported method modeled for its exact lock states: a candidate
-//!     function, or one that accesses a candidate's map (the caller facts of a method
-//!     come from its call sites, `x.m(…)`, which name it);
+//!   - a call of an unexported method modeled for its exact lock states (a candidate
+//!     function, or one that accesses a candidate's map): the caller facts of a method
+//!     come from its call sites, `x.m(…)`, so only that shape counts, not every use of
+//!     the name (a field or a variable is often named as a method is);
 //!   - the name of a mutex in the lock states of those accesses, when no modeled lock
 //!     call shows yet that it is ever locked, or whether it is used as a read-write lock;
 //! * a modeled function is parsed with what precedes it back to the previous function's

@@ -63,7 +63,9 @@ pub struct ScanArgs {
     /// Ignore any `defuse.toml`.
     #[arg(long)]
     pub no_config: bool,
-    /// Worker threads, for the walk and the analysis (default: the available cores).
+    /// Worker threads for the analysis (default: the available cores). The walk of one
+    /// directory runs beside them on a thread of its own; of several paths, with this
+    /// many threads.
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
     /// Scan only shard I of N (1 ≤ I ≤ N): packages are split by a hash of their
