@@ -101,6 +101,8 @@ struct Slot {
     /// The models of the selected functions, by index; `None` for a function literal at
     /// the top level, which the model does not model.
     models: HashMap<usize, Option<Modeled>>,
+    /// The parse nests too deep for the lazy analysis (see [`Slot::check_nesting`]).
+    too_deep: bool,
 }
 
 /// Parse `src` as deep as `depth` says, with the bodies of the `selected` functions.
@@ -205,8 +207,10 @@ impl Slot {
             candidate,
             whole,
             models: HashMap::new(),
+            too_deep: false,
         };
         slot.settle();
+        slot.check_nesting();
         slot
     }
 
@@ -214,12 +218,13 @@ impl Slot {
         self.candidate
     }
 
-    /// The parse nests deeper than the model's recursion may follow on this thread:
-    /// tree-sitter's parse is iterative, but the walks after it are not.
-    fn too_deep(&self) -> bool {
-        self.file
+    /// After each parse: whether it nests deeper than the model's recursion may follow
+    /// on this thread (tree-sitter's parse is iterative, the walks after it are not).
+    fn check_nesting(&mut self) {
+        self.too_deep = self
+            .file
             .nesting_exceeds(crate::engine::INLINE_NESTING)
-            .is_some()
+            .is_some();
     }
 
     fn into_unit(mut self) -> SourceUnit {
@@ -251,6 +256,7 @@ impl Slot {
         self.parsed = self.selected.clone();
         self.parsed_declared = self.declared.clone();
         self.settle();
+        self.check_nesting();
     }
 
     /// Parse the whole file, and model all of it, when a parse of parts is not sure to
@@ -354,7 +360,7 @@ pub fn analyze_candidates(
         .zip(candidate)
         .map(|(u, &candidate)| Slot::new(u, candidate))
         .collect();
-    if slots.iter().any(Slot::too_deep) {
+    if slots.iter().any(|s| s.too_deep) {
         return Outcome::too_deep(slots);
     }
 
@@ -364,7 +370,7 @@ pub fn analyze_candidates(
     let mut kept: Option<Decls> = None;
     let (decls, caller_holds) = loop {
         declare_same_names(&mut slots);
-        if slots.iter().any(Slot::too_deep) {
+        if slots.iter().any(|s| s.too_deep) {
             return Outcome::too_deep(slots);
         }
         let files: Vec<&ParsedFile> = slots.iter().map(|s| &s.file).collect();

@@ -135,6 +135,8 @@ pub fn scan_with_progress(opts: &ScanOptions, progress: &dyn Progress) -> ScanRe
             let _close = Closing(&queue);
             discover::discover_each(&opts.paths, &opts.discover, |files| {
                 if opts.shard.is_none_or(|s| s.holds(&files[0].relative_dir)) {
+                    files_scanned.fetch_add(files.len(), std::sync::atomic::Ordering::Relaxed);
+                    progress.found(files.len());
                     queue.push(files);
                 }
             })
@@ -146,8 +148,6 @@ pub fn scan_with_progress(opts: &ScanOptions, progress: &dyn Progress) -> ScanRe
                     let _leaving = Closing(&queue);
                     while let Some(files) = queue.pop() {
                         let n = files.len();
-                        files_scanned.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
-                        progress.found(n);
                         let outcome = scan_dir(files, opts);
                         progress.scanned(n);
                         outcomes.lock().expect("no panics while held").push(outcome);

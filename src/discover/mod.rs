@@ -129,11 +129,6 @@ pub struct Discovered {
 pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovered {
     let mut found: Vec<walk::Found> = Vec::new();
     let mut errors = Vec::new();
-    let exclude_base = opts
-        .exclude_base
-        .as_ref()
-        .map(|b| fs::canonicalize(b).unwrap_or_else(|_| b.clone()));
-
     for given in paths {
         let typed = strip_recursive_suffix(given);
         let display = clean(typed);
@@ -158,14 +153,7 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovered {
             }
         };
         if metadata.is_dir() {
-            let base = exclude_base.as_deref().unwrap_or(&absolute);
-            let exclude = match exclude_matcher(base, &opts.exclude) {
-                Ok(m) => m,
-                Err(e) => {
-                    errors.push(e);
-                    None
-                }
-            };
+            let exclude = exclude_below(&absolute, opts, &mut errors);
             let (files, walk_errors) = walk::walk(&display, &absolute, opts, exclude);
             found.extend(files);
             errors.extend(walk_errors);
@@ -257,18 +245,7 @@ pub fn discover_each(
         if let (true, Ok(absolute)) = (is_dir, fs::canonicalize(typed)) {
             let display = clean(typed);
             let mut errors = Vec::new();
-            let exclude_base = opts
-                .exclude_base
-                .as_ref()
-                .map(|b| fs::canonicalize(b).unwrap_or_else(|_| b.clone()));
-            let base = exclude_base.as_deref().unwrap_or(&absolute);
-            let exclude = match exclude_matcher(base, &opts.exclude) {
-                Ok(m) => m,
-                Err(e) => {
-                    errors.push(e);
-                    None
-                }
-            };
+            let exclude = exclude_below(&absolute, opts, &mut errors);
             let mut resolver =
                 gomod::Resolver::new(opts.default_version.unwrap_or(GoVersion::DEFAULT));
             walk::walk_by_directory(&display, &absolute, opts, exclude, &mut errors, |found| {
@@ -349,6 +326,23 @@ fn clean(path: &Path) -> PathBuf {
     path.components()
         .filter(|c| !matches!(c, Component::CurDir))
         .collect()
+}
+
+/// The `exclude` globs for a walk of `root` (canonical): relative to the options'
+/// `exclude_base`, or to `root`. A bad glob is pushed to `errors`, and nothing excluded.
+fn exclude_below(
+    root: &Path,
+    opts: &DiscoverOptions,
+    errors: &mut Vec<DiscoverError>,
+) -> Option<Arc<walk::Exclude>> {
+    let base = opts
+        .exclude_base
+        .as_ref()
+        .map(|b| fs::canonicalize(b).unwrap_or_else(|_| b.clone()));
+    exclude_matcher(base.as_deref().unwrap_or(root), &opts.exclude).unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    })
 }
 
 fn exclude_matcher(

@@ -271,31 +271,35 @@ mod tests {
         assert_eq!(f.lines.position(at).line, 3);
     }
 
+    /// Every node of a tree, in order: kind, byte range and depth.
+    fn preorder(f: &ParsedFile) -> Vec<(&'static str, usize, usize, usize)> {
+        let mut out = Vec::new();
+        let mut cursor = f.root().walk();
+        let mut depth = 0;
+        loop {
+            let n = cursor.node();
+            out.push((n.kind(), n.start_byte(), n.end_byte(), depth));
+            if cursor.goto_first_child() {
+                depth += 1;
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return out;
+                }
+                depth -= 1;
+            }
+        }
+    }
+
     /// The walk skips small subtrees; it finds what a walk of every node finds.
     #[test]
     fn nesting_skips_only_what_cannot_matter() {
-        fn every_node(f: &ParsedFile, limit: usize) -> Option<usize> {
-            let mut cursor = f.root().walk();
-            let mut depth = 0usize;
-            loop {
-                if depth > limit {
-                    return Some(cursor.node().start_byte());
-                }
-                if cursor.goto_first_child() {
-                    depth += 1;
-                    continue;
-                }
-                loop {
-                    if cursor.goto_next_sibling() {
-                        break;
-                    }
-                    if !cursor.goto_parent() {
-                        return None;
-                    }
-                    depth -= 1;
-                }
-            }
-        }
+        let every_node =
+            |f: &ParsedFile, limit: usize| preorder(f).iter().find(|n| n.3 > limit).map(|n| n.1);
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut sources = vec![
             format!(
@@ -314,27 +318,6 @@ mod tests {
             let f = parse(src.into_bytes());
             for limit in [0, 1, 2, 5, 10, 20, 50, 100, 200, 400, 1000] {
                 assert_eq!(f.nesting_exceeds(limit), every_node(&f, limit), "{limit}");
-            }
-        }
-    }
-
-    /// Every node of a tree, in order: kind and byte range.
-    fn nodes(f: &ParsedFile) -> Vec<(&'static str, usize, usize)> {
-        let mut out = Vec::new();
-        let mut cursor = f.root().walk();
-        loop {
-            let n = cursor.node();
-            out.push((n.kind(), n.start_byte(), n.end_byte()));
-            if cursor.goto_first_child() {
-                continue;
-            }
-            loop {
-                if cursor.goto_next_sibling() {
-                    break;
-                }
-                if !cursor.goto_parent() {
-                    return out;
-                }
             }
         }
     }
@@ -359,7 +342,7 @@ mod tests {
                 ranges.sort_unstable();
                 file = file.reparse_only(&ranges);
                 let fresh = parse_only(src.clone(), &ranges);
-                assert_eq!(nodes(&file), nodes(&fresh), "{}", path.display());
+                assert_eq!(preorder(&file), preorder(&fresh), "{}", path.display());
                 reparses += 1;
             }
         }
