@@ -488,9 +488,15 @@ mod tests {
                     q.push(dir(&format!("d{i}"), 1));
                 }
             });
-            std::thread::sleep(std::time::Duration::from_millis(100));
-            // Two files queued, and the walk blocked on the third.
-            assert_eq!(q.lock().files, 2);
+            // Two files queued, and the walk blocked on the third: waited for by state,
+            // not by time, so a slow machine only makes the test slower.
+            let mut state = q.lock();
+            while state.files < 2 {
+                state = q.changed.wait(state).unwrap();
+            }
+            assert_eq!(state.files, 2);
+            assert_eq!(state.arrived, 2);
+            drop(state);
             let taken = std::iter::from_fn(|| q.pop()).count();
             assert_eq!(taken, 10);
         });

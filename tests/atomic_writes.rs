@@ -1,19 +1,21 @@
-//! `fix --write` killed with SIGKILL at different moments of a large run: every file is
-//! then exactly its old text or exactly its new text, never a mix or a truncation, and
-//! the only other files left are the temporary files docs/robustness.md documents
+//! `fix --write` killed with SIGKILL in the middle of a large run: every file is then
+//! exactly its old text or exactly its new text, never a mix or a truncation, and the
+//! only other file left is the temporary file docs/robustness.md documents
 //! (`.NAME.XXXXXX.defuse.tmp` next to the file being written at the moment of the kill).
+//!
+//! The kill lands deterministically: a test-only pause point in `write_atomic` stops the
+//! process between writing a temporary file and renaming it, and the test kills it there.
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 const FILES: usize = 300;
 
 /// The shape of `Logout` in testdata/deferred-write-unlocked/positive.go, with the
-/// locked accesses that make `sessions` guarded by `mu`, and some bulk so that a run
-/// takes long enough to be interrupted.
+/// locked accesses that make `sessions` guarded by `mu`.
 fn source(i: usize) -> String {
     let mut s = format!(
         "package p{i}
@@ -49,7 +51,7 @@ func (t *SessionTable) Logout(id string, hook func(*Session)) {{
 }}
 "
     );
-    for j in 0..40 {
+    for j in 0..4 {
         s.push_str(&format!(
             "\nfunc (t *SessionTable) Count{j}() int {{\n\tt.mu.Lock()\n\tdefer t.mu.Unlock()\n\treturn len(t.sessions) + {j}\n}}\n"
         ));
@@ -89,15 +91,43 @@ fn fix_write(dir: &Path) -> Command {
     c.args(["fix", "--write", "--allow-dirty", "--quiet", "."])
         .current_dir(dir)
         .env("HOME", dir)
+        .env_remove(PAUSE)
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     c
 }
 
+/// The test-only pause point of `write_atomic` (src/fix/write.rs): the N-th write stops
+/// after its temporary file is complete and before the rename.
+const PAUSE: &str = "DEFUSE_TEST_PAUSE_BEFORE_RENAME";
+
 /// A leftover temporary file of `write_atomic`: `.table.go.XXXXXX.defuse.tmp`.
 fn is_documented_temp(rel: &Path) -> bool {
     let name = rel.file_name().unwrap().to_string_lossy();
     name.starts_with(".table.go.") && name.ends_with(".defuse.tmp")
+}
+
+/// Run `fix --write` on `tree` until it pauses at its `n`-th write, then SIGKILL it.
+fn kill_at_write(tree: &Path, n: usize) {
+    let mut child = fix_write(tree)
+        .env(PAUSE, n.to_string())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut paused = false;
+    for line in stderr.lines() {
+        let line = line.unwrap();
+        if line.contains(&format!("{PAUSE}: paused at write {n},")) {
+            paused = true;
+            break;
+        }
+    }
+    // Killed only once it is known to be inside the write: no delay is guessed.
+    let _ = child.kill(); // SIGKILL
+    let status = child.wait().unwrap();
+    assert!(paused, "the run never reached write {n}: {status}");
+    assert!(!status.success(), "the run was not killed: {status}");
 }
 
 #[test]
@@ -107,9 +137,7 @@ fn killed_writes_leave_every_file_old_or_new() {
     let reference = work.path().join("reference");
     make_tree(&reference);
     let old = files(&reference);
-    let started = Instant::now();
     let status = fix_write(&reference).status().unwrap();
-    let full_run = started.elapsed();
     assert!(status.success(), "the uninterrupted run failed: {status}");
     let new = files(&reference);
     assert_eq!(new.len(), FILES);
@@ -117,63 +145,58 @@ fn killed_writes_leave_every_file_old_or_new() {
         assert_ne!(text, &old[p], "{} was not fixed", p.display());
     }
 
-    // Kill at spread-out points of a run (the scan, the fixes, the writes), then home in
-    // on the writes: bisect between the latest kill that left every file old and the
-    // earliest that left every file new, until some kills have cut the writes midway.
-    let mut saw_old = 0;
-    let mut saw_new = 0;
-    let mut saw_mixed_runs = 0;
-    let mut delays: Vec<Duration> = (1..=8u32).map(|k| full_run * k / 8).collect();
-    let (mut all_old, mut all_new) = (Duration::ZERO, full_run * 2);
-    let mut kills = 0;
-    while let Some(delay) = delays.pop() {
-        kills += 1;
-        let tree = work.path().join(format!("killed-{kills}"));
+    // Kill in the first write, midway, and in the last: each time the files written
+    // before are wholly new, the one in flight and the rest wholly old, and the only
+    // trace of the write in flight is its documented temporary file.
+    for n in [1, FILES / 2, FILES] {
+        let tree = work.path().join(format!("killed-at-{n}"));
         make_tree(&tree);
-        let mut child = fix_write(&tree).spawn().unwrap();
-        std::thread::sleep(delay);
-        let _ = child.kill(); // SIGKILL
-        let _ = child.wait();
+        kill_at_write(&tree, n);
         let after = files(&tree);
         let (mut olds, mut news) = (0, 0);
         for (p, text) in &after {
             if is_documented_temp(p) {
                 continue;
             }
-            let (o, n) = (&old[p], &new[p]);
+            let (o, nw) = (&old[p], &new[p]);
             if text == o {
                 olds += 1;
-            } else if text == n {
+            } else if text == nw {
                 news += 1;
             } else {
                 panic!(
-                    "killed after {delay:?}: {} is neither the old nor the new text ({} bytes; old {}, new {})",
+                    "killed at write {n}: {} is neither the old nor the new text ({} bytes; old {}, new {})",
                     p.display(),
                     text.len(),
                     o.len(),
-                    n.len()
+                    nw.len()
                 );
             }
         }
         assert_eq!(
             olds + news,
             FILES,
-            "killed after {delay:?}: files went missing"
+            "killed at write {n}: files went missing"
         );
+        assert_eq!(news, n - 1, "killed at write {n}: files renamed before it");
         let temps: Vec<_> = after.keys().filter(|p| is_documented_temp(p)).collect();
-        assert!(
-            temps.len() <= 1,
-            "killed after {delay:?}: more temporary files than writes in flight: {temps:?}"
+        assert_eq!(
+            temps.len(),
+            1,
+            "killed at write {n}: one temporary file, the write in flight: {temps:?}"
         );
-        saw_old += olds;
-        saw_new += news;
-        if olds > 0 && news > 0 {
-            saw_mixed_runs += 1;
-        } else if news == 0 {
-            all_old = all_old.max(delay);
-        } else {
-            all_new = all_new.min(delay);
-        }
+        // The leftover temporary file holds the complete new text of its file: the
+        // rename was all that was missing.
+        let tmp = temps[0];
+        let target = tmp.with_file_name("table.go");
+        assert_eq!(
+            after[tmp],
+            new[&target],
+            "killed at write {n}: {}",
+            tmp.display()
+        );
+        assert_eq!(after[&target], old[&target]);
+
         // A leftover temporary file is hidden from the next run, which finishes the job.
         let status = fix_write(&tree).status().unwrap();
         assert!(status.success(), "the run after the kill failed: {status}");
@@ -183,17 +206,5 @@ fn killed_writes_leave_every_file_old_or_new() {
             }
         }
         let _ = fs::remove_dir_all(&tree);
-        if delays.is_empty() && saw_mixed_runs < 3 && kills < 24 && all_old < all_new {
-            delays.push((all_old + all_new.min(full_run * 2)) / 2);
-        }
     }
-    // The kills did land at different points: some files were still old, some new.
-    assert!(saw_old > 0 && saw_new > 0, "old {saw_old}, new {saw_new}");
-    assert!(
-        saw_mixed_runs > 0,
-        "no kill landed while files were being written"
-    );
-    eprintln!(
-        "full run {full_run:?}; {kills} kills left {saw_old} old and {saw_new} new files, {saw_mixed_runs} cut the writes midway"
-    );
 }

@@ -10,7 +10,6 @@ use std::fs;
 use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
 
 use defuse::engine::{analyze, fix_package, RuleSelection, SourceUnit, MAX_NESTING};
 use defuse::fix::{write_atomic, PlanOptions, WriteError};
@@ -246,29 +245,31 @@ fn crlf_line_endings_are_kept_everywhere_including_inserted_lines() {
     assert_eq!(fs::read(d.path().join("store.go")).unwrap(), out);
 }
 
+/// Many small locked functions around one hazard: every function reads the guarded map,
+/// so all of them are modeled for the guard's evidence. The size that shows the behavior
+/// (the hazard found among thousands of functions, in one file) is small; how time and
+/// memory grow with the size is measured by `scripts/bench` (the dense 1/4/8 MB rows),
+/// never asserted by a test.
 #[test]
-fn a_50_mb_file_of_small_functions_is_scanned_in_reasonable_time() {
+fn a_file_of_thousands_of_small_functions_is_scanned_and_fixed() {
     let d = tmp();
-    let mut src = String::with_capacity(51 << 20);
-    src.push_str(STORE);
-    let mut i = 0;
-    while src.len() < 50 << 20 {
+    let mut src = String::from(STORE);
+    for i in 0..3_000 {
         src.push_str(&format!(
             "\nfunc (s *Store) Get{i}(k string) int {{\n\ts.mu.Lock()\n\tdefer s.mu.Unlock()\n\treturn s.m[k] + {i}\n}}\n"
         ));
-        i += 1;
     }
     write(d.path(), "big.go", &src);
-    let started = Instant::now();
     let check = defuse(d.path(), &["check", "."]);
-    let took = started.elapsed();
     assert_eq!(check.code, 1, "{}", check.both());
     assert_contains(&check.stdout, "big.go:18:2");
+    assert_contains(&check.stdout, "3002 of 3002 accesses");
     assert_contains(&check.stdout, "1 finding in 1 file scanned");
-    // About 35 s of CPU on the 2-core CI machine (`cargo test --release`); the bound
-    // leaves room for a busy one, and for an unoptimized build.
-    let bound = if cfg!(debug_assertions) { 1800 } else { 300 };
-    assert!(took < Duration::from_secs(bound), "50 MB took {took:?}");
+    let fix = defuse(d.path(), &["fix", "--write", "--allow-dirty", "."]);
+    assert_eq!(fix.code, 0, "{}", fix.both());
+    let fixed = fs::read_to_string(d.path().join("big.go")).unwrap();
+    assert!(fixed.starts_with(STORE_FIXED), "big.go not fixed");
+    assert_eq!(fixed.len(), src.len() + STORE_FIXED.len() - STORE.len());
 }
 
 #[test]
@@ -286,7 +287,6 @@ fn a_single_10_mb_line_is_scanned_and_fixed() {
     // A 10 MB line elsewhere in an ordinary file.
     let long_var = format!("{STORE}\nvar Blob = \"{}\"\n", "y".repeat(10 << 20));
     write(d.path(), "b/store.go", &long_var);
-    let started = Instant::now();
     let check = defuse(d.path(), &["check", "."]);
     assert_eq!(check.code, 1, "{}", check.both());
     assert_contains(&check.stdout, "a/one.go:1:");
@@ -300,7 +300,6 @@ fn a_single_10_mb_line_is_scanned_and_fixed() {
     let a = fs::read_to_string(d.path().join("a/one.go")).unwrap();
     assert!(a.contains("defer func() {"), "a/one.go not fixed");
     assert!(a.ends_with(&format!("\"{}\"\n", "x".repeat(10 << 20))));
-    assert!(started.elapsed() < Duration::from_secs(120));
 }
 
 #[test]
@@ -431,7 +430,6 @@ fn engine_on_small_stack(src: String) -> (usize, Option<String>) {
 #[test]
 fn nesting_10000_levels_deep_is_reported_not_a_stack_overflow() {
     for shape in SHAPES {
-        let started = Instant::now();
         let (findings, withheld) = engine_on_small_stack(nested(shape, 10_000));
         let why = withheld.unwrap_or_else(|| panic!("{shape}: not reported"));
         assert!(
@@ -441,11 +439,6 @@ fn nesting_10000_levels_deep_is_reported_not_a_stack_overflow() {
             "{shape}: {why}"
         );
         assert_eq!(findings, 0, "{shape}");
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "{shape}: {:?}",
-            started.elapsed()
-        );
     }
 }
 
@@ -467,14 +460,8 @@ fn nesting_just_below_the_limit_is_analyzed_on_a_small_stack() {
                 hi = mid - 1;
             }
         }
-        let started = Instant::now();
         let (_, withheld) = engine_on_small_stack(nested(shape, lo));
         assert!(withheld.is_none(), "{shape} at {lo}: {withheld:?}");
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "{shape} at {lo}: {:?}",
-            started.elapsed()
-        );
     }
 }
 

@@ -148,6 +148,7 @@ pub fn write_atomic(
         .map_err(perms_failed)?;
     tmp.as_file().sync_all().map_err(sync_failed)?;
 
+    pause_point::before_rename(tmp.path(), &target);
     // The last look: the window between it and the rename is as short as it gets.
     unchanged()?;
     tmp.persist(&target)
@@ -157,6 +158,38 @@ pub fn write_atomic(
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// A pause for the test that kills `fix --write` midway (tests/atomic_writes.rs): with
+/// `DEFUSE_TEST_PAUSE_BEFORE_RENAME=N` in the environment, the process stops for good at
+/// its N-th write, after the temporary file is written and synced and before it is
+/// renamed over the file, and says so on stderr. The test kills it there, so the kill lands
+/// at the one moment that matters, whatever the machine's load, rather than after a guessed
+/// delay. Without the variable this is one relaxed atomic increment per written file.
+mod pause_point {
+    use std::path::Path;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    pub const VAR: &str = "DEFUSE_TEST_PAUSE_BEFORE_RENAME";
+    static WRITES: AtomicUsize = AtomicUsize::new(0);
+
+    pub fn before_rename(tmp: &Path, target: &Path) {
+        let n = WRITES.fetch_add(1, Ordering::Relaxed) + 1;
+        let Some(at) = std::env::var_os(VAR) else {
+            return;
+        };
+        if at.to_str().and_then(|s| s.parse::<usize>().ok()) != Some(n) {
+            return;
+        }
+        eprintln!(
+            "defuse: {VAR}: paused at write {n}, before renaming {} over {}",
+            tmp.display(),
+            target.display()
+        );
+        loop {
+            std::thread::park();
+        }
+    }
 }
 
 #[cfg(test)]
