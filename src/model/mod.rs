@@ -80,7 +80,10 @@ pub(crate) fn model_some(
         .into_iter()
         .filter(|n| matches!(n.kind(), "function_declaration" | "method_declaration"))
         .filter(|n| keep(*n))
-        .filter(|n| !f.in_broken_region(*n) || !n.has_error())
+        // A top-level declaration is in a broken region exactly when it holds an error
+        // (its only ancestor is the root); asking `in_broken_region` would walk to the
+        // root through every earlier sibling, quadratic in a file of many functions.
+        .filter(|n| !n.has_error())
         .filter_map(|n| interp::model_function(f, &view, n))
         .collect()
 }
