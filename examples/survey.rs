@@ -2,8 +2,7 @@
 //! (not) reported. Used to write docs/real-world.md:
 //!   cargo run --release --example survey -- "$(go env GOROOT)/src"
 use defuse::discover::{discover, DiscoverOptions};
-use defuse::model::{analyze_package, locks::Lock, Ctx, OpKind};
-use defuse::syntax::parse;
+use defuse::model::{analyze_package, locks::Lock, Ctx, Demand, OpKind, Outcome, SourceUnit};
 use std::collections::BTreeMap;
 
 fn main() {
@@ -22,20 +21,24 @@ fn main() {
             if !defuse::prefilter::may_run_later(&src) {
                 continue;
             }
-            let name = defuse::prefilter::package_name(&src).unwrap_or_default();
-            by_pkg
-                .entry(name)
-                .or_default()
-                .push((f.path.display().to_string(), parse(src)));
+            let name = defuse::syntax::lex::package_name(&src).unwrap_or_default();
+            by_pkg.entry(name).or_default().push(SourceUnit {
+                path: f.path.display().to_string(),
+                src,
+                per_iteration_loop_vars: true,
+            });
         }
-        for (_, parsed) in by_pkg {
-            let refs: Vec<_> = parsed.iter().map(|(_, p)| p).collect();
-            let pkg = analyze_package(&refs);
-            for (i, fns) in pkg.functions.iter().enumerate() {
-                for f in fns {
+        for (_, units) in by_pkg {
+            let Outcome::Analyzed { facts: pkg, files } =
+                analyze_package(units, Demand::Everything, usize::MAX)
+            else {
+                continue;
+            };
+            for file in &files {
+                for f in &file.functions {
                     let mut seen = std::collections::HashSet::new();
                     for op in &f.ops {
-                        let Ctx::Deferred { .. } = op.ctx else {
+                        let Ctx::Deferred { .. } = op.ctx() else {
                             continue;
                         };
                         if !seen.insert(op.start) {
@@ -49,11 +52,10 @@ fn main() {
                         let class = match pkg.guard_of(&op.map) {
                             None => format!("{kind}: no guard (single-goroutine or unshared map)"),
                             Some(g) => {
-                                let states: Vec<Lock> = f
-                                    .ops
+                                let states: Vec<Lock> = op
+                                    .runs
                                     .iter()
-                                    .filter(|o| o.start == op.start)
-                                    .filter_map(|o| o.locks.get(&g.mutex).map(|v| v.state))
+                                    .filter_map(|r| r.locks.get(&g.mutex).map(|v| v.state))
                                     .collect();
                                 if states.iter().all(|s| *s == Lock::Locked) {
                                     format!("{kind}: guarded, lock held when it runs")
@@ -67,11 +69,11 @@ fn main() {
                             }
                         };
                         *counts.entry(class.clone()).or_default() += 1;
-                        let line = parsed[i].1.lines.position(op.start).line;
+                        let line = file.parsed.lines.position(op.start).line;
                         examples
                             .entry(class)
                             .or_default()
-                            .push(format!("{}:{} {}", parsed[i].0, line, op.map_text));
+                            .push(format!("{}:{} {}", file.path, line, op.map_text));
                     }
                 }
             }

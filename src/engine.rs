@@ -2,17 +2,12 @@
 //! Knows nothing about files on disk, output formats or any single rule.
 
 use crate::finding::{sort_findings, Confidence, Finding, Severity};
-use crate::model::{analyze_package, FunctionModel, PackageModel};
+use crate::model::demand::{self, Demand, Outcome, INLINE_NESTING};
+use crate::model::{FunctionModel, PackageFacts};
 use crate::rules::{self, RuleCtx};
 use crate::syntax::{parse, ParsedFile};
 
-/// A Go source file to analyze, already read.
-pub struct SourceUnit {
-    /// The path as the user reads it.
-    pub path: String,
-    pub src: Vec<u8>,
-    pub per_iteration_loop_vars: bool,
-}
+pub use crate::model::SourceUnit;
 
 /// Which rules run, at what severity, down to what confidence.
 #[derive(Debug, Clone)]
@@ -43,14 +38,16 @@ impl RuleSelection {
     }
 }
 
-/// A file's analysis, kept with its parse so that fixes need not parse again.
+/// A file's analysis, with its source for reports and fixes.
 pub struct FileResult {
     pub path: String,
     pub per_iteration_loop_vars: bool,
-    pub parsed: ParsedFile,
+    pub src: Vec<u8>,
     pub findings: Vec<Finding>,
     /// Why this file must not be rewritten, when it must not.
     pub withheld: Option<String>,
+    /// Parsed whole (else only the parts the analysis needed, or nothing).
+    pub parsed_whole: bool,
 }
 
 /// How deep a file's syntax tree may nest before it is left out of the analysis. The
@@ -59,116 +56,156 @@ pub struct FileResult {
 /// deepest file in the Go tree, generated tables included, nests 947 levels.
 pub const MAX_NESTING: usize = 4_000;
 
-/// Files nesting at most this deep are analyzed on the caller's thread: the walk needs
-/// well under 2 MiB of stack there (the least a Rust thread gets), in debug builds too.
-/// A package with a deeper file is analyzed on a thread of its own with [`DEEP_STACK`].
-pub const INLINE_NESTING: usize = 200;
-
 /// Stack for a package nesting up to [`MAX_NESTING`] levels: about 16 KiB a level,
 /// twice what an unoptimized build needs. Only touched pages cost memory.
 const DEEP_STACK: usize = 64 << 20;
 
-/// Analyze the files of one package (one directory, one package clause).
+/// Analyze the files of one package (one directory, one package clause): every function
+/// is modeled and judged.
 ///
 /// Never overflows the stack: files nesting deeper than [`MAX_NESTING`] levels are
 /// left out (with a reason in `withheld`), and a package with a file deeper than a
 /// thread's stack is sure to hold is analyzed on a thread with a larger one.
 pub fn analyze(units: Vec<SourceUnit>, sel: &RuleSelection) -> Vec<FileResult> {
-    let parsed: Vec<(SourceUnit, ParsedFile)> = units
-        .into_iter()
-        .map(|mut u| {
-            let src = std::mem::take(&mut u.src);
-            (u, parse(src))
-        })
-        .collect();
-    let mut too_deep: Vec<Option<usize>> = vec![None; parsed.len()];
-    let mut deep = false;
-    for (i, (_, file)) in parsed.iter().enumerate() {
-        if file.nesting_exceeds(INLINE_NESTING).is_some() {
-            too_deep[i] = file.nesting_exceeds(MAX_NESTING);
-            deep |= too_deep[i].is_none();
+    analyze_demand(units, Demand::Everything, sel)
+}
+
+/// Analyze the files of one package as `demand` says, and run the selected rules on the
+/// functions it judges. Every file comes back, in the order given; the findings of the
+/// files nothing is judged in are empty.
+pub fn analyze_demand(
+    units: Vec<SourceUnit>,
+    demand: Demand,
+    sel: &RuleSelection,
+) -> Vec<FileResult> {
+    let outcome = demand::analyze(units, demand.clone(), INLINE_NESTING);
+    let units = match outcome {
+        Outcome::Analyzed { facts, files } => return judge(&facts, files, sel),
+        Outcome::TooDeep(units) => units,
+    };
+    // Taken by the deep thread, or back here when no thread can be had.
+    let work = std::sync::Mutex::new(Some((units, demand)));
+    let take = || work.lock().ok().and_then(|mut w| w.take());
+    let outcome = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("defuse-deep".into())
+            .stack_size(DEEP_STACK)
+            .spawn_scoped(scope, || {
+                let (units, demand) = take().expect("the work is there");
+                analyze_deep(units, demand, sel, MAX_NESTING)
+            })
+            .map(|handle| handle.join())
+    });
+    match outcome {
+        Ok(Ok(results)) => results,
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        // No thread to be had (memory limits): leave out what this stack cannot walk.
+        Err(_) => {
+            let (units, demand) = take().expect("no thread took the work");
+            analyze_deep(units, demand, sel, INLINE_NESTING)
         }
     }
-    let per_file = if deep {
-        let outcome = std::thread::scope(|scope| {
-            std::thread::Builder::new()
-                .name("defuse-deep".into())
-                .stack_size(DEEP_STACK)
-                .spawn_scoped(scope, || analyze_parsed(&parsed, &too_deep, sel))
-                .map(|handle| handle.join())
-        });
-        match outcome {
-            Ok(Ok(per_file)) => per_file,
-            Ok(Err(panic)) => std::panic::resume_unwind(panic),
-            // No thread to be had (memory limits): leave the deep files out instead.
-            Err(_) => {
-                for (i, (_, file)) in parsed.iter().enumerate() {
-                    if too_deep[i].is_none() {
-                        too_deep[i] = file.nesting_exceeds(INLINE_NESTING);
-                    }
+}
+
+/// On a thread with [`DEEP_STACK`]: leave out the files nesting deeper than `limit`
+/// ([`MAX_NESTING`]), analyze the rest.
+fn analyze_deep(
+    units: Vec<SourceUnit>,
+    demand: Demand,
+    sel: &RuleSelection,
+    limit: usize,
+) -> Vec<FileResult> {
+    let demands = match demand {
+        Demand::Everything => None,
+        Demand::Files(d) => Some(d),
+    };
+    let mut kept_units = Vec::new();
+    let mut kept_demands = Vec::new();
+    // Per file: its result when it is left out, else where it is among the kept.
+    let mut slots: Vec<Result<usize, FileResult>> = Vec::new();
+    for (i, unit) in units.into_iter().enumerate() {
+        let file = parse(unit.src);
+        match file.nesting_exceeds(limit) {
+            Some(byte) => {
+                let p = file.lines.position(byte);
+                slots.push(Err(FileResult {
+                    withheld: Some(format!(
+                        "{} nests deeper than {limit} levels at line {}:{}; not analyzed, and never rewritten",
+                        unit.path, p.line, p.column
+                    )),
+                    path: unit.path,
+                    per_iteration_loop_vars: unit.per_iteration_loop_vars,
+                    src: file.src,
+                    findings: Vec::new(),
+                    parsed_whole: true,
+                }));
+            }
+            None => {
+                slots.push(Ok(kept_units.len()));
+                if let Some(d) = &demands {
+                    kept_demands.push(d[i].clone());
                 }
-                analyze_parsed(&parsed, &too_deep, sel)
+                kept_units.push(SourceUnit {
+                    path: unit.path,
+                    src: file.src,
+                    per_iteration_loop_vars: unit.per_iteration_loop_vars,
+                });
             }
         }
-    } else {
-        analyze_parsed(&parsed, &too_deep, sel)
+    }
+    let demand = match demands {
+        None => Demand::Everything,
+        Some(_) => Demand::Files(kept_demands),
     };
-    parsed
+    let mut kept: Vec<Option<FileResult>> = match demand::analyze(kept_units, demand, limit) {
+        Outcome::Analyzed { facts, files } => judge(&facts, files, sel),
+        Outcome::TooDeep(_) => unreachable!("every file nests at most `limit` levels"),
+    }
+    .into_iter()
+    .map(Some)
+    .collect();
+    slots
         .into_iter()
-        .zip(per_file)
-        .map(|((unit, parsed), (findings, withheld))| FileResult {
-            path: unit.path,
-            per_iteration_loop_vars: unit.per_iteration_loop_vars,
-            parsed,
-            findings,
-            withheld,
+        .map(|s| match s {
+            Ok(k) => kept[k].take().expect("each kept file once"),
+            Err(left_out) => left_out,
         })
         .collect()
 }
 
-type PerFile = Vec<(Vec<Finding>, Option<String>)>;
-
-/// The model and the rules over parsed files; `too_deep[i]` is where file `i` nests
-/// too deep to be walked, which leaves it out.
-fn analyze_parsed(
-    parsed: &[(SourceUnit, ParsedFile)],
-    too_deep: &[Option<usize>],
+/// Run the rules on every file the analysis judged.
+fn judge(
+    facts: &PackageFacts,
+    files: Vec<demand::AnalyzedFile>,
     sel: &RuleSelection,
-) -> PerFile {
-    let files: Vec<&ParsedFile> = parsed
-        .iter()
-        .zip(too_deep)
-        .filter(|(_, deep)| deep.is_none())
-        .map(|((_, p), _)| p)
-        .collect();
-    let pkg = analyze_package(&files);
+) -> Vec<FileResult> {
     let known = rules::ids();
-    let mut per_file = Vec::new();
-    let mut modeled = 0;
-    for ((unit, file), deep) in parsed.iter().zip(too_deep) {
-        if let Some(byte) = deep {
-            let p = file.lines.position(*byte);
-            per_file.push((
-                Vec::new(),
-                Some(format!(
-                    "{} nests deeper than {MAX_NESTING} levels at line {}:{}; not analyzed, and never rewritten",
-                    unit.path, p.line, p.column
-                )),
-            ));
-            continue;
-        }
-        per_file.push(check_file(
-            &unit.path,
-            unit.per_iteration_loop_vars,
-            file,
-            &pkg,
-            &pkg.functions[modeled],
-            sel,
-            &known,
-        ));
-        modeled += 1;
-    }
-    per_file
+    files
+        .into_iter()
+        .map(|f| {
+            let (findings, withheld) = if f.judged {
+                check_file(
+                    &f.path,
+                    f.per_iteration_loop_vars,
+                    &f.parsed,
+                    facts,
+                    &f.functions,
+                    sel,
+                    &known,
+                )
+            } else {
+                (Vec::new(), None)
+            };
+            FileResult {
+                path: f.path,
+                per_iteration_loop_vars: f.per_iteration_loop_vars,
+                parsed_whole: f.whole,
+                src: f.parsed.src,
+                findings,
+                withheld,
+            }
+        })
+        .collect()
 }
 
 /// Run the selected rules on one file of a package and apply its suppressions: the
@@ -177,7 +214,7 @@ pub(crate) fn check_file(
     path: &str,
     per_iteration_loop_vars: bool,
     file: &ParsedFile,
-    pkg: &PackageModel,
+    pkg: &PackageFacts,
     functions: &[FunctionModel],
     sel: &RuleSelection,
     known: &[&str],
@@ -278,7 +315,7 @@ pub fn fix_package_where(
                         src: if i == j {
                             new.to_vec()
                         } else {
-                            other.parsed.src.clone()
+                            other.src.clone()
                         },
                         per_iteration_loop_vars: other.per_iteration_loop_vars,
                     })
@@ -292,8 +329,8 @@ pub fn fix_package_where(
             };
             crate::fix::plan_file(
                 &file.path,
-                &file.parsed.src,
-                &keep(file, &file.parsed.src, file.findings.clone()),
+                &file.src,
+                &keep(file, &file.src, file.findings.clone()),
                 file.withheld.as_deref(),
                 opts,
                 reanalyze,

@@ -11,7 +11,6 @@ pub mod finding;
 pub mod fix;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod lazy;
 pub mod model;
 pub mod prefilter;
 pub mod report;

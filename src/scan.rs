@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use crate::discover::{self, DiscoverOptions, GoFile};
 use crate::engine::{self, FileResult, RuleSelection, SourceUnit};
-use crate::finding::Finding;
+use crate::model::demand::{Demand, FileDemand};
+use crate::prefilter;
 use crate::report::FileProblem;
-use crate::{lazy, prefilter};
 
 pub struct ScanOptions {
     pub paths: Vec<PathBuf>,
@@ -72,7 +72,8 @@ pub enum Pipeline {
     /// Parse and model every file of every package: the reference.
     Full,
     /// Skip packages without a [`prefilter::candidate`]; analyze the rest from only the
-    /// functions that can matter ([`lazy`]); analyze packages with findings in full, so
+    /// functions that can matter (a demand of candidates, `model::demand`); analyze
+    /// packages with findings in full, so
     /// that what is reported and fixed rests on every file.
     Fast,
     /// As `Fast`, but report the findings of the analysis from only the functions that
@@ -97,8 +98,9 @@ pub struct ScanResult {
 
 struct Package {
     files: Vec<SourceUnit>,
-    /// Per file: it can hold a finding. A package with one goes on to parsing.
-    candidate: Vec<bool>,
+    /// Per file: what the rules need of it. A package with a file they judge goes on to
+    /// parsing.
+    demand: Vec<FileDemand>,
 }
 
 /// What a scan reports as it goes; the command line draws a progress bar with it.
@@ -220,7 +222,7 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
         }
         // Go rejects a file that does not start with a package clause; so does the scan,
         // saying so: random bytes named `.go` or an empty file are not Go source.
-        let Some(name) = prefilter::package_name(&src) else {
+        let Some(name) = crate::syntax::lex::package_name(&src) else {
             problems.push(FileProblem {
                 path: f.path.display().to_string(),
                 message: if src.is_empty() {
@@ -235,47 +237,61 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
         let per_iteration_loop_vars = version.has_per_iteration_loop_vars();
         let pkg = packages.entry(name).or_insert(Package {
             files: vec![],
-            candidate: vec![],
+            demand: vec![],
         });
-        pkg.candidate
-            .push(prefilter::candidate(&src, !per_iteration_loop_vars));
+        pkg.demand.push(file_demand(&src, !per_iteration_loop_vars));
         pkg.files.push(SourceUnit {
             path: f.path.display().to_string(),
             src,
             per_iteration_loop_vars,
         });
     }
-    let mut results = Vec::new();
+    let mut results_out = Vec::new();
     let mut parsed = 0;
     let mut parsed_partly = 0;
     for (_, pkg) in packages {
         let mut units = pkg.files;
         if opts.pipeline != Pipeline::Full {
             // Most packages can hold no finding: skip them before parsing.
-            if !pkg.candidate.contains(&true) {
+            if pkg.demand.iter().all(|d| *d == FileDemand::Facts) {
                 continue;
             }
-        }
-        if opts.pipeline != Pipeline::Full {
             // Facts from only the functions that can matter; the full analysis only where
-            // there is something to report or fix, or where brackets nest too deep for
-            // the lazy analysis (the full one bounds nesting and has a stack of its own).
-            let outcome = lazy::analyze_candidates(units, &pkg.candidate, &opts.rules);
-            let done =
-                !outcome.too_deep && (!outcome.has_findings || opts.pipeline == Pipeline::LazyOnly);
-            if done {
-                parsed += outcome.parsed_full;
-                parsed_partly += outcome.parsed_partly;
-                problems.extend(outcome.withheld.into_iter().map(|(path, why)| FileProblem {
-                    message: withheld_message(&path, &why),
-                    path,
-                }));
-                if outcome.has_findings {
-                    results.push(lazy_results(outcome.findings, &outcome.units));
+            // there is something to report or fix.
+            let results = engine::analyze_demand(units, Demand::Files(pkg.demand), &opts.rules);
+            let has_findings = results.iter().any(|r| !r.findings.is_empty());
+            if !has_findings || opts.pipeline == Pipeline::LazyOnly {
+                for r in &results {
+                    if r.parsed_whole {
+                        parsed += 1;
+                    } else {
+                        parsed_partly += 1;
+                    }
+                    if let Some(w) = &r.withheld {
+                        problems.push(FileProblem {
+                            path: r.path.clone(),
+                            message: withheld_message(&r.path, w),
+                        });
+                    }
+                }
+                if has_findings {
+                    let mut package: Vec<FileResult> = results
+                        .into_iter()
+                        .filter(|r| !r.findings.is_empty())
+                        .collect();
+                    package.sort_by(|a, b| a.path.cmp(&b.path));
+                    results_out.push(package);
                 }
                 continue;
             }
-            units = outcome.units;
+            units = results
+                .into_iter()
+                .map(|r| SourceUnit {
+                    path: r.path,
+                    src: r.src,
+                    per_iteration_loop_vars: r.per_iteration_loop_vars,
+                })
+                .collect();
         }
         parsed += units.len();
         let mut package = Vec::new();
@@ -288,15 +304,15 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
             }
             package.push(r);
         }
-        // A package without findings needs nothing more: drop its sources and trees now,
-        // so memory stays flat however large the tree is.
+        // A package without findings needs nothing more: drop its sources now, so memory
+        // stays flat however large the tree is.
         if package.iter().any(|r| !r.findings.is_empty()) {
             package.sort_by(|a, b| a.path.cmp(&b.path));
-            results.push(package);
+            results_out.push(package);
         }
     }
     DirOutcome {
-        packages: results,
+        packages: results_out,
         problems,
         errors,
         parsed,
@@ -304,24 +320,21 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
     }
 }
 
-/// [`Pipeline::LazyOnly`]: the lazy findings as results, each file parsed again whole.
-fn lazy_results(findings: Vec<(String, Vec<Finding>)>, units: &[SourceUnit]) -> Vec<FileResult> {
-    findings
-        .into_iter()
-        .map(|(path, findings)| {
-            let unit = units
-                .iter()
-                .find(|u| u.path == path)
-                .expect("a unit per file");
-            FileResult {
-                per_iteration_loop_vars: unit.per_iteration_loop_vars,
-                parsed: crate::syntax::parse(unit.src.clone()),
-                path,
-                findings,
-                withheld: None,
-            }
-        })
-        .collect()
+/// What the rules need of a file, from the byte-level prefilter: nothing (it can hold no
+/// finding), the functions holding its candidate sites, or all of it (a suppression
+/// directive concerns the whole file).
+fn file_demand(src: &[u8], shared_loop_vars: bool) -> FileDemand {
+    let sites = prefilter::candidate_sites(src, shared_loop_vars);
+    if sites.is_empty() {
+        FileDemand::Facts
+    } else if sites
+        .iter()
+        .any(|(_, why)| *why == prefilter::Why::Directive)
+    {
+        FileDemand::Whole
+    } else {
+        FileDemand::Sites(sites.into_iter().map(|(at, _)| at).collect())
+    }
 }
 
 /// "has syntax errors at …", without the path the message starts with.

@@ -22,7 +22,7 @@ pub fn run(a: CheckArgs) -> i32 {
     let mut sources: HashMap<String, Arc<Vec<u8>>> = HashMap::new();
     for f in result.files() {
         if !f.findings.is_empty() {
-            sources.insert(f.path.clone(), Arc::new(f.parsed.src.clone()));
+            sources.insert(f.path.clone(), Arc::new(f.src.clone()));
         }
         findings.extend(f.findings.iter().cloned());
     }

@@ -36,7 +36,7 @@ pub fn run(a: FixArgs) -> i32 {
         .flat_map_iter(|pkg| match &s.changed {
             None => fix_package(pkg, &s.scan.rules, &opts),
             Some(c) => fix_package_where(pkg, &s.scan.rules, &opts, |file, src, findings| {
-                filter_changed_rewrite(findings, c, &file.parsed.src, src)
+                filter_changed_rewrite(findings, c, &file.src, src)
             }),
         })
         .collect();

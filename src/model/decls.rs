@@ -69,6 +69,8 @@ pub struct Decls {
     pub vars: HashMap<String, VarInfo>,
     /// Keyed by (receiver type or "", function name).
     pub held_on_entry: HashMap<(String, String), HeldByConvention>,
+    /// The package-level variables declared as `sync.Mutex` or `sync.RWMutex`, sorted.
+    pub package_mutexes: Vec<String>,
 }
 
 /// The struct type a type expression names (`S`, `*S`), if declared in this package.
@@ -171,6 +173,13 @@ pub fn collect(files: &[&ParsedFile]) -> Decls {
         collect_vars(f, &is_struct, &mut decls);
         collect_held_on_entry(f, &mut decls);
     }
+    decls.package_mutexes = decls
+        .vars
+        .iter()
+        .filter(|(_, v)| matches!(v.hint, Hint::Mutex { .. }))
+        .map(|(n, _)| n.clone())
+        .collect();
+    decls.package_mutexes.sort();
     decls
 }
 

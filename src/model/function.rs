@@ -1,10 +1,11 @@
 //! What the model knows about one function: its map operations with the lock state at
 //! the moment each one runs, its defers and goroutines, its variables. Built by
-//! [`super::interp`]; read by the rules.
+//! [`super::interp`] with symbolic entry states ([`HeldLocks`]), resolved by the package's
+//! facts into the [`Locks`] the rules read.
 
 use super::decls::Hint;
-use super::locks::Locks;
-use super::place::Place;
+use super::locks::{HeldLocks, Locks};
+use super::place::{MutexKey, Place};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OpKind {
@@ -36,8 +37,10 @@ pub struct IdentRef {
     pub in_key: bool,
 }
 
+/// One map operation of the function, with every time the model saw it run: once per
+/// exit path for a deferred one, once per pass over a loop body.
 #[derive(Debug, Clone)]
-pub struct MapOp {
+pub struct MapOp<L = Locks> {
     pub kind: OpKind,
     /// The operation's own node (the `delete` call, the assignment, the index expression).
     pub start: usize,
@@ -49,10 +52,34 @@ pub struct MapOp {
     pub map_text: String,
     pub key_text: Option<String>,
     pub idents: Vec<IdentRef>,
-    pub ctx: Ctx,
-    pub locks: Locks,
     /// Start byte of the function or function literal whose body holds the operation.
     pub frame: usize,
+    /// Never empty. The context has the same kind in every run; only which defer, exit or
+    /// goroutine differs.
+    pub runs: Vec<OpRun<L>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OpRun<L = Locks> {
+    pub ctx: Ctx,
+    /// The mutexes the function has touched there, and every mutex that could guard the
+    /// map (entry states included), so that rules need not know how entry states are
+    /// decided.
+    pub locks: L,
+}
+
+impl<L> MapOp<L> {
+    /// The context of its first run (all runs have the same kind of context).
+    pub fn ctx(&self) -> Ctx {
+        self.runs[0].ctx
+    }
+
+    /// Whether it runs in the deferred call registered as `defers[id]`.
+    pub fn deferred_by(&self, id: usize) -> bool {
+        self.runs
+            .iter()
+            .any(|r| matches!(r.ctx, Ctx::Deferred { defer, .. } if defer == id))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -68,7 +95,7 @@ pub struct LoopInfo {
 }
 
 #[derive(Debug, Clone)]
-pub struct DeferInfo {
+pub struct DeferInfo<L = Locks> {
     pub stmt_start: usize,
     pub stmt_end: usize,
     /// The deferred call expression.
@@ -78,7 +105,7 @@ pub struct DeferInfo {
     pub closure: Option<(usize, usize)>,
     /// Loops between the defer and its function (innermost last).
     pub loops: Vec<LoopInfo>,
-    pub locks_at_registration: Locks,
+    pub locks_at_registration: L,
     pub frame: usize,
     /// Exits (by id) on whose path this defer was registered, with "maybe" when only
     /// some paths to that exit register it.
@@ -95,13 +122,13 @@ pub enum GoKind {
 }
 
 #[derive(Debug, Clone)]
-pub struct GoInfo {
+pub struct GoInfo<L = Locks> {
     pub kind: GoKind,
     pub stmt_start: usize,
     pub stmt_end: usize,
     pub literal: Option<(usize, usize)>,
     pub body: Option<(usize, usize)>,
-    pub creator_locks: Locks,
+    pub creator_locks: L,
     pub loops: Vec<LoopInfo>,
     pub frame: usize,
 }
@@ -130,45 +157,202 @@ pub struct Binding {
 }
 
 #[derive(Debug, Clone)]
-pub struct CallSite {
+pub struct CallSite<L = Locks> {
     pub recv_type: String,
     pub method: String,
-    pub locks: Locks,
+    pub locks: L,
     pub byte: usize,
+}
+
+/// `Lock`, `Unlock`, `RLock`, `RUnlock`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LockMethod {
+    Lock,
+    Unlock,
+    RLock,
+    RUnlock,
+}
+
+impl LockMethod {
+    pub const ALL: [LockMethod; 4] = [
+        LockMethod::Lock,
+        LockMethod::Unlock,
+        LockMethod::RLock,
+        LockMethod::RUnlock,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LockMethod::Lock => "Lock",
+            LockMethod::Unlock => "Unlock",
+            LockMethod::RLock => "RLock",
+            LockMethod::RUnlock => "RUnlock",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<LockMethod> {
+        LockMethod::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// `Lock` and `RLock`.
+    pub fn acquires(self) -> bool {
+        matches!(self, LockMethod::Lock | LockMethod::RLock)
+    }
+
+    /// `RLock` and `RUnlock`: only a `sync.RWMutex` has them.
+    pub fn is_read(self) -> bool {
+        matches!(self, LockMethod::RLock | LockMethod::RUnlock)
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct LockCall {
-    pub mutex: Place,
-    pub method: &'static str,
+    pub mutex: MutexKey,
+    pub method: LockMethod,
     pub start: usize,
     pub end: usize,
     pub deferred: bool,
     pub frame: usize,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct FunctionModel {
+#[derive(Debug, Clone)]
+pub struct FunctionModel<L = Locks> {
     pub start: usize,
     pub end: usize,
     pub name: String,
     pub receiver_type: Option<String>,
-    pub ops: Vec<MapOp>,
-    pub defers: Vec<DeferInfo>,
-    pub gos: Vec<GoInfo>,
+    pub ops: Vec<MapOp<L>>,
+    pub defers: Vec<DeferInfo<L>>,
+    pub gos: Vec<GoInfo<L>>,
     pub bindings: Vec<Binding>,
-    pub call_sites: Vec<CallSite>,
+    pub call_sites: Vec<CallSite<L>>,
     pub lock_calls: Vec<LockCall>,
     /// Byte offset of each exit (a `return`, a `panic`, or the end of the body), by id.
     pub exits: Vec<usize>,
     /// Receive operations and `Wait()` calls: the places a goroutine can be joined.
     pub joins: Vec<usize>,
-    /// True where `goto` makes the path model unreliable.
+    /// True where `goto` makes the path model unreliable: the lock states the rules read
+    /// are then all unknown (see `facts::resolve`).
     pub has_goto: bool,
 }
 
-impl FunctionModel {
+/// A function as the interpreter leaves it: lock states still symbolic.
+pub type RawFunction = FunctionModel<HeldLocks>;
+
+impl<L> FunctionModel<L> {
+    pub fn new(start: usize, end: usize, name: String, receiver_type: Option<String>) -> Self {
+        FunctionModel {
+            start,
+            end,
+            name,
+            receiver_type,
+            ops: Vec::new(),
+            defers: Vec::new(),
+            gos: Vec::new(),
+            bindings: Vec::new(),
+            call_sites: Vec::new(),
+            lock_calls: Vec::new(),
+            exits: Vec::new(),
+            joins: Vec::new(),
+            has_goto: false,
+        }
+    }
+
     pub fn binding(&self, id: usize) -> &Binding {
         &self.bindings[id]
+    }
+
+    /// `(receiver type or "", name)`: how conventions and caller facts name it.
+    pub fn key(&self) -> (String, String) {
+        (
+            self.receiver_type.clone().unwrap_or_default(),
+            self.name.clone(),
+        )
+    }
+
+    /// Mutexes the function's own body (not its function literals) locks and unlocks by
+    /// explicit calls: what says how it expects them on entry.
+    pub fn own_lock_calls(&self) -> impl Iterator<Item = &LockCall> {
+        self.lock_calls
+            .iter()
+            .filter(move |c| !c.deferred && c.frame == self.start)
+    }
+
+    /// The same function with every lock state mapped by `f`.
+    pub fn map_locks<M>(self, f: &mut dyn FnMut(&L) -> M) -> FunctionModel<M> {
+        FunctionModel {
+            start: self.start,
+            end: self.end,
+            name: self.name,
+            receiver_type: self.receiver_type,
+            ops: self
+                .ops
+                .into_iter()
+                .map(|op| MapOp {
+                    kind: op.kind,
+                    start: op.start,
+                    end: op.end,
+                    stmt_start: op.stmt_start,
+                    stmt_end: op.stmt_end,
+                    map: op.map,
+                    map_text: op.map_text,
+                    key_text: op.key_text,
+                    idents: op.idents,
+                    frame: op.frame,
+                    runs: op
+                        .runs
+                        .iter()
+                        .map(|r| OpRun {
+                            ctx: r.ctx,
+                            locks: f(&r.locks),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            defers: self
+                .defers
+                .into_iter()
+                .map(|d| DeferInfo {
+                    locks_at_registration: f(&d.locks_at_registration),
+                    stmt_start: d.stmt_start,
+                    stmt_end: d.stmt_end,
+                    call_start: d.call_start,
+                    call_end: d.call_end,
+                    closure: d.closure,
+                    loops: d.loops,
+                    frame: d.frame,
+                    runs_at: d.runs_at,
+                })
+                .collect(),
+            gos: self
+                .gos
+                .into_iter()
+                .map(|g| GoInfo {
+                    creator_locks: f(&g.creator_locks),
+                    kind: g.kind,
+                    stmt_start: g.stmt_start,
+                    stmt_end: g.stmt_end,
+                    literal: g.literal,
+                    body: g.body,
+                    loops: g.loops,
+                    frame: g.frame,
+                })
+                .collect(),
+            bindings: self.bindings,
+            call_sites: self
+                .call_sites
+                .into_iter()
+                .map(|c| CallSite {
+                    locks: f(&c.locks),
+                    recv_type: c.recv_type,
+                    method: c.method,
+                    byte: c.byte,
+                })
+                .collect(),
+            lock_calls: self.lock_calls,
+            exits: self.exits,
+            joins: self.joins,
+            has_goto: self.has_goto,
+        }
     }
 }

@@ -1,6 +1,14 @@
 //! The lock lattice: what the model knows about one mutex at one program point, and why.
+//!
+//! A function is interpreted once, before anything is known about its callers: a mutex
+//! the function has not touched yet is in its *entry* state, which stays a symbol
+//! ([`Held::Entry`]) until the package's facts decide it (the function's own locking, its
+//! name or doc comment, what every caller holds; see `facts::entry`). Resolving the
+//! symbols gives the [`LockVal`]s the rules read.
 
 use std::collections::BTreeMap;
+
+use super::place::MutexKey;
 
 /// The state of one mutex. `Unknown` is where paths disagree or nothing says; it never
 /// produces a finding by itself.
@@ -32,6 +40,8 @@ pub enum Cause {
     Deferred { byte: usize, text: String },
     /// Paths disagree.
     Join,
+    /// The function has a `goto`: the model does not follow its paths.
+    Goto,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -40,9 +50,11 @@ pub struct LockVal {
     pub cause: Cause,
 }
 
-/// Mutex key → state. A mutex missing from the map is in its entry state, which the
-/// interpreter fills in the first time it is asked.
 impl LockVal {
+    pub fn new(state: Lock, cause: Cause) -> LockVal {
+        LockVal { state, cause }
+    }
+
     /// Unlocked because the code runs on a goroutine of its own, not because of an
     /// `Unlock` the function performs.
     pub fn is_goroutine_entry(&self) -> bool {
@@ -50,31 +62,132 @@ impl LockVal {
     }
 }
 
-pub type Locks = BTreeMap<String, LockVal>;
+/// Mutex → resolved state, as the rules read it.
+pub type Locks = BTreeMap<MutexKey, LockVal>;
+
+/// A state during interpretation: known, the function's entry state, or, where paths
+/// that disagree met, what it is for each entry state the function may have.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Held {
+    Known(LockVal),
+    /// Whatever the mutex was when the function was entered.
+    Entry,
+    /// Indexed by the entry state ([`state_index`]): the outcome for that entry state.
+    /// Joins only ever keep one side's value or make it unknown, so every outcome is the
+    /// entry value itself or a known one, and this table is exact.
+    ByEntry(Box<[Outcome; 4]>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    Entry,
+    Known(LockVal),
+}
+
+const STATES: [Lock; 4] = [Lock::Unlocked, Lock::Locked, Lock::RLocked, Lock::Unknown];
+
+fn state_index(s: Lock) -> usize {
+    match s {
+        Lock::Unlocked => 0,
+        Lock::Locked => 1,
+        Lock::RLocked => 2,
+        Lock::Unknown => 3,
+    }
+}
+
+/// Mutex → state during interpretation; a mutex missing is in its frame's entry state.
+pub type HeldLocks = BTreeMap<MutexKey, Held>;
 
 pub fn join_val(a: &LockVal, b: &LockVal) -> LockVal {
     if a.state == b.state {
         a.clone()
     } else {
-        LockVal {
-            state: Lock::Unknown,
-            cause: Cause::Join,
+        LockVal::new(Lock::Unknown, Cause::Join)
+    }
+}
+
+impl Held {
+    fn outcome(&self, entry: Lock) -> Outcome {
+        match self {
+            Held::Known(v) => Outcome::Known(v.clone()),
+            Held::Entry => Outcome::Entry,
+            Held::ByEntry(t) => t[state_index(entry)].clone(),
+        }
+    }
+
+    fn from_outcomes(t: [Outcome; 4]) -> Held {
+        if t.iter().all(|o| *o == Outcome::Entry) {
+            return Held::Entry;
+        }
+        if let Outcome::Known(v) = &t[0] {
+            if t.iter().all(|o| matches!(o, Outcome::Known(w) if w == v)) {
+                return Held::Known(v.clone());
+            }
+        }
+        Held::ByEntry(Box::new(t))
+    }
+
+    /// The state once the function's entry state `entry` is known.
+    pub fn resolve(&self, entry: &LockVal) -> LockVal {
+        match self.outcome(entry.state) {
+            Outcome::Entry => entry.clone(),
+            Outcome::Known(v) => v,
+        }
+    }
+
+    /// The state, when it does not depend on the entry state.
+    pub fn known(&self) -> Option<&LockVal> {
+        match self {
+            Held::Known(v) => Some(v),
+            _ => None,
         }
     }
 }
 
+/// The join of two states where paths meet: equal states stay (the first path's cause),
+/// different ones are unknown; for symbols, so for every entry state they may take.
+pub fn join_held(a: &Held, b: &Held) -> Held {
+    if let (Held::Known(x), Held::Known(y)) = (a, b) {
+        return Held::Known(join_val(x, y));
+    }
+    if let (Held::Entry, Held::Entry) = (a, b) {
+        return Held::Entry;
+    }
+    let t = STATES.map(|s| {
+        let (oa, ob) = (a.outcome(s), b.outcome(s));
+        let state = |o: &Outcome| match o {
+            Outcome::Entry => s,
+            Outcome::Known(v) => v.state,
+        };
+        if state(&oa) == state(&ob) {
+            oa
+        } else {
+            Outcome::Known(LockVal::new(Lock::Unknown, Cause::Join))
+        }
+    });
+    Held::from_outcomes(t)
+}
+
 /// Join two lock maps; keys present in only one side join with `entry`.
-pub fn join(a: &Locks, b: &Locks, entry: &dyn Fn(&str) -> LockVal) -> Locks {
-    let mut out = Locks::new();
+pub fn join(a: &HeldLocks, b: &HeldLocks, entry: &dyn Fn(&MutexKey) -> Held) -> HeldLocks {
+    let mut out = HeldLocks::new();
     for k in a.keys().chain(b.keys()) {
         if out.contains_key(k) {
             continue;
         }
         let va = a.get(k).cloned().unwrap_or_else(|| entry(k));
         let vb = b.get(k).cloned().unwrap_or_else(|| entry(k));
-        out.insert(k.clone(), join_val(&va, &vb));
+        out.insert(k.clone(), join_held(&va, &vb));
     }
     out
+}
+
+/// Resolve every state of `locks` with the entry states `entry` gives.
+pub fn resolve(locks: &HeldLocks, entry: &dyn Fn(&MutexKey) -> LockVal) -> Locks {
+    locks
+        .iter()
+        .map(|(k, v)| (k.clone(), v.resolve(&entry(k))))
+        .collect()
 }
 
 #[cfg(test)]
@@ -82,10 +195,17 @@ mod tests {
     use super::*;
 
     fn v(state: Lock) -> LockVal {
-        LockVal {
+        LockVal::new(state, Cause::Entry("test"))
+    }
+
+    fn call(state: Lock) -> LockVal {
+        LockVal::new(
             state,
-            cause: Cause::Entry("test"),
-        }
+            Cause::Call {
+                byte: 1,
+                text: "mu.Unlock()".into(),
+            },
+        )
     }
 
     #[test]
@@ -102,12 +222,46 @@ mod tests {
 
     #[test]
     fn missing_keys_join_with_entry_state() {
-        let mut a = Locks::new();
-        a.insert("S.mu".into(), v(Lock::Locked));
-        let b = Locks::new();
-        let j = join(&a, &b, &|_| v(Lock::Unlocked));
-        assert_eq!(j["S.mu"].state, Lock::Unknown);
-        let j = join(&a, &b, &|_| v(Lock::Locked));
-        assert_eq!(j["S.mu"].state, Lock::Locked);
+        let key = MutexKey::of_struct("S", Some("mu"));
+        let mut a = HeldLocks::new();
+        a.insert(key.clone(), Held::Known(v(Lock::Locked)));
+        let b = HeldLocks::new();
+        let j = join(&a, &b, &|_| Held::Known(v(Lock::Unlocked)));
+        assert_eq!(
+            j[&key],
+            Held::Known(LockVal::new(Lock::Unknown, Cause::Join))
+        );
+        let j = join(&a, &b, &|_| Held::Known(v(Lock::Locked)));
+        assert_eq!(j[&key].known().unwrap().state, Lock::Locked);
+    }
+
+    /// Joining symbols and resolving them later gives what joining the resolved states
+    /// gives, cause included, for every entry state: one interpretation serves every
+    /// set of caller facts.
+    #[test]
+    fn a_symbolic_join_resolves_as_the_join_of_the_resolved_states() {
+        let states = [Lock::Unlocked, Lock::Locked, Lock::RLocked, Lock::Unknown];
+        let mut values: Vec<Held> = vec![Held::Entry];
+        for s in states {
+            values.push(Held::Known(call(s)));
+        }
+        // Joins of joins too.
+        let mut more = Vec::new();
+        for a in &values {
+            for b in &values {
+                more.push(join_held(a, b));
+            }
+        }
+        values.extend(more);
+        for entry_state in states {
+            let entry = v(entry_state);
+            for a in &values {
+                for b in &values {
+                    let symbolic = join_held(a, b).resolve(&entry);
+                    let concrete = join_val(&a.resolve(&entry), &b.resolve(&entry));
+                    assert_eq!(symbolic, concrete, "{a:?} ⊔ {b:?} at entry {entry:?}");
+                }
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Places: what a map or mutex expression denotes, normalized so that accesses from
-//! different functions (with different receiver names) meet under one key.
+//! different functions (with different receiver names) meet under one value. A place is
+//! data, never a string to parse apart: rules ask it how to spell itself.
 
 use std::fmt;
 
@@ -26,8 +27,11 @@ pub struct Place {
 }
 
 impl Place {
-    pub fn key(&self) -> String {
-        self.to_string()
+    pub fn root(root: Root) -> Place {
+        Place {
+            root,
+            fields: Vec::new(),
+        }
     }
 
     /// The place this one is a field of; `None` for a bare root.
@@ -44,10 +48,28 @@ impl Place {
         matches!(self.root, Root::Opaque(_))
     }
 
+    /// The last name of the place: its field, or the variable or type it is.
+    pub fn last_name(&self) -> &str {
+        match (self.fields.last(), &self.root) {
+            (Some(f), _) => f,
+            (None, Root::Type(n) | Root::Pkg(n) | Root::Opaque(n)) => n,
+            (None, Root::Local { name, .. }) => name,
+        }
+    }
+
+    /// A field `S.f` of a struct type of the package.
+    pub fn struct_field(&self) -> Option<(&str, &str)> {
+        match (&self.root, self.fields.as_slice()) {
+            (Root::Type(s), [f]) => Some((s, f)),
+            _ => None,
+        }
+    }
+
     /// Whether a mutex at `mutex` can be the guard of a map at `self`: a sibling field
     /// (`S.mu` for `S.m`), the struct itself (an embedded mutex, `s.Lock()`), or, for
     /// variables, another variable of the same scope (package or function).
-    pub fn may_be_guarded_by(&self, mutex: &Place) -> bool {
+    pub fn may_be_guarded_by(&self, mutex: &MutexKey) -> bool {
+        let mutex = &mutex.0;
         if self.is_opaque() || mutex.is_opaque() {
             return false;
         }
@@ -61,6 +83,59 @@ impl Place {
                 _ => false,
             },
             _ => false,
+        }
+    }
+}
+
+/// A mutex, by the place that holds it: `S.mu` (a field), `S` (a struct that embeds
+/// `sync.Mutex`, locked as `s.Lock()`), a package variable, a local.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MutexKey(pub Place);
+
+impl MutexKey {
+    pub fn place(&self) -> &Place {
+        &self.0
+    }
+
+    /// The mutex of the struct `s`, field `field` (`None`: the embedded one).
+    pub fn of_struct(s: &str, field: Option<&str>) -> MutexKey {
+        MutexKey(Place {
+            root: Root::Type(s.to_string()),
+            fields: field.map(|f| vec![f.to_string()]).unwrap_or_default(),
+        })
+    }
+
+    pub fn package_var(name: &str) -> MutexKey {
+        MutexKey(Place::root(Root::Pkg(name.to_string())))
+    }
+
+    /// An embedded mutex: the struct value itself is locked (`s.Lock()`).
+    pub fn is_embedded(&self) -> bool {
+        matches!(self.0.root, Root::Type(_)) && self.0.fields.is_empty()
+    }
+
+    /// A mutex variable declared in the function (not a field of one).
+    pub fn is_local_variable(&self) -> bool {
+        matches!(self.0.root, Root::Local { .. }) && self.0.fields.is_empty()
+    }
+
+    /// A mutex of a value of struct type `s`: one of its fields, or the struct itself.
+    pub fn belongs_to_struct(&self, s: &str) -> bool {
+        matches!(&self.0.root, Root::Type(t) if t == s) && self.0.fields.len() <= 1
+    }
+
+    /// How code that reaches the map as `map_text` (`s.items`) names this mutex (`s.mu`;
+    /// `s` for an embedded one; `mu` for a package variable); `None` when the two are not
+    /// siblings in a way the text shows.
+    pub fn spelled_beside(&self, map_text: &str) -> Option<String> {
+        if let (Root::Pkg(v), []) = (&self.0.root, self.0.fields.as_slice()) {
+            return Some(v.clone());
+        }
+        let base = map_text.rsplit_once('.').map(|(b, _)| b)?;
+        match self.0.fields.last() {
+            None if self.is_embedded() => Some(base.to_string()),
+            Some(field) => Some(format!("{base}.{field}")),
+            None => Some(self.0.last_name().to_string()),
         }
     }
 }
@@ -84,6 +159,12 @@ impl fmt::Display for Place {
     }
 }
 
+impl fmt::Display for MutexKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,9 +178,22 @@ mod tests {
 
     #[test]
     fn sibling_and_embedded_mutexes_may_guard() {
-        assert!(ty("S", &["m"]).may_be_guarded_by(&ty("S", &["mu"])));
-        assert!(ty("S", &["m"]).may_be_guarded_by(&ty("S", &[])));
-        assert!(!ty("S", &["m"]).may_be_guarded_by(&ty("T", &["mu"])));
-        assert!(!ty("S", &["inner", "m"]).may_be_guarded_by(&ty("S", &["mu"])));
+        let m = |t: &str, f: &[&str]| MutexKey(ty(t, f));
+        assert!(ty("S", &["m"]).may_be_guarded_by(&m("S", &["mu"])));
+        assert!(ty("S", &["m"]).may_be_guarded_by(&m("S", &[])));
+        assert!(!ty("S", &["m"]).may_be_guarded_by(&m("T", &["mu"])));
+        assert!(!ty("S", &["inner", "m"]).may_be_guarded_by(&m("S", &["mu"])));
+    }
+
+    #[test]
+    fn a_mutex_spells_itself_beside_its_map() {
+        let field = MutexKey::of_struct("S", Some("mu"));
+        assert_eq!(field.spelled_beside("s.items").as_deref(), Some("s.mu"));
+        assert_eq!(field.spelled_beside("a.b.items").as_deref(), Some("a.b.mu"));
+        let embedded = MutexKey::of_struct("S", None);
+        assert_eq!(embedded.spelled_beside("s.items").as_deref(), Some("s"));
+        let var = MutexKey::package_var("cacheMu");
+        assert_eq!(var.spelled_beside("cache").as_deref(), Some("cacheMu"));
+        assert_eq!(field.spelled_beside("items"), None);
     }
 }

@@ -13,16 +13,7 @@ pub fn line_of(file: &ParsedFile, byte: usize) -> usize {
 
 /// The guarding mutex as the function would spell it: `s.mu` for `s.m` guarded by `S.mu`.
 pub fn mutex_text(op: &MapOp, guard: &Guard) -> Option<String> {
-    let field = guard.mutex.rsplit('.').next()?;
-    if let Some(pkg_var) = guard.mutex.strip_prefix("pkg.") {
-        return Some(pkg_var.to_string());
-    }
-    let base = op.map_text.rsplit_once('.').map(|(b, _)| b)?;
-    if !guard.mutex.contains('.') {
-        // An embedded mutex: the struct itself is locked.
-        return Some(base.to_string());
-    }
-    Some(format!("{base}.{field}"))
+    guard.mutex.spelled_beside(&op.map_text)
 }
 
 pub fn guard_note(map_text: &str, mutex: &str, guard: &Guard) -> String {
@@ -50,6 +41,9 @@ pub fn cause_note(file: &ParsedFile, mutex: &str, val: &LockVal) -> String {
         ),
         Cause::Entry(reason) => format!("`{mutex}` is not held: {reason}"),
         Cause::Join => format!("paths disagree on whether `{mutex}` is held"),
+        Cause::Goto => format!(
+            "the function has a `goto`, so the model does not know whether `{mutex}` is held"
+        ),
     }
 }
 
@@ -92,21 +86,6 @@ pub fn first_statement<'t>(body: Node<'t>) -> Option<Node<'t>> {
         .into_iter()
         .find(|n| n.kind() == "statement_list")?;
     crate::syntax::named_children(list).into_iter().next()
-}
-
-/// Deduplicate operations recorded once per exit path: same node, same rule question.
-pub fn group_by_node<'m>(ops: impl Iterator<Item = &'m MapOp>) -> Vec<Vec<&'m MapOp>> {
-    let mut groups: Vec<Vec<&MapOp>> = Vec::new();
-    for op in ops {
-        match groups
-            .iter_mut()
-            .find(|g| g[0].start == op.start && g[0].end == op.end)
-        {
-            Some(g) => g.push(op),
-            None => groups.push(vec![op]),
-        }
-    }
-    groups
 }
 
 /// The binding ids of identifiers in `op` that the function assigns after `after`.

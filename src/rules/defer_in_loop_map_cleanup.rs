@@ -4,9 +4,10 @@
 //! See transforms/defer-in-loop-map-cleanup.toml.
 
 use super::common::*;
+use super::trigger::{Later, Shape, Trigger, Version};
 use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Edit, Fix};
-use crate::model::{Ctx, FunctionModel, LoopInfo, OpKind};
+use crate::model::{FunctionModel, LoopInfo, OpKind};
 use crate::syntax::ParsedFile;
 
 pub struct DeferInLoopMapCleanup;
@@ -18,16 +19,25 @@ impl Rule for DeferInLoopMapCleanup {
         ID
     }
 
+    fn triggers(&self) -> &'static [Trigger] {
+        &[Trigger::Later(
+            Later::Deferred,
+            Shape::MapWrite,
+            Version::Any,
+        )]
+    }
+
     fn check(&self, cx: &RuleCtx<'_>, out: &mut Vec<RawFinding>) {
         for f in cx.functions {
             for (id, d) in f.defers.iter().enumerate() {
                 let Some(inner) = d.loops.last() else {
                     continue;
                 };
-                let Some(op) = f.ops.iter().find(|op| {
-                    op.kind == OpKind::Write
-                        && matches!(op.ctx, Ctx::Deferred { defer, .. } if defer == id)
-                }) else {
+                let Some(op) = f
+                    .ops
+                    .iter()
+                    .find(|op| op.kind == OpKind::Write && op.deferred_by(id))
+                else {
                     continue;
                 };
                 let unbounded = d.loops.iter().any(|l| l.unbounded);

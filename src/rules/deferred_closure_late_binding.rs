@@ -5,6 +5,7 @@
 //! See transforms/deferred-closure-late-binding.toml.
 
 use super::common::*;
+use super::trigger::{Later, Shape, Trigger, Version};
 use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Edit, Fix};
 use crate::model::{BindingKind, Ctx, FunctionModel, MapOp, OpKind};
@@ -18,16 +19,24 @@ impl Rule for DeferredClosureLateBinding {
         ID
     }
 
+    fn triggers(&self) -> &'static [Trigger] {
+        &[Trigger::Later(
+            Later::Deferred,
+            Shape::MapWrite,
+            Version::Any,
+        )]
+    }
+
     fn check(&self, cx: &RuleCtx<'_>, out: &mut Vec<RawFinding>) {
         for f in cx.functions {
             for (id, d) in f.defers.iter().enumerate() {
                 let Some(closure) = d.closure else { continue };
-                let writes = f.ops.iter().filter(|op| {
-                    op.kind == OpKind::Write
-                        && matches!(op.ctx, Ctx::Deferred { defer, .. } if defer == id)
-                });
-                for group in group_by_node(writes) {
-                    if let Some(found) = check(cx, f, id, closure, group[0]) {
+                let writes = f
+                    .ops
+                    .iter()
+                    .filter(|op| op.kind == OpKind::Write && op.deferred_by(id));
+                for op in writes {
+                    if let Some(found) = check(cx, f, id, closure, op) {
                         out.push(found);
                         break;
                     }
@@ -63,7 +72,7 @@ fn check(
     // writes the same map at the same key expression, with the new value.
     let proof = f.ops.iter().find(|w| {
         w.kind == OpKind::Write
-            && w.ctx == Ctx::Immediate
+            && w.ctx() == Ctx::Immediate
             && w.map_text == op.map_text
             && w.key_text.as_deref() == Some(key)
             && moved.iter().any(|&id| {

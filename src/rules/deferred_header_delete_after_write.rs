@@ -6,6 +6,7 @@
 use tree_sitter::Node;
 
 use super::common::*;
+use super::trigger::{Later, Shape, Trigger, Version};
 use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Edit, Fix};
 use crate::syntax::{descendants, named_children, ParsedFile};
@@ -17,6 +18,18 @@ const ID: &str = "deferred-header-delete-after-write";
 impl Rule for DeferredHeaderDeleteAfterWrite {
     fn id(&self) -> &'static str {
         ID
+    }
+
+    fn triggers(&self) -> &'static [Trigger] {
+        // `http.Header` is a map (Go fact 11): `Del` or a map write, in a deferred call.
+        &[
+            Trigger::Later(
+                Later::Deferred,
+                Shape::Words(&["Header", "Del"]),
+                Version::Any,
+            ),
+            Trigger::Later(Later::Deferred, Shape::MapWrite, Version::Any),
+        ]
     }
 
     fn check(&self, cx: &RuleCtx<'_>, out: &mut Vec<RawFinding>) {

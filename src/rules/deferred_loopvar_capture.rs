@@ -4,6 +4,7 @@
 //! See transforms/deferred-loopvar-capture.toml.
 
 use super::common::*;
+use super::trigger::{Later, Shape, Trigger, Version};
 use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Edit, Fix};
 use crate::model::{BindingKind, Ctx, FunctionModel, LoopInfo};
@@ -15,6 +16,14 @@ const ID: &str = "deferred-loopvar-capture";
 impl Rule for DeferredLoopvarCapture {
     fn id(&self) -> &'static str {
         ID
+    }
+
+    fn triggers(&self) -> &'static [Trigger] {
+        &[Trigger::Later(
+            Later::Any,
+            Shape::ClosureWithMapOp,
+            Version::SharedLoopVars,
+        )]
     }
 
     fn check(&self, cx: &RuleCtx<'_>, out: &mut Vec<RawFinding>) {
@@ -75,7 +84,7 @@ fn check(
     for op in f
         .ops
         .iter()
-        .filter(|op| in_closure(op.ctx) && op.start >= closure.0 && op.end <= closure.1)
+        .filter(|op| in_closure(op.ctx()) && op.start >= closure.0 && op.end <= closure.1)
     {
         for ident in &op.idents {
             let Some(b) = ident.binding else { continue };

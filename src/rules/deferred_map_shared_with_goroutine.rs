@@ -4,8 +4,10 @@
 //! See transforms/deferred-map-shared-with-goroutine.toml.
 
 use super::common::*;
+use super::trigger::{Later, Shape, Trigger, Version};
 use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Fix};
+use crate::model::locks::Locks;
 use crate::model::place::Root;
 use crate::model::{Ctx, FunctionModel, MapOp, OpKind};
 
@@ -18,53 +20,63 @@ impl Rule for DeferredMapSharedWithGoroutine {
         ID
     }
 
+    fn triggers(&self) -> &'static [Trigger] {
+        // The goroutine's write: the deferred access can be a read.
+        &[Trigger::Later(
+            Later::Spawned,
+            Shape::MapWrite,
+            Version::Any,
+        )]
+    }
+
     fn check(&self, cx: &RuleCtx<'_>, out: &mut Vec<RawFinding>) {
         for f in cx.functions {
             // Any join (a `Wait()`, a channel receive) may order the goroutine before the
             // defer: the model does not prove which goroutine it waits for, so it stays silent.
-            if !f.joins.is_empty() || f.has_goto {
+            if !f.joins.is_empty() {
                 continue;
             }
-            for (id, d) in f.defers.iter().enumerate() {
-                let deferred: Vec<&MapOp> = f
+            for id in 0..f.defers.len() {
+                let deferred: Vec<(&MapOp, &Locks)> = f
                     .ops
                     .iter()
-                    .filter(|op| matches!(op.ctx, Ctx::Deferred { defer, .. } if defer == id))
+                    .flat_map(|op| op.runs.iter().map(move |r| (op, r)))
+                    .filter(|(_, r)| matches!(r.ctx, Ctx::Deferred { defer, .. } if defer == id))
+                    .map(|(op, r)| (op, &r.locks))
                     .collect();
                 if let Some(found) = check(cx, f, id, &deferred) {
                     out.push(found);
                 }
-                let _ = d;
             }
         }
     }
 }
 
-fn no_lock_held(op: &MapOp) -> bool {
-    op.locks.values().all(|v| !v.state.is_held())
+fn no_lock_held(locks: &Locks) -> bool {
+    locks.values().all(|v| !v.state.is_held())
 }
 
 fn check(
     cx: &RuleCtx<'_>,
     f: &FunctionModel,
     defer: usize,
-    deferred: &[&MapOp],
+    deferred: &[(&MapOp, &Locks)],
 ) -> Option<RawFinding> {
     let d = &f.defers[defer];
-    for op in deferred {
+    for &(op, locks) in deferred {
         // A map with a known guard belongs to the lock rules; opaque places cannot be compared.
         if matches!(op.map.root, Root::Opaque(_))
             || cx.pkg.guard_of(&op.map).is_some()
-            || !no_lock_held(op)
+            || !no_lock_held(locks)
         {
             continue;
         }
         let Some(writer) = f.ops.iter().find(|w| {
-            w.kind == OpKind::Write && matches!(w.ctx, Ctx::Goroutine { .. }) && w.map == op.map
+            w.kind == OpKind::Write && matches!(w.ctx(), Ctx::Goroutine { .. }) && w.map == op.map
         }) else {
             continue;
         };
-        let Ctx::Goroutine { go } = writer.ctx else {
+        let Ctx::Goroutine { go } = writer.ctx() else {
             continue;
         };
         let g = &f.gos[go];
@@ -72,7 +84,7 @@ fn check(
         if f.lock_calls
             .iter()
             .any(|c| c.start >= g.stmt_start && c.end <= g.stmt_end)
-            || !no_lock_held(writer)
+            || !no_lock_held(&writer.runs[0].locks)
         {
             continue;
         }

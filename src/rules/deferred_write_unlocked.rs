@@ -3,6 +3,7 @@
 //! is not held. See transforms/deferred-write-unlocked.toml.
 
 use super::common::*;
+use super::trigger::{Later, Shape, Trigger, Version};
 use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Edit, Fix};
 use crate::model::locks::Lock;
@@ -17,28 +18,19 @@ impl Rule for DeferredWriteUnlocked {
         ID
     }
 
+    fn triggers(&self) -> &'static [Trigger] {
+        &[Trigger::Later(Later::Any, Shape::MapWrite, Version::Any)]
+    }
+
     fn check(&self, cx: &RuleCtx<'_>, out: &mut Vec<RawFinding>) {
         for f in cx.functions {
-            if f.has_goto {
-                continue;
-            }
-            let deferred = f
-                .ops
-                .iter()
-                .filter(|op| op.kind == OpKind::Write && matches!(op.ctx, Ctx::Deferred { .. }));
-            for group in group_by_node(deferred) {
-                if let Some(found) = check_deferred(cx, f, &group) {
-                    out.push(found);
-                }
-            }
-            let spawned = f
-                .ops
-                .iter()
-                .filter(|op| op.kind == OpKind::Write && matches!(op.ctx, Ctx::Goroutine { .. }));
-            for group in group_by_node(spawned) {
-                if let Some(found) = check_goroutine(cx, f, group[0]) {
-                    out.push(found);
-                }
+            for op in f.ops.iter().filter(|op| op.kind == OpKind::Write) {
+                let found = match op.ctx() {
+                    Ctx::Deferred { .. } => check_deferred(cx, f, op),
+                    Ctx::Goroutine { .. } => check_goroutine(cx, f, op),
+                    _ => None,
+                };
+                out.extend(found);
             }
         }
     }
@@ -53,20 +45,20 @@ fn confidence(ev: &GuardEvidence) -> Confidence {
 }
 
 /// A deferred write: judged on every exit path it runs on.
-fn check_deferred(cx: &RuleCtx<'_>, f: &FunctionModel, group: &[&MapOp]) -> Option<RawFinding> {
-    let op = group[0];
+fn check_deferred(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<RawFinding> {
     let guard = cx.pkg.guard_of(&op.map)?;
     let mutex = mutex_text(op, guard)?;
-    let states: Vec<_> = group
+    let states: Vec<_> = op
+        .runs
         .iter()
-        .filter_map(|o| o.locks.get(&guard.mutex))
+        .filter_map(|r| r.locks.get(&guard.mutex))
         .collect();
     // A write inside a goroutine's own defers is judged by the goroutine check.
     let unlocked: Vec<_> = states
         .iter()
         .filter(|v| v.state == Lock::Unlocked && !v.is_goroutine_entry())
         .collect();
-    let Ctx::Deferred { defer, .. } = op.ctx else {
+    let Ctx::Deferred { defer, .. } = op.ctx() else {
         return None;
     };
     let Some(first) = unlocked.first() else {
@@ -252,7 +244,8 @@ fn lock_in_literal(
 /// A write in a goroutine or timer callback started while the guard was held: the new
 /// goroutine holds none of its creator's locks (Go fact 10).
 fn check_goroutine(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<RawFinding> {
-    let Ctx::Goroutine { go } = op.ctx else {
+    let run = &op.runs[0];
+    let Ctx::Goroutine { go } = run.ctx else {
         return None;
     };
     let info = &f.gos[go];
@@ -261,7 +254,7 @@ fn check_goroutine(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Ra
     if !creator.state.is_held() {
         return None;
     }
-    let at_op = op.locks.get(&guard.mutex)?;
+    let at_op = run.locks.get(&guard.mutex)?;
     if at_op.state != Lock::Unlocked {
         return None;
     }
@@ -385,7 +378,7 @@ fn undecided(
     defer: usize,
     states: &[&crate::model::locks::LockVal],
     mutex: &str,
-    mutex_key: &str,
+    mutex_key: &crate::model::place::MutexKey,
 ) -> Option<RawFinding> {
     use crate::model::locks::Cause;
     let joined = states
@@ -394,7 +387,7 @@ fn undecided(
     let function_locks = f
         .lock_calls
         .iter()
-        .any(|c| c.mutex.key() == mutex_key && c.frame == f.defers[defer].frame);
+        .any(|c| c.mutex == *mutex_key && c.frame == f.defers[defer].frame);
     if !joined || !function_locks {
         return None;
     }

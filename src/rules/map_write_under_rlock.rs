@@ -4,11 +4,12 @@
 //! See transforms/map-write-under-rlock.toml.
 
 use super::common::*;
+use super::trigger::{Shape, Trigger};
 use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Edit, Fix};
-use crate::model::locks::{Cause, Lock};
-use crate::model::place::Place;
-use crate::model::{Ctx, FunctionModel, GuardEvidence, MapOp, OpKind};
+use crate::model::locks::{Cause, Lock, Locks};
+use crate::model::place::MutexKey;
+use crate::model::{Ctx, FunctionModel, GuardEvidence, LockMethod, MapOp, OpKind};
 
 pub struct MapWriteUnderRlock;
 
@@ -19,19 +20,19 @@ impl Rule for MapWriteUnderRlock {
         ID
     }
 
+    fn triggers(&self) -> &'static [Trigger] {
+        // A read-locked mutex comes only from an `RLock` call: in the function itself.
+        &[Trigger::ReadLocked(Shape::MapWrite)]
+    }
+
     fn check(&self, cx: &RuleCtx<'_>, out: &mut Vec<RawFinding>) {
         for f in cx.functions {
-            if f.has_goto {
-                continue;
-            }
             let writes = f
                 .ops
                 .iter()
-                .filter(|op| op.kind == OpKind::Write && !matches!(op.ctx, Ctx::Stored));
-            for group in group_by_node(writes) {
-                if let Some(found) = check(cx, f, &group) {
-                    out.push(found);
-                }
+                .filter(|op| op.kind == OpKind::Write && !matches!(op.ctx(), Ctx::Stored));
+            for op in writes {
+                out.extend(check(cx, f, op));
             }
         }
     }
@@ -43,9 +44,10 @@ fn rlocked_guard(
     cx: &RuleCtx<'_>,
     f: &FunctionModel,
     op: &MapOp,
-) -> Option<(String, Confidence, String)> {
+    locks: &Locks,
+) -> Option<(MutexKey, Confidence, String)> {
     if let Some(g) = cx.pkg.guard_of(&op.map) {
-        let v = op.locks.get(&g.mutex)?;
+        let v = locks.get(&g.mutex)?;
         if v.state != Lock::RLocked {
             return None;
         }
@@ -57,8 +59,7 @@ fn rlocked_guard(
         };
         return Some((g.mutex.clone(), conf, guard_note(&op.map_text, &mutex, g)));
     }
-    let candidates: Vec<&String> = op
-        .locks
+    let candidates: Vec<&MutexKey> = locks
         .iter()
         .filter(|(k, v)| v.state == Lock::RLocked && related(f, op, k))
         .map(|(k, _)| k)
@@ -76,24 +77,30 @@ fn rlocked_guard(
     }
 }
 
-fn related(f: &FunctionModel, op: &MapOp, mutex_key: &str) -> bool {
+fn related(f: &FunctionModel, op: &MapOp, mutex_key: &MutexKey) -> bool {
     f.lock_calls
         .iter()
-        .find(|c| c.mutex.key() == mutex_key)
-        .is_some_and(|c| op.map.may_be_guarded_by(&c.mutex) && !matches!(c.mutex, Place { ref fields, .. } if fields.is_empty() && op.map.fields.is_empty()))
+        .find(|c| c.mutex == *mutex_key)
+        .is_some_and(|c| {
+            op.map.may_be_guarded_by(&c.mutex)
+                && !(c.mutex.place().fields.is_empty() && op.map.fields.is_empty())
+        })
 }
 
-fn check(cx: &RuleCtx<'_>, f: &FunctionModel, group: &[&MapOp]) -> Option<RawFinding> {
-    let op = group.iter().find(|o| rlocked_guard(cx, f, o).is_some())?;
-    let (mutex_key, confidence, guard_note) = rlocked_guard(cx, f, op)?;
-    let val = op.locks.get(&mutex_key)?;
+fn check(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<RawFinding> {
+    let run = op
+        .runs
+        .iter()
+        .find(|r| rlocked_guard(cx, f, op, &r.locks).is_some())?;
+    let (mutex_key, confidence, guard_note) = rlocked_guard(cx, f, op, &run.locks)?;
+    let val = run.locks.get(&mutex_key)?;
     let mutex_expr = match &val.cause {
         Cause::Call { text, .. } | Cause::Deferred { text, .. } => {
             text.rsplit_once('.').map(|(b, _)| b.to_string())
         }
         _ => None,
     };
-    let mutex_expr = mutex_expr.unwrap_or_else(|| mutex_key.clone());
+    let mutex_expr = mutex_expr.unwrap_or_else(|| mutex_key.to_string());
     let what = cx.file.text(node_at(cx.file, op.start, op.end)?);
     // The write itself: inside a deferred closure that is the line to look at.
     let (start, end) = (op.start, op.end);
@@ -125,16 +132,22 @@ fn check(cx: &RuleCtx<'_>, f: &FunctionModel, group: &[&MapOp]) -> Option<RawFin
 fn fix(
     cx: &RuleCtx<'_>,
     f: &FunctionModel,
-    mutex_key: &str,
+    mutex_key: &MutexKey,
     mutex_expr: &str,
 ) -> Result<Fix, String> {
     let calls: Vec<_> = f
         .lock_calls
         .iter()
-        .filter(|c| c.mutex.key() == mutex_key && c.frame == f.start)
+        .filter(|c| c.mutex == *mutex_key && c.frame == f.start)
         .collect();
-    let rlocks = calls.iter().filter(|c| c.method == "RLock").count();
-    let runlocks = calls.iter().filter(|c| c.method == "RUnlock").count();
+    let rlocks = calls
+        .iter()
+        .filter(|c| c.method == LockMethod::RLock)
+        .count();
+    let runlocks = calls
+        .iter()
+        .filter(|c| c.method == LockMethod::RUnlock)
+        .count();
     if rlocks == 0 {
         return Err(format!("the read lock is taken outside this function, so `{mutex_expr}` cannot be upgraded here"));
     }
@@ -142,7 +155,7 @@ fn fix(
         || runlocks == 0
         || calls
             .iter()
-            .any(|c| c.method == "Lock" || c.method == "Unlock")
+            .any(|c| matches!(c.method, LockMethod::Lock | LockMethod::Unlock))
     {
         return Err(format!(
             "the function locks `{mutex_expr}` in several places; changing them is for a person to decide"
@@ -151,7 +164,7 @@ fn fix(
     let mut edits = Vec::new();
     for c in calls {
         let text = &cx.file.src[c.start..c.end];
-        let name = c.method.as_bytes();
+        let name = c.method.name().as_bytes();
         let pos = text
             .windows(name.len())
             .rposition(|w| w == name)
@@ -159,7 +172,7 @@ fn fix(
         edits.push(Edit {
             start: c.start + pos,
             end: c.start + pos + name.len(),
-            replacement: c.method[1..].to_string(),
+            replacement: c.method.name()[1..].to_string(),
         });
     }
     // Other methods on the same receiver may take the read lock again: with the write

@@ -10,15 +10,16 @@ mod deferred_map_shared_with_goroutine;
 mod deferred_write_unlocked;
 mod map_write_under_rlock;
 mod sync_map_conversion;
+pub mod trigger;
 
 use crate::finding::{Confidence, Fix};
-use crate::model::{FunctionModel, PackageModel};
+use crate::model::{FunctionModel, PackageFacts};
 use crate::syntax::ParsedFile;
 
 /// What a rule sees: one file, its package's model, and the file's language facts.
 pub struct RuleCtx<'a> {
     pub file: &'a ParsedFile,
-    pub pkg: &'a PackageModel,
+    pub pkg: &'a PackageFacts,
     pub functions: &'a [FunctionModel],
     /// Go 1.22 and later: `for` and `range` declare fresh variables per iteration.
     pub per_iteration_loop_vars: bool,
@@ -37,8 +38,13 @@ pub struct RawFinding {
     pub no_fix_reason: Option<String>,
 }
 
+pub use trigger::Trigger;
+
 pub trait Rule: Sync {
     fn id(&self) -> &'static str;
+    /// What must appear in a function for the rule to possibly fire: the prefilter runs
+    /// the union of every selected rule's triggers (see [`trigger`]).
+    fn triggers(&self) -> &'static [Trigger];
     fn check(&self, cx: &RuleCtx<'_>, out: &mut Vec<RawFinding>);
 }
 

@@ -1,6 +1,7 @@
 //! tree-sitter parsing of Go, node helpers, and byte/line/column conversion.
 //! Nothing here knows about rules.
 
+pub mod lex;
 mod lines;
 mod parse;
 mod walk;

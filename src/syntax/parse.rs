@@ -333,7 +333,7 @@ mod tests {
                 continue;
             }
             let src = std::fs::read(&path).unwrap();
-            let index = crate::prefilter::index(&src);
+            let index = crate::model::demand::index::index(&src);
             // Grow from the declarations to every function, one function at a time.
             let mut ranges = index.type_and_var_decls.clone();
             let mut file = parse_only(src.clone(), &ranges);

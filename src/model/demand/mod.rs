@@ -1,4 +1,7 @@
-//! Package facts from only the functions that can matter.
+//! Laziness as a demand of the one model: which functions of a package are parsed and
+//! modeled, and which the rules judge. [`Demand::Everything`] parses and models every
+//! function; a demand of candidates models only the functions the candidates' facts can
+//! depend on, and gives the same facts for them.
 //!
 //! Findings can only be in the functions of a package that hold a candidate site (see
 //! [`crate::prefilter`]), but they rest on facts about the whole package: its types and
@@ -31,24 +34,45 @@
 //!   lock is held on entry, as it does when every file is parsed;
 //! * a file with a `//defuse:ignore` directive is parsed and modeled whole.
 //!
-//! Packages with findings go on to the full analysis (see `scan`), so what is reported
-//! and fixed is always the result of every file; `tests/prefilter.rs` checks that
-//! nothing is lost on the test data and the Go tree. One known difference: in a file
+//! `tests/prefilter.rs` checks that both demands give the same findings on the test data
+//! and the Go tree, and the fuzz target on every input it makes. One known difference: in a file
 //! tree-sitter cannot parse, an error can hide declarations from a full parse that the
 //! parse of declarations alone still sees.
+
+pub mod index;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use memchr::memmem;
 
-use crate::engine::{check_file, RuleSelection, SourceUnit};
-use crate::finding::Finding;
-use crate::model::decls::{self, Decls};
-use crate::model::guards::{declared_rw, infer_caller_holds, infer_guards};
-use crate::model::place::Root;
-use crate::model::{model_some, FunctionModel, PackageModel};
-use crate::prefilter::{self, FileIndex};
-use crate::syntax::{named_children, parse_declarations, parse_only, ParsedFile};
+use super::decls::{self, Decls};
+use super::facts::guards::declared_rw;
+use super::facts::PackageFacts;
+use super::place::{MutexKey, Root};
+use super::{model_some, FunctionModel, RawFunction, SourceUnit};
+use crate::syntax::{lex, named_children, parse_declarations, parse_only, ParsedFile};
+use index::FileIndex;
+
+/// What the rules need of one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileDemand {
+    /// Nothing is judged in it: it only contributes facts.
+    Facts,
+    /// The functions holding these byte offsets are judged; an offset in no function
+    /// makes the whole file judged.
+    Sites(Vec<usize>),
+    /// Every function is judged, and the file is parsed whole.
+    Whole,
+}
+
+/// What the rules need of a package: a [`FileDemand`] per file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Demand {
+    /// Every function of every file is judged.
+    Everything,
+    /// Per file, in the order given.
+    Files(Vec<FileDemand>),
+}
 
 /// How much of a file is parsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -60,19 +84,6 @@ enum Depth {
     Declarations,
     /// All of it.
     Whole,
-}
-
-struct Modeled {
-    /// Without caller facts.
-    round1: FunctionModel,
-    /// With caller facts, when they change anything.
-    round2: Option<FunctionModel>,
-}
-
-impl Modeled {
-    fn model(&self) -> &FunctionModel {
-        self.round2.as_ref().unwrap_or(&self.round1)
-    }
 }
 
 struct Slot {
@@ -90,8 +101,8 @@ struct Slot {
     parsed_declared: BTreeSet<usize>,
     /// The functions holding candidate sites.
     candidates: BTreeSet<usize>,
-    /// The functions whose lock states must be exact: the candidates, and the functions
-    /// accessing a map a candidate operates on.
+    /// The functions whose caller facts matter, so whose call sites are all modeled: the
+    /// candidates, and the functions accessing a map a candidate operates on.
     exact: BTreeSet<usize>,
     /// It holds a candidate site.
     candidate: bool,
@@ -100,9 +111,10 @@ struct Slot {
     whole: bool,
     /// The models of the selected functions, by index; `None` for a function literal at
     /// the top level, which the model does not model.
-    models: HashMap<usize, Option<Modeled>>,
-    /// The parse nests too deep for the lazy analysis (see [`Slot::check_nesting`]).
+    models: HashMap<usize, Option<RawFunction>>,
+    /// The parse nests deeper than `nesting_limit` (see [`Slot::check_nesting`]).
     too_deep: bool,
+    nesting_limit: usize,
 }
 
 /// Parse `src` as deep as `depth` says, with the bodies of the `selected` functions.
@@ -174,14 +186,15 @@ fn chunks(
 }
 
 impl Slot {
-    fn new(u: SourceUnit, candidate: bool) -> Slot {
-        let index = prefilter::index(&u.src);
+    fn new(u: SourceUnit, demand: FileDemand, nesting_limit: usize) -> Slot {
+        let index = index::index(&u.src);
         let mut candidates = BTreeSet::new();
-        let mut whole = false;
-        if candidate {
-            for (at, why) in prefilter::candidate_sites(&u.src, !u.per_iteration_loop_vars) {
+        let candidate = demand != FileDemand::Facts;
+        let mut whole = demand == FileDemand::Whole;
+        if let FileDemand::Sites(sites) = demand {
+            for at in sites {
                 // A site the index puts in no function: nothing is left to chance.
-                whole |= why == prefilter::DIRECTIVE || index.function_at(at).is_none();
+                whole |= index.function_at(at).is_none();
                 candidates.extend(index.function_at(at));
             }
         }
@@ -208,23 +221,17 @@ impl Slot {
             whole,
             models: HashMap::new(),
             too_deep: false,
+            nesting_limit,
         };
         slot.settle();
         slot.check_nesting();
         slot
     }
 
-    fn is_candidate(&self) -> bool {
-        self.candidate
-    }
-
     /// After each parse: whether it nests deeper than the model's recursion may follow
     /// on this thread (tree-sitter's parse is iterative, the walks after it are not).
     fn check_nesting(&mut self) {
-        self.too_deep = self
-            .file
-            .nesting_exceeds(crate::engine::INLINE_NESTING)
-            .is_some();
+        self.too_deep = self.file.nesting_exceeds(self.nesting_limit).is_some();
     }
 
     fn into_unit(mut self) -> SourceUnit {
@@ -295,83 +302,83 @@ impl Slot {
         self.parsed = self.selected.clone();
     }
 
-    fn functions(&self) -> impl Iterator<Item = &FunctionModel> {
-        self.models.values().flatten().map(Modeled::model)
+    fn functions(&self) -> impl Iterator<Item = &RawFunction> {
+        self.models.values().flatten()
     }
 
-    fn exact_functions(&self) -> impl Iterator<Item = &FunctionModel> {
+    fn exact_functions(&self) -> impl Iterator<Item = &RawFunction> {
         self.models
             .iter()
             .filter(|(i, _)| self.whole || self.exact.contains(i))
             .filter_map(|(_, m)| m.as_ref())
-            .map(Modeled::model)
     }
 
-    fn candidate_functions(&self) -> impl Iterator<Item = &FunctionModel> {
+    fn candidate_functions(&self) -> impl Iterator<Item = &RawFunction> {
         self.models
             .iter()
             .filter(|(i, _)| self.candidate && (self.whole || self.candidates.contains(i)))
             .filter_map(|(_, m)| m.as_ref())
-            .map(Modeled::model)
     }
 }
 
-/// What [`analyze_candidates`] found, and the sources back.
-pub struct Outcome {
-    /// The findings of each candidate file that has any, in path order.
-    pub findings: Vec<(String, Vec<Finding>)>,
-    /// Whether a candidate has a finding (suppressed ones and directives included).
-    pub has_findings: bool,
-    /// `(path, why)` for candidates whose fixes would be withheld for syntax errors.
-    pub withheld: Vec<(String, String)>,
-    /// Every file of the package, as given, for a full analysis when there are findings.
-    pub units: Vec<SourceUnit>,
-    /// Files parsed whole, and files of which only parts were parsed.
-    pub parsed_full: usize,
-    pub parsed_partly: usize,
-    /// A parse nests deeper than [`crate::engine::INLINE_NESTING`]: nothing was
-    /// analyzed, the package needs the full analysis (which has a stack for it).
-    pub too_deep: bool,
+/// Files nesting at most this deep are analyzed on the caller's thread: the walk needs
+/// well under 2 MiB of stack there (the least a Rust thread gets), in debug builds too.
+/// A package with a deeper file needs a thread with a larger stack (see
+/// `crate::engine`).
+pub const INLINE_NESTING: usize = 200;
+
+/// One file of a package after the analysis.
+pub struct AnalyzedFile {
+    pub path: String,
+    pub per_iteration_loop_vars: bool,
+    /// What was parsed of it: the whole file, or the parts the analysis needed (every
+    /// judged function among them); byte offsets are the file's.
+    pub parsed: ParsedFile,
+    /// Whether the rules judge functions of this file.
+    pub judged: bool,
+    /// The models of its judged functions, resolved with the package's facts, in order.
+    pub functions: Vec<FunctionModel>,
+    /// Parsed whole.
+    pub whole: bool,
 }
 
-impl Outcome {
-    fn too_deep(slots: Vec<Slot>) -> Outcome {
-        Outcome {
-            findings: Vec::new(),
-            has_findings: false,
-            withheld: Vec::new(),
-            units: slots.into_iter().map(Slot::into_unit).collect(),
-            parsed_full: 0,
-            parsed_partly: 0,
-            too_deep: true,
-        }
-    }
+/// What [`analyze`] found.
+#[allow(clippy::large_enum_variant)]
+pub enum Outcome {
+    Analyzed {
+        facts: PackageFacts,
+        files: Vec<AnalyzedFile>,
+    },
+    /// A parse nests deeper than the limit given: nothing was analyzed; the files come
+    /// back for an analysis on a thread with a larger stack.
+    TooDeep(Vec<SourceUnit>),
 }
 
-/// Analyze the files of one package (one directory, one package clause) of which only
-/// those marked in `candidate` can hold findings.
-pub fn analyze_candidates(
-    units: Vec<SourceUnit>,
-    candidate: &[bool],
-    sel: &RuleSelection,
-) -> Outcome {
+/// Analyze the files of one package (one directory, one package clause) as `demand`
+/// says: parse and model what the judged functions' facts need, decide the facts, and
+/// resolve the judged functions.
+pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> Outcome {
+    let n = units.len();
+    let demands = match demand {
+        Demand::Everything => vec![FileDemand::Whole; n],
+        Demand::Files(d) => d,
+    };
     let mut slots: Vec<Slot> = units
         .into_iter()
-        .zip(candidate)
-        .map(|(u, &candidate)| Slot::new(u, candidate))
+        .zip(demands)
+        .map(|(u, d)| Slot::new(u, d, nesting_limit))
         .collect();
     if slots.iter().any(|s| s.too_deep) {
-        return Outcome::too_deep(slots);
+        return Outcome::TooDeep(slots.into_iter().map(Slot::into_unit).collect());
     }
 
-    let no_callers = HashMap::new();
     // Types and variables are complete from the first parse on; functions' conventions
     // grow with the functions parsed.
     let mut kept: Option<Decls> = None;
-    let (decls, caller_holds) = loop {
+    let decls = loop {
         declare_same_names(&mut slots);
         if slots.iter().any(|s| s.too_deep) {
-            return Outcome::too_deep(slots);
+            return Outcome::TooDeep(slots.into_iter().map(Slot::into_unit).collect());
         }
         let files: Vec<&ParsedFile> = slots.iter().map(|s| &s.file).collect();
         let decls = match kept.take() {
@@ -385,13 +392,9 @@ pub fn analyze_candidates(
             if slot.whole {
                 // Every declaration in the tree, keyed past the index's functions.
                 if slot.models.is_empty() {
-                    let all = model_some(&slot.file, &decls, &no_callers, &|_| true);
+                    let all = model_some(&slot.file, &decls, &|_| true);
                     for (k, m) in all.into_iter().enumerate() {
-                        let modeled = Modeled {
-                            round1: m,
-                            round2: None,
-                        };
-                        slot.models.insert(usize::MAX - k, Some(modeled));
+                        slot.models.insert(usize::MAX - k, Some(m));
                     }
                 }
                 continue;
@@ -405,109 +408,44 @@ pub fn analyze_candidates(
             if new.is_empty() {
                 continue;
             }
-            for m in model_functions(&slot.file, &decls, &no_callers, &new) {
+            for m in model_some(&slot.file, &decls, &|n| new.contains_key(&n.start_byte())) {
                 let i = new[&m.start];
-                slot.models.insert(
-                    i,
-                    Some(Modeled {
-                        round1: m,
-                        round2: None,
-                    }),
-                );
+                slot.models.insert(i, Some(m));
             }
             for i in new.into_values() {
                 slot.models.entry(i).or_insert(None);
             }
         }
-        let caller_holds = infer_caller_holds(
-            slots
-                .iter()
-                .flat_map(|s| s.models.values().flatten().map(|m| &m.round1)),
-            &decls,
-        );
-        for slot in slots.iter_mut() {
-            let (file, whole, exact) = (&slot.file, slot.whole, &slot.exact);
-            for (i, m) in slot.models.iter_mut() {
-                let Some(m) = m.as_mut().filter(|_| whole || exact.contains(i)) else {
-                    continue;
-                };
-                let key = (
-                    m.round1.receiver_type.clone().unwrap_or_default(),
-                    m.round1.name.clone(),
-                );
-                m.round2 = caller_holds.contains_key(&key).then(|| {
-                    let start = m.round1.start;
-                    model_some(file, &decls, &caller_holds, &|n| n.start_byte() == start)
-                        .pop()
-                        .expect("modeled before")
-                });
-            }
-        }
         if !select_wanted(&mut slots, &decls) {
-            break (decls, caller_holds);
+            break decls;
         }
         kept = Some(decls);
     };
 
-    let modeled: Vec<&FunctionModel> = slots.iter().flat_map(Slot::functions).collect();
-    let guards = infer_guards(modeled.iter().copied(), &decls);
-    let pkg = PackageModel {
-        decls,
-        functions: Vec::new(),
-        guards,
-        caller_holds,
-    };
-    let known = crate::rules::ids();
-    let mut all_findings = Vec::new();
-    let mut withheld = Vec::new();
-    for slot in slots.iter().filter(|s| s.is_candidate()) {
-        let mut functions: Vec<FunctionModel> = slot.candidate_functions().cloned().collect();
-        functions.sort_by_key(|f| f.start);
-        let (findings, why) = check_file(
-            &slot.path,
-            slot.per_iteration_loop_vars,
-            &slot.file,
-            &pkg,
-            &functions,
-            sel,
-            &known,
-        );
-        if !findings.is_empty() {
-            all_findings.push((slot.path.clone(), findings));
-        }
-        if let Some(why) = why {
-            withheld.push((slot.path.clone(), why));
-        }
-    }
-    let parsed_full = slots
-        .iter()
-        .filter(|s| {
-            s.whole || (!s.index.functions.is_empty() && s.parsed.len() == s.index.functions.len())
+    let modeled: Vec<&RawFunction> = slots.iter().flat_map(Slot::functions).collect();
+    let facts = PackageFacts::decide(decls, modeled.iter().copied());
+    let files = slots
+        .into_iter()
+        .map(|slot| {
+            let mut functions: Vec<FunctionModel> = slot
+                .candidate_functions()
+                .map(|f| facts.resolve(f))
+                .collect();
+            functions.sort_by_key(|f| f.start);
+            let whole = slot.whole
+                || (!slot.index.functions.is_empty()
+                    && slot.parsed.len() == slot.index.functions.len());
+            AnalyzedFile {
+                path: slot.path,
+                per_iteration_loop_vars: slot.per_iteration_loop_vars,
+                judged: slot.candidate,
+                functions,
+                whole,
+                parsed: slot.file,
+            }
         })
-        .count();
-    let parsed_partly = slots.len() - parsed_full;
-    let units = slots.into_iter().map(Slot::into_unit).collect();
-    Outcome {
-        has_findings: !all_findings.is_empty(),
-        findings: all_findings,
-        withheld,
-        units,
-        parsed_full,
-        parsed_partly,
-        too_deep: false,
-    }
-}
-
-/// The models of the top-level functions of `file` that start at the keys of `starts`.
-fn model_functions(
-    file: &ParsedFile,
-    decls: &Decls,
-    caller_holds: &HashMap<(String, String), Vec<String>>,
-    starts: &HashMap<usize, usize>,
-) -> Vec<FunctionModel> {
-    model_some(file, decls, caller_holds, &|n| {
-        starts.contains_key(&n.start_byte())
-    })
+        .collect();
+    Outcome::Analyzed { facts, files }
 }
 
 /// Before the selected functions are modeled: parse the declarations of every file that
@@ -528,7 +466,7 @@ fn declare_same_names(slots: &mut [Slot]) {
                     _ => continue,
                 };
                 if let Some(n) = decl.child_by_field_name("name") {
-                    keys.insert(prefilter::func_key(&recv, f.text(n)));
+                    keys.insert(index::func_key(&recv, f.text(n)));
                 }
             }
         } else {
@@ -557,7 +495,7 @@ fn declare_same_names(slots: &mut [Slot]) {
 fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
     // Maps the candidate functions operate on: their names (a field is named after a
     // `.`), and the starts of the functions whose local maps they are.
-    let mut map_keys: HashSet<String> = HashSet::new();
+    let mut map_keys: HashSet<&super::place::Place> = HashSet::new();
     let mut map_fields: HashSet<String> = HashSet::new();
     let mut map_vars: HashSet<String> = HashSet::new();
     let mut local_funcs: HashSet<usize> = HashSet::new();
@@ -566,7 +504,7 @@ fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
         .flat_map(|s| s.candidate_functions())
         .flat_map(|f| &f.ops)
     {
-        map_keys.insert(op.map.key());
+        map_keys.insert(&op.map);
         match (&op.map.root, op.map.fields.last()) {
             (Root::Local { func, .. }, _) => {
                 local_funcs.insert(*func);
@@ -582,35 +520,33 @@ fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
             }
         }
     }
-    // Unexported methods of the package's structs modeled for exact lock states: their
-    // call sites, `x.m(…)`, give their caller facts. Only the calls: a method's name is
-    // often a field's or a variable's too (`typ` in go/types).
+    // Unexported methods of the package's structs: their call sites, `x.m(…)`, give
+    // their caller facts. Only the calls: a method's name is often a field's or a
+    // variable's too (`typ` in go/types).
     let mut methods: HashSet<String> = HashSet::new();
     let mut selectors: HashSet<String> = HashSet::new();
     let mut vars: HashSet<String> = HashSet::new();
-    for slot in slots.iter() {
-        for f in slot.exact_functions() {
-            let of_struct = f
-                .receiver_type
-                .as_ref()
-                .is_some_and(|r| decls.structs.contains_key(r));
-            if of_struct && f.name.starts_with(|c: char| c.is_lowercase()) {
-                methods.insert(f.name.clone());
-            }
+    for f in slots.iter().flat_map(Slot::exact_functions) {
+        let of_struct = f
+            .receiver_type
+            .as_ref()
+            .is_some_and(|r| decls.structs.contains_key(r));
+        if of_struct && f.name.starts_with(|c: char| c.is_lowercase()) {
+            methods.insert(f.name.clone());
         }
     }
     // Mutexes in the lock states of accesses to those maps, where the modeled lock calls
     // do not show yet whether one is ever locked, or used as a read-write lock.
-    let mut locked: HashSet<String> = HashSet::new();
-    let mut read_locked: HashSet<String> = HashSet::new();
+    let mut locked: HashSet<&MutexKey> = HashSet::new();
+    let mut read_locked: HashSet<&MutexKey> = HashSet::new();
     for c in slots
         .iter()
         .flat_map(|s| s.functions())
         .flat_map(|f| &f.lock_calls)
     {
-        locked.insert(c.mutex.key());
-        if c.method.starts_with('R') {
-            read_locked.insert(c.mutex.key());
+        locked.insert(&c.mutex);
+        if c.method.is_read() {
+            read_locked.insert(&c.mutex);
         }
     }
     for op in slots
@@ -618,26 +554,27 @@ fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
         .flat_map(|s| s.exact_functions())
         .flat_map(|f| &f.ops)
     {
-        if !map_keys.contains(&op.map.key()) {
+        if !map_keys.contains(&op.map) {
             continue;
         }
-        for mutex in op.locks.keys() {
+        for mutex in op.runs.iter().flat_map(|r| r.locks.keys()) {
             let settled = locked.contains(mutex)
                 && (read_locked.contains(mutex) || declared_rw(decls, mutex).is_some());
-            if settled || mutex.starts_with('?') || mutex.contains('@') {
+            let place = mutex.place();
+            if settled || place.is_opaque() || matches!(place.root, Root::Local { .. }) {
                 continue;
             }
-            match mutex.rsplit_once('.') {
-                Some(("pkg", name)) => {
-                    vars.insert(name.to_string());
+            match (&place.root, place.fields.last()) {
+                (Root::Pkg(name), None) => {
+                    vars.insert(name.clone());
                 }
-                Some((_, name)) => {
-                    selectors.insert(name.to_string());
+                (_, Some(name)) => {
+                    selectors.insert(name.clone());
                 }
                 // An embedded mutex: `x.Lock()` names only the method.
-                None => {
-                    for m in ["Lock", "Unlock", "RLock", "RUnlock"] {
-                        selectors.insert(m.to_string());
+                (_, None) => {
+                    for m in super::LockMethod::ALL {
+                        selectors.insert(m.name().to_string());
                     }
                 }
             }
@@ -667,7 +604,7 @@ fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
             if slot.index.uses_selector(w) {
                 let src = &slot.file.src;
                 hits.extend(
-                    word_hits(src, w).filter(|&at| prefilter::is_selector_call(src, at, w.len())),
+                    word_hits(src, w).filter(|&at| lex::is_selector_call(src, at, w.len())),
                 );
             }
         }

@@ -1,0 +1,322 @@
+//! Expressions and calls: lock calls, calls that start goroutines or callbacks, calls
+//! that join them, function literals (called here, passed as callbacks, or stored), and
+//! the map operations (`delete`, `clear`, `len`, index reads and writes) they record.
+
+use tree_sitter::Node;
+
+use super::frames::state_after;
+use super::{known, Entry, Interp, State};
+use crate::model::function::*;
+use crate::model::locks::{Cause, Held, HeldLocks, LockVal};
+use crate::model::place::{MutexKey, Place, Root};
+use crate::syntax::named_children;
+
+impl<'a> Interp<'a> {
+    pub(super) fn exprs_in(&mut self, node: Node<'_>, st: &mut State, stmt: Node<'_>) {
+        for c in named_children(node) {
+            self.expr(c, st, stmt);
+        }
+    }
+
+    /// Walk an expression for lock calls, map operations and function literals.
+    pub(super) fn expr(&mut self, e: Node<'_>, st: &mut State, stmt: Node<'_>) {
+        if !self.step() {
+            return;
+        }
+        match e.kind() {
+            "func_literal" => {
+                // Not called here: stored, returned, or passed somewhere we cannot see.
+                let saved = self.ctx;
+                self.ctx = Ctx::Stored;
+                self.run_literal(e, HeldLocks::new(), Entry::Unknown);
+                self.ctx = saved;
+            }
+            "call_expression" => self.call(e, st, stmt),
+            "index_expression" => {
+                if let Some(operand) = e.child_by_field_name("operand") {
+                    self.expr(operand, st, stmt);
+                    if let Some(idx) = e.child_by_field_name("index") {
+                        self.expr(idx, st, stmt);
+                    }
+                    if let Some(p) = self.place(operand) {
+                        if self.is_map(&p) {
+                            let key = e.child_by_field_name("index");
+                            self.record_op(OpKind::Read, e, operand, key, &p, st, stmt);
+                        }
+                    }
+                }
+            }
+            "unary_expression" => {
+                if self.text(e).starts_with("<-") {
+                    self.model.joins.push(e.start_byte());
+                }
+                if self.text(e).starts_with('&') {
+                    if let Some(o) = e.child_by_field_name("operand") {
+                        if o.kind() == "identifier" {
+                            if let Some(id) = self.lookup(self.text(o)) {
+                                // Its address escapes: any later write may change it.
+                                self.model.bindings[id].assigns.push(e.start_byte());
+                            }
+                        }
+                    }
+                }
+                self.exprs_in(e, st, stmt);
+            }
+            "identifier"
+            | "field_identifier"
+            | "int_literal"
+            | "interpreted_string_literal"
+            | "raw_string_literal"
+            | "true"
+            | "false"
+            | "nil" => {}
+            _ => self.exprs_in(e, st, stmt),
+        }
+    }
+
+    pub(super) fn call(&mut self, call: Node<'_>, st: &mut State, stmt: Node<'_>) {
+        let Some(func) = call.child_by_field_name("function") else {
+            return;
+        };
+        let ftext = self.text(func);
+        if func.kind() == "func_literal" {
+            if let Some(args) = call.child_by_field_name("arguments") {
+                self.exprs_in(args, st, stmt);
+            }
+            // Called right here: runs now, with the current locks.
+            if let Some(after) = self.run_literal(func, st.locks.clone(), Entry::Inherit) {
+                st.locks = after;
+            }
+            return;
+        }
+        if let Some((mutex, method)) = self.mutex_call(call) {
+            self.model.lock_calls.push(LockCall {
+                mutex: mutex.clone(),
+                method,
+                start: call.start_byte(),
+                end: call.end_byte(),
+                deferred: false,
+                frame: self.frame_start(),
+            });
+            st.locks.insert(
+                mutex,
+                Held::Known(LockVal::new(
+                    state_after(method),
+                    Cause::Call {
+                        byte: call.start_byte(),
+                        text: self.text(call).to_string(),
+                    },
+                )),
+            );
+            return;
+        }
+        let name = func
+            .child_by_field_name("field")
+            .map(|f| self.text(f))
+            .unwrap_or(ftext);
+        if name == known::JOIN_METHOD {
+            self.model.joins.push(call.start_byte());
+        }
+        let is_after_func = known::AFTER_FUNCS.contains(&ftext);
+        let is_group_go = func.kind() == "selector_expression" && name == known::GROUP_GO;
+        if is_after_func || is_group_go {
+            let kind = if is_after_func {
+                GoKind::AfterFunc
+            } else {
+                GoKind::GroupGo
+            };
+            self.go_call(call, kind, st, stmt);
+            return;
+        }
+        // Method calls on a typed receiver: call sites for the "every caller holds it" facts.
+        if func.kind() == "selector_expression" && self.ctx == Ctx::Immediate {
+            if let Some(operand) = func.child_by_field_name("operand") {
+                if let Some(p) = self.place(operand) {
+                    if let (Root::Type(t), true) = (&p.root, p.fields.is_empty()) {
+                        self.model.call_sites.push(CallSite {
+                            recv_type: t.clone(),
+                            method: name.to_string(),
+                            locks: st.locks.clone(),
+                            byte: call.start_byte(),
+                        });
+                    }
+                }
+            }
+        }
+        if func.kind() != "func_literal" {
+            self.expr(func, st, stmt);
+        }
+        self.record_call_ops(call, st, stmt);
+        if let Some(args) = call.child_by_field_name("arguments") {
+            for a in named_children(args) {
+                if a.kind() == "func_literal" {
+                    // A callback: assumed to run synchronously with the current locks.
+                    let saved = self.ctx;
+                    self.run_literal(a, st.locks.clone(), Entry::Inherit);
+                    self.ctx = saved;
+                } else if !(known::MAP_WRITE_BUILTINS.contains(&ftext)
+                    && Some(a) == args.named_child(0))
+                {
+                    self.expr(a, st, stmt);
+                }
+            }
+        }
+    }
+
+    /// `delete(m, k)` and `clear(m)` as map writes; `len(m)` as a read.
+    pub(super) fn record_call_ops(&mut self, call: Node<'_>, st: &State, stmt: Node<'_>) {
+        let Some(func) = call.child_by_field_name("function") else {
+            return;
+        };
+        let ftext = self.text(func);
+        if ftext == known::MAP_LEN && self.lookup(ftext).is_none() {
+            if let Some(arg) = call
+                .child_by_field_name("arguments")
+                .and_then(|a| a.named_child(0))
+            {
+                if let Some(p) = self.place(arg) {
+                    if self.is_map(&p) {
+                        self.record_op(OpKind::Read, call, arg, None, &p, st, stmt);
+                    }
+                }
+            }
+            return;
+        }
+        if !known::MAP_WRITE_BUILTINS.contains(&ftext) || self.lookup(ftext).is_some() {
+            return;
+        }
+        let Some(args) = call.child_by_field_name("arguments") else {
+            return;
+        };
+        let items = named_children(args);
+        let Some(m) = items.first().copied() else {
+            return;
+        };
+        let Some(p) = self.place(m) else { return };
+        if ftext == "clear" && !self.is_map(&p) {
+            return;
+        }
+        let key = if ftext == "delete" {
+            items.get(1).copied()
+        } else {
+            None
+        };
+        self.record_op(OpKind::Write, call, m, key, &p, st, stmt);
+    }
+
+    /// The target of an assignment or `++`: a map write when it is `m[k]`, a variable
+    /// reassignment when it is a name.
+    pub(super) fn write_target(&mut self, target: Node<'_>, st: &mut State, stmt: Node<'_>) {
+        match target.kind() {
+            "index_expression" => {
+                let Some(operand) = target.child_by_field_name("operand") else {
+                    return;
+                };
+                let key = target.child_by_field_name("index");
+                self.expr(operand, st, stmt);
+                if let Some(k) = key {
+                    self.expr(k, st, stmt);
+                }
+                if let Some(p) = self.place(operand) {
+                    if self.is_map(&p) {
+                        self.record_op(OpKind::Write, stmt, operand, key, &p, st, stmt);
+                    }
+                }
+            }
+            "identifier" => {
+                if let Some(id) = self.lookup(self.text(target)) {
+                    self.model.bindings[id].assigns.push(stmt.start_byte());
+                }
+            }
+            _ => self.expr(target, st, stmt),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn record_op(
+        &mut self,
+        kind: OpKind,
+        node: Node<'_>,
+        map: Node<'_>,
+        key: Option<Node<'_>>,
+        place: &Place,
+        st: &State,
+        stmt: Node<'_>,
+    ) {
+        let mut locks = st.locks.clone();
+        for k in self.candidate_guards(place) {
+            if let std::collections::btree_map::Entry::Vacant(slot) = locks.entry(k) {
+                slot.insert(self.frame_entry());
+            }
+        }
+        let run = OpRun {
+            ctx: self.ctx,
+            locks,
+        };
+        let at = (node.start_byte(), node.end_byte(), kind);
+        if let Some(&i) = self.op_index.get(&at) {
+            self.model.ops[i].runs.push(run);
+            return;
+        }
+        let mut idents = Vec::new();
+        for (n, in_key) in std::iter::once((map, false)).chain(key.map(|k| (k, true))) {
+            let mut ids = vec![n];
+            ids.extend(crate::syntax::descendants(n, |x| {
+                x.kind() == "func_literal"
+            }));
+            for i in ids {
+                if i.kind() == "identifier" {
+                    let name = self.text(i).to_string();
+                    let binding = self.lookup(&name);
+                    idents.push(IdentRef {
+                        name,
+                        binding,
+                        in_key,
+                    });
+                }
+            }
+        }
+        self.op_index.insert(at, self.model.ops.len());
+        let frame = self.frame_start();
+        self.model.ops.push(MapOp {
+            kind,
+            start: node.start_byte(),
+            end: node.end_byte(),
+            stmt_start: stmt.start_byte(),
+            stmt_end: stmt.end_byte(),
+            map: place.clone(),
+            map_text: self.text(map).to_string(),
+            key_text: key.map(|k| self.text(k).to_string()),
+            idents,
+            frame,
+            runs: vec![run],
+        });
+    }
+
+    /// Mutexes that could guard `place`, so that each operation records their state
+    /// (entry states included) and rules need not know how entry states are decided.
+    pub(super) fn candidate_guards(&self, place: &Place) -> Vec<MutexKey> {
+        let mut out = Vec::new();
+        let parent = place.parent();
+        match (&place.root, &parent) {
+            (Root::Type(s), Some(p)) if p.fields.is_empty() => {
+                if let Some(info) = self.decls.structs.get(s) {
+                    for m in info.mutex_fields() {
+                        out.push(MutexKey::of_struct(s, Some(&m)));
+                    }
+                    if info.embedded_mutex.is_some() {
+                        out.push(MutexKey::of_struct(s, None));
+                    }
+                }
+            }
+            (Root::Pkg(_), None) => {
+                for name in &self.decls.package_mutexes {
+                    out.push(MutexKey::package_var(name));
+                }
+            }
+            _ => {}
+        }
+        out.sort();
+        out
+    }
+}

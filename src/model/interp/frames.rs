@@ -1,0 +1,324 @@
+//! Frames: a function body or function literal with its entry state, its exits, and the
+//! deferred calls each exit runs last-in, first-out; goroutines and callbacks, which start
+//! with nothing held; joins where paths meet.
+
+use tree_sitter::Node;
+
+use super::{find_ancestor, known, DeferRef, DeferReg, Entry, Frame, Interp, State};
+use crate::model::function::*;
+use crate::model::locks::{join, Cause, Held, HeldLocks, Lock, LockVal};
+use crate::syntax::named_children;
+
+/// The state a mutex method leaves its mutex in.
+pub(super) fn state_after(method: LockMethod) -> Lock {
+    match method {
+        LockMethod::Lock => Lock::Locked,
+        LockMethod::RLock => Lock::RLocked,
+        LockMethod::Unlock | LockMethod::RUnlock => Lock::Unlocked,
+    }
+}
+
+impl<'a> Interp<'a> {
+    /// The state of a mutex the code of the current frame has not touched: what its
+    /// frame starts with, up to the function's own entry state, a symbol.
+    pub(super) fn frame_entry(&self) -> Held {
+        for frame in self.frames.iter().rev() {
+            match frame.entry {
+                Entry::Goroutine => {
+                    return Held::Known(LockVal::new(
+                        Lock::Unlocked,
+                        Cause::Entry(crate::model::locks::GOROUTINE_ENTRY),
+                    ))
+                }
+                Entry::Unknown => {
+                    return Held::Known(LockVal::new(
+                        Lock::Unknown,
+                        Cause::Entry("the closure runs at a time the model does not know"),
+                    ))
+                }
+                Entry::Inherit => continue,
+                Entry::TopLevel => break,
+            }
+        }
+        Held::Entry
+    }
+
+    pub(super) fn join_states(&self, a: Option<State>, b: Option<State>) -> Option<State> {
+        match (a, b) {
+            (None, x) | (x, None) => x,
+            (Some(a), Some(b)) => {
+                let entry = self.frame_entry();
+                let locks = join(&a.locks, &b.locks, &|_| entry.clone());
+                let mut defers: Vec<DeferRef> = Vec::new();
+                for d in a.defers.iter().chain(b.defers.iter()) {
+                    if defers.iter().any(|x| x.id == d.id) {
+                        continue;
+                    }
+                    let in_a = a.defers.iter().find(|x| x.id == d.id);
+                    let in_b = b.defers.iter().find(|x| x.id == d.id);
+                    let maybe = match (in_a, in_b) {
+                        (Some(x), Some(y)) => x.maybe || y.maybe,
+                        _ => true,
+                    };
+                    defers.push(DeferRef { id: d.id, maybe });
+                }
+                defers.sort_by_key(|d| self.model.defers[d.id].stmt_start);
+                Some(State { locks, defers })
+            }
+        }
+    }
+
+    pub(super) fn join_all(&self, states: Vec<State>) -> Option<State> {
+        states
+            .into_iter()
+            .fold(None, |acc, s| self.join_states(acc, Some(s)))
+    }
+
+    /// Interpret a function body as a frame; returns the lock state after it returned
+    /// and its deferred calls ran (joined over its exits).
+    pub(super) fn run_frame(
+        &mut self,
+        start: usize,
+        body: Node<'_>,
+        state: State,
+        entry: Entry,
+    ) -> Option<HeldLocks> {
+        if self.budget == 0 {
+            return None;
+        }
+        self.budget -= 1;
+        self.frames.push(Frame {
+            start,
+            entry,
+            exits: Vec::new(),
+            breaks: Vec::new(),
+            loops: Vec::new(),
+        });
+        let scope_mark = self.scope.len();
+        let entry_state = State {
+            locks: state.locks,
+            defers: Vec::new(),
+        };
+        let end = self.block(body, Some(entry_state));
+        if let Some(s) = end {
+            let exit = body.end_byte().saturating_sub(1);
+            self.frames.last_mut().unwrap().exits.push((exit, s));
+        }
+        self.scope.truncate(scope_mark);
+        let frame = self.frames.pop().unwrap();
+        // Defers run against each exit's state, last registered first.
+        self.frames.push(Frame {
+            start: frame.start,
+            entry: frame.entry,
+            exits: Vec::new(),
+            breaks: Vec::new(),
+            loops: Vec::new(),
+        });
+        let mut results = Vec::new();
+        for (byte, exit_state) in frame.exits {
+            let exit_id = self.model.exits.len();
+            self.model.exits.push(byte);
+            let mut locks = exit_state.locks;
+            for d in exit_state.defers.iter().rev() {
+                self.model.defers[d.id].runs_at.push((exit_id, d.maybe));
+                let after = self.run_defer(d.id, locks.clone(), exit_id);
+                locks = if d.maybe {
+                    let entry = self.frame_entry();
+                    join(&locks, &after, &|_| entry.clone())
+                } else {
+                    after
+                };
+            }
+            results.push(locks);
+        }
+        self.frames.pop();
+        // Joined in the frame around: the frame itself is gone.
+        let entry = self.frame_entry();
+        let mut out: Option<HeldLocks> = None;
+        for r in results {
+            out = Some(match out {
+                None => r,
+                Some(o) => join(&o, &r, &|_| entry.clone()),
+            });
+        }
+        out
+    }
+
+    pub(super) fn run_defer(&mut self, id: usize, mut locks: HeldLocks, exit: usize) -> HeldLocks {
+        let info = self.model.defers[id].clone();
+        let Some(call) = self
+            .decl
+            .descendant_for_byte_range(info.call_start, info.call_end)
+        else {
+            return locks;
+        };
+        let saved_scope = std::mem::replace(&mut self.scope, self.regs[id].scope.clone());
+        let saved_ctx = self.ctx;
+        self.ctx = match saved_ctx {
+            Ctx::Stored => saved_ctx,
+            _ => Ctx::Deferred { defer: id, exit },
+        };
+        let byte = info.stmt_start;
+        let text = self.text(call).to_string();
+        if let Some((lit_start, _)) = info.closure {
+            let lit = self
+                .decl
+                .descendant_for_byte_range(lit_start, lit_start + 4);
+            let lit = lit.and_then(|n| find_ancestor(n, "func_literal"));
+            if let Some(lit) = lit {
+                if let Some(body) = lit.child_by_field_name("body") {
+                    let mark = self.scope.len();
+                    if let Some(params) = lit.child_by_field_name("parameters") {
+                        self.declare_params(params, BindingKind::Param);
+                    }
+                    let st = State {
+                        locks: locks.clone(),
+                        defers: Vec::new(),
+                    };
+                    if let Some(after) = self.run_frame(lit.start_byte(), body, st, Entry::Inherit)
+                    {
+                        locks = after;
+                    }
+                    self.scope.truncate(mark);
+                }
+            }
+        } else if let Some((mutex, method)) = self.mutex_call(call) {
+            locks.insert(
+                mutex,
+                Held::Known(LockVal::new(
+                    state_after(method),
+                    Cause::Deferred { byte, text },
+                )),
+            );
+        } else {
+            let st = State {
+                locks: locks.clone(),
+                defers: Vec::new(),
+            };
+            let stmt = find_ancestor(call, "defer_statement").unwrap_or(call);
+            self.record_call_ops(call, &st, stmt);
+            let callee = call
+                .child_by_field_name("function")
+                .map(|f| self.text(f))
+                .unwrap_or_default();
+            // A helper that releases locks (`defer s.unlockAll()`) makes every state unknown.
+            if known::releases_locks(callee) {
+                for v in locks.values_mut() {
+                    *v = Held::Known(LockVal::new(
+                        Lock::Unknown,
+                        Cause::Deferred {
+                            byte,
+                            text: text.clone(),
+                        },
+                    ));
+                }
+            }
+        }
+        self.ctx = saved_ctx;
+        self.scope = saved_scope;
+        locks
+    }
+
+    pub(super) fn defer_stmt(&mut self, node: Node<'_>, call: Node<'_>, st: &mut State) {
+        let func = call.child_by_field_name("function");
+        let closure = func.filter(|f| f.kind() == "func_literal");
+        // Arguments (and the receiver) are evaluated now (Go fact 1).
+        if let Some(args) = call.child_by_field_name("arguments") {
+            self.exprs_in(args, st, node);
+        }
+        if closure.is_none() {
+            if let Some(f) = func {
+                if f.kind() == "selector_expression" {
+                    if let Some(op) = f.child_by_field_name("operand") {
+                        self.expr(op, st, node);
+                    }
+                }
+            }
+        }
+        if let Some((mutex, method)) = self.mutex_call(call) {
+            self.model.lock_calls.push(LockCall {
+                mutex,
+                method,
+                start: call.start_byte(),
+                end: call.end_byte(),
+                deferred: true,
+                frame: self.frame_start(),
+            });
+        }
+        let frame = self.frames.last().unwrap();
+        let id = self.model.defers.len();
+        self.model.defers.push(DeferInfo {
+            stmt_start: node.start_byte(),
+            stmt_end: node.end_byte(),
+            call_start: call.start_byte(),
+            call_end: call.end_byte(),
+            closure: closure.map(|c| (c.start_byte(), c.end_byte())),
+            loops: frame.loops.clone(),
+            locks_at_registration: st.locks.clone(),
+            frame: frame.start,
+            runs_at: Vec::new(),
+        });
+        self.regs.push(DeferReg {
+            scope: self.scope.clone(),
+        });
+        let in_loop = !frame.loops.is_empty();
+        st.defers.push(DeferRef { id, maybe: in_loop });
+    }
+
+    pub(super) fn go_call(&mut self, call: Node<'_>, kind: GoKind, st: &mut State, stmt: Node<'_>) {
+        let lit = match kind {
+            GoKind::GoStatement => call.child_by_field_name("function"),
+            _ => call
+                .child_by_field_name("arguments")
+                .and_then(|a| named_children(a).into_iter().last()),
+        }
+        .filter(|n| n.kind() == "func_literal");
+        if let Some(args) = call.child_by_field_name("arguments") {
+            for a in named_children(args) {
+                if Some(a) != lit {
+                    self.expr(a, st, stmt);
+                }
+            }
+        }
+        let frame = self.frames.last().unwrap();
+        let id = self.model.gos.len();
+        self.model.gos.push(GoInfo {
+            kind,
+            stmt_start: stmt.start_byte(),
+            stmt_end: stmt.end_byte(),
+            literal: lit.map(|l| (l.start_byte(), l.end_byte())),
+            body: lit
+                .and_then(|l| l.child_by_field_name("body"))
+                .map(|b| (b.start_byte(), b.end_byte())),
+            creator_locks: st.locks.clone(),
+            loops: frame.loops.clone(),
+            frame: frame.start,
+        });
+        if let Some(lit) = lit {
+            let saved = self.ctx;
+            self.ctx = Ctx::Goroutine { go: id };
+            self.run_literal(lit, HeldLocks::new(), Entry::Goroutine);
+            self.ctx = saved;
+        }
+    }
+
+    pub(super) fn run_literal(
+        &mut self,
+        lit: Node<'_>,
+        locks: HeldLocks,
+        entry: Entry,
+    ) -> Option<HeldLocks> {
+        let body = lit.child_by_field_name("body")?;
+        let mark = self.scope.len();
+        if let Some(params) = lit.child_by_field_name("parameters") {
+            self.declare_params(params, BindingKind::Param);
+        }
+        let st = State {
+            locks,
+            defers: Vec::new(),
+        };
+        let out = self.run_frame(lit.start_byte(), body, st, entry);
+        self.scope.truncate(mark);
+        out
+    }
+}

@@ -1,0 +1,234 @@
+//! Scopes and bindings, and what an expression denotes: the place of a map or mutex
+//! expression, normalized across functions, and what its type says.
+
+use tree_sitter::Node;
+
+use super::known;
+use super::Interp;
+use crate::model::decls::{hint_of_type, hint_of_value, Hint};
+use crate::model::function::*;
+use crate::model::place::{MutexKey, Place, Root};
+use crate::syntax::named_children;
+
+impl<'a> Interp<'a> {
+    pub(super) fn declare(
+        &mut self,
+        name: &str,
+        decl: usize,
+        kind: BindingKind,
+        hint: Hint,
+        type_text: Option<String>,
+    ) -> usize {
+        let id = self.model.bindings.len();
+        let frame = self
+            .frames
+            .last()
+            .map(|f| f.start)
+            .unwrap_or(self.model.start);
+        self.model.bindings.push(Binding {
+            name: name.to_string(),
+            decl,
+            kind,
+            hint,
+            type_text,
+            assigns: Vec::new(),
+            frame,
+        });
+        if name != "_" {
+            self.scope.push((name.to_string(), id));
+        }
+        id
+    }
+
+    pub(super) fn lookup(&self, name: &str) -> Option<usize> {
+        self.scope
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, id)| *id)
+    }
+
+    pub(super) fn is_struct(&self, name: &str) -> bool {
+        self.decls.structs.contains_key(name)
+    }
+
+    pub(super) fn type_hint(&self, ty: Node<'_>) -> Hint {
+        let structs = |n: &str| self.is_struct(n);
+        hint_of_type(ty, &self.f.src, &structs)
+    }
+
+    pub(super) fn value_hint(&self, v: Node<'_>) -> Hint {
+        if v.kind() == "identifier" {
+            if let Some(id) = self.lookup(self.text(v)) {
+                return self.model.bindings[id].hint.clone();
+            }
+        }
+        if let Some(place) = self.place(v) {
+            if let Some(h) = self.place_hint(&place) {
+                return h;
+            }
+        }
+        let structs = |n: &str| self.is_struct(n);
+        hint_of_value(v, &self.f.src, &structs)
+    }
+
+    pub(super) fn declare_params(&mut self, list: Node<'_>, kind: BindingKind) {
+        for p in named_children(list) {
+            if p.kind() != "parameter_declaration" && p.kind() != "variadic_parameter_declaration" {
+                continue;
+            }
+            let ty = p.child_by_field_name("type");
+            let hint = ty.map(|t| self.type_hint(t)).unwrap_or(Hint::Other);
+            let type_text = ty.map(|t| {
+                if p.kind() == "variadic_parameter_declaration" {
+                    format!("...{}", self.text(t))
+                } else {
+                    self.text(t).to_string()
+                }
+            });
+            let mut cursor = p.walk();
+            let names: Vec<Node<'_>> = p.children_by_field_name("name", &mut cursor).collect();
+            for n in names {
+                let name = self.text(n).to_string();
+                self.declare(&name, n.start_byte(), kind, hint.clone(), type_text.clone());
+            }
+        }
+    }
+
+    /// What a map or mutex expression denotes.
+    pub(super) fn place(&self, e: Node<'_>) -> Option<Place> {
+        match e.kind() {
+            "identifier" => {
+                let name = self.text(e);
+                if let Some(id) = self.lookup(name) {
+                    let b = &self.model.bindings[id];
+                    if let Hint::Struct(s) = &b.hint {
+                        return Some(Place {
+                            root: Root::Type(s.clone()),
+                            fields: vec![],
+                        });
+                    }
+                    return Some(Place {
+                        root: Root::Local {
+                            func: self.model.start,
+                            binding: id,
+                            name: name.to_string(),
+                        },
+                        fields: vec![],
+                    });
+                }
+                if let Some(v) = self.decls.vars.get(name) {
+                    if let Hint::Struct(s) = &v.hint {
+                        return Some(Place {
+                            root: Root::Type(s.clone()),
+                            fields: vec![],
+                        });
+                    }
+                    return Some(Place {
+                        root: Root::Pkg(name.to_string()),
+                        fields: vec![],
+                    });
+                }
+                Some(Place {
+                    root: Root::Opaque(name.to_string()),
+                    fields: vec![],
+                })
+            }
+            "selector_expression" => {
+                let operand = e.child_by_field_name("operand")?;
+                let field = self.text(e.child_by_field_name("field")?).to_string();
+                let mut p = self.place(operand)?;
+                if let Root::Opaque(t) = &p.root {
+                    if p.fields.is_empty() && self.lookup(t).is_none() {
+                        // `pkg.Var` of an imported package, or a name we cannot see.
+                        return Some(Place {
+                            root: Root::Opaque(self.text(e).to_string()),
+                            fields: vec![],
+                        });
+                    }
+                }
+                p.fields.push(field);
+                Some(self.normalize(p))
+            }
+            "parenthesized_expression" => self.place(e.named_child(0)?),
+            "unary_expression" if self.text(e).starts_with('*') => {
+                self.place(e.child_by_field_name("operand")?)
+            }
+            _ => Some(Place {
+                root: Root::Opaque(self.text(e).to_string()),
+                fields: vec![],
+            }),
+        }
+    }
+
+    /// Re-root `S.f.g` at `T.g` when `S.f` is a struct `T` of this package, so that the same
+    /// field meets under one key whatever path reached it.
+    pub(super) fn normalize(&self, mut p: Place) -> Place {
+        loop {
+            let Root::Type(s) = &p.root else { return p };
+            if p.fields.is_empty() {
+                return p;
+            }
+            let Some(info) = self.decls.structs.get(s) else {
+                return p;
+            };
+            let Some(field) = info.fields.get(&p.fields[0]) else {
+                return p;
+            };
+            let Hint::Struct(t) = &field.hint else {
+                return p;
+            };
+            p = Place {
+                root: Root::Type(t.clone()),
+                fields: p.fields[1..].to_vec(),
+            };
+        }
+    }
+
+    pub(super) fn place_hint(&self, p: &Place) -> Option<Hint> {
+        match (&p.root, p.fields.as_slice()) {
+            (Root::Type(s), [f]) => self
+                .decls
+                .structs
+                .get(s)?
+                .fields
+                .get(f)
+                .map(|f| f.hint.clone()),
+            (Root::Pkg(v), []) => self.decls.vars.get(v).map(|v| v.hint.clone()),
+            (Root::Local { binding, .. }, []) => Some(self.model.bindings[*binding].hint.clone()),
+            _ => None,
+        }
+    }
+
+    pub(super) fn is_map(&self, p: &Place) -> bool {
+        self.place_hint(p) == Some(Hint::Map)
+    }
+
+    /// `x.Lock()` and the like: the mutex and the method.
+    pub(super) fn mutex_call(&self, call: Node<'_>) -> Option<(MutexKey, LockMethod)> {
+        let func = call.child_by_field_name("function")?;
+        if func.kind() != "selector_expression" {
+            return None;
+        }
+        let args = call.child_by_field_name("arguments")?;
+        if args.named_child_count() != 0 {
+            return None;
+        }
+        let m = known::mutex_method(self.text(func.child_by_field_name("field")?))?;
+        let operand = func.child_by_field_name("operand")?;
+        let place = self.place(operand)?;
+        // `x.Lock()` on something that is not known to be a mutex still counts only when
+        // its type is unknown to us; a struct without a mutex is not one.
+        if let Some(Hint::Struct(s)) = self.place_hint(&place) {
+            if self
+                .decls
+                .structs
+                .get(&s)
+                .is_some_and(|i| i.embedded_mutex.is_none())
+            {
+                return None;
+            }
+        }
+        Some((MutexKey(place), m))
+    }
+}
