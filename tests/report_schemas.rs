@@ -99,7 +99,7 @@ fn findings() -> (Vec<Finding>, HashMap<String, Arc<Vec<u8>>>) {
     let mut sources = HashMap::new();
     for units in packages {
         for r in analyze(units, &RuleSelection::default()) {
-            sources.insert(r.path.clone(), Arc::new(r.parsed.src.clone()));
+            sources.insert(r.path.clone(), Arc::new(r.src.clone()));
             findings.extend(r.findings);
         }
     }

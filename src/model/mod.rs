@@ -12,6 +12,7 @@
 
 pub mod decls;
 pub mod demand;
+pub mod dump;
 pub mod facts;
 pub mod function;
 pub mod interp;

@@ -1,0 +1,85 @@
+//! Each rule declares what must appear in a function for it to fire (its triggers; the
+//! prefilter runs their union). Here every finding of every rule, down to low
+//! confidence, on the test data, the catalog's examples and the whole Go tree, is checked
+//! against that rule's own triggers: it lies in a top-level function where one fires.
+//! (The fuzz target and tests/fuzz_corpus.rs check the same on their inputs.)
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use defuse::engine::{analyze, RuleSelection, SourceUnit};
+use defuse::finding::Confidence;
+use defuse::fuzzing::check_triggers;
+use defuse::scan::{scan, Pipeline, ScanOptions};
+
+fn low() -> RuleSelection {
+    RuleSelection {
+        min_confidence: Confidence::Low,
+        ..RuleSelection::default()
+    }
+}
+
+/// Every finding of a scan of `root` with every file modeled; how many were checked.
+fn check_tree(root: &Path) -> usize {
+    let opts = ScanOptions {
+        paths: vec![root.to_path_buf()],
+        discover: Default::default(),
+        include_generated: false,
+        rules: low(),
+        pipeline: Pipeline::Full,
+        shard: None,
+    };
+    let result = scan(&opts);
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let mut checked = 0;
+    for file in result.files() {
+        check_triggers(&file.src, file.per_iteration_loop_vars, &file.findings);
+        checked += file.findings.len();
+    }
+    checked
+}
+
+#[test]
+fn testdata_findings_lie_where_their_rules_trigger() {
+    let n = check_tree(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata"));
+    assert!(n > 50, "{n}");
+}
+
+#[test]
+fn catalog_findings_lie_where_their_rules_trigger() {
+    let mut n = 0;
+    for r in defuse::catalog::rules() {
+        for e in &r.examples {
+            let version =
+                defuse::discover::build_constraint_version(e.before.as_bytes()).or_else(|| {
+                    e.go_version
+                        .as_deref()
+                        .map(|v| defuse::discover::GoVersion::parse(v).unwrap())
+                });
+            let per_iteration = version.is_none_or(|v| v.has_per_iteration_loop_vars());
+            let unit = SourceUnit {
+                path: "example.go".into(),
+                src: e.before.as_bytes().to_vec(),
+                per_iteration_loop_vars: per_iteration,
+            };
+            for file in analyze(vec![unit], &low()) {
+                check_triggers(&file.src, per_iteration, &file.findings);
+                n += file.findings.len();
+            }
+        }
+    }
+    assert!(n >= 10, "{n}");
+}
+
+#[test]
+fn go_tree_findings_lie_where_their_rules_trigger() {
+    let out = Command::new("go")
+        .args(["env", "GOROOT"])
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("the Go toolchain is required for this test (`go env GOROOT`: {e}); install Go")
+        });
+    assert!(out.status.success(), "go env GOROOT failed");
+    let src = PathBuf::from(String::from_utf8(out.stdout).unwrap().trim()).join("src");
+    check_tree(&src);
+}
