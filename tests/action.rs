@@ -578,7 +578,8 @@ fn every_step_output_read_is_one_that_step_sets() {
 
 const GO_MOD: &str = "module example.com/store\n\ngo 1.22\n";
 
-/// The first commit: a store whose only method locks correctly.
+/// The first commit: a store whose methods lock correctly; three of them make `s.mu`
+/// the guard of `s.m` with high confidence, so the fix below is a safe one.
 const STORE_V1: &str = r#"package store
 
 import "sync"
@@ -593,10 +594,22 @@ func (s *Store) Put(k string, v int) {
 	defer s.mu.Unlock()
 	s.m[k] = v
 }
+
+func (s *Store) Get(k string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.m[k]
+}
+
+func (s *Store) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.m)
+}
 "#;
 
 /// The second commit adds `Drop`, whose deferred delete runs after the unlock
-/// (`deferred-write-unlocked`, line 18).
+/// (`deferred-write-unlocked`, line 30).
 const STORE_DROP: &str = r#"
 func (s *Store) Drop(k string) {
 	s.mu.Lock()
@@ -930,7 +943,7 @@ fn check_github_annotates_and_exits_per_fail_on_findings() {
     );
     assert!(
         r.stdout
-            .contains("::error file=store.go,line=18,endLine=18,col=2,endColumn=22,title=deferred-write-unlocked::"),
+            .contains("::error file=store.go,line=30,endLine=30,col=2,endColumn=22,title=deferred-write-unlocked::"),
         "{r:?}"
     );
     assert_eq!(
@@ -947,13 +960,13 @@ fn check_github_annotates_and_exits_per_fail_on_findings() {
     );
     assert!(
         r.summary
-            .contains("- `store.go:18:2` error `deferred-write-unlocked`: "),
+            .contains("- `store.go:30:2` error `deferred-write-unlocked`: "),
         "{r:?}"
     );
 
     let r = fx.run(&[("fail-on-findings", "false")]);
     assert_eq!(r.code, 0, "findings with fail-on-findings false: {r:?}");
-    assert!(r.stdout.contains("::error file=store.go,line=18,"), "{r:?}");
+    assert!(r.stdout.contains("::error file=store.go,line=30,"), "{r:?}");
     assert_eq!(r.outputs["findings"], "1");
 
     // Inputs are case-insensitive where GitHub's are: `True`, `GitHub`.
@@ -1022,7 +1035,7 @@ fn check_sarif_writes_a_valid_sarif_file() {
     assert_eq!(results[0]["ruleId"], "deferred-write-unlocked");
     assert_eq!(
         results[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
-        18
+        30
     );
 
     // The default file name, and no failure with fail-on-findings false.

@@ -49,6 +49,18 @@ func (c *Cache) Drop(k string) {
 	defer delete(c.items, k)
 	defer c.mu.Unlock()
 }
+
+func (c *Cache) Get(k string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.items[k]
+}
+
+func (c *Cache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.items)
+}
 "#;
 
 #[test]

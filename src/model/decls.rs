@@ -71,6 +71,9 @@ pub struct Decls {
     pub held_on_entry: HashMap<(String, String), HeldByConvention>,
     /// The package-level variables declared as `sync.Mutex` or `sync.RWMutex`, sorted.
     pub package_mutexes: Vec<String>,
+    /// The names of the package-level functions (no receiver): a call of one is not a
+    /// builtin's, even when it is called `delete`.
+    pub functions: std::collections::HashSet<String>,
 }
 
 /// The struct type a type expression names (`S`, `*S`), if declared in this package.
@@ -183,15 +186,18 @@ pub fn collect(files: &[&ParsedFile]) -> Decls {
     decls
 }
 
-/// Just the conventions of [`collect`]: which functions run with a lock held on entry.
-/// For callers that already have the rest and parsed more functions since.
-pub fn held_on_entry(files: &[&ParsedFile]) -> HashMap<(String, String), HeldByConvention> {
-    let mut decls = Decls::default();
+/// Read again what [`collect`] reads from the functions' declarations (conventions, the
+/// package's function names), for callers that have the rest and parsed more since.
+pub fn refresh_functions(decls: &mut Decls, files: &[&ParsedFile]) {
+    decls.held_on_entry.clear();
+    decls.functions.clear();
     for f in files {
-        collect_held_on_entry(f, &mut decls);
+        collect_held_on_entry(f, decls);
     }
-    decls.held_on_entry
 }
+
+/// Builtins whose meaning a declaration of the same name in the package would change.
+pub const SHADOWABLE_BUILTINS: [&str; 6] = ["delete", "clear", "len", "new", "make", "append"];
 
 fn type_specs<'t>(f: &'t ParsedFile) -> Vec<Node<'t>> {
     let mut out = Vec::new();
@@ -442,6 +448,13 @@ pub fn receiver_type(f: &ParsedFile, method: Node<'_>) -> Option<(String, Option
 
 fn collect_held_on_entry(f: &ParsedFile, decls: &mut Decls) {
     let kids = named_children(f.root());
+    for decl in &kids {
+        if decl.kind() == "function_declaration" {
+            if let Some(n) = decl.child_by_field_name("name") {
+                decls.functions.insert(f.text(n).to_string());
+            }
+        }
+    }
     for (k, &decl) in kids.iter().enumerate() {
         let (recv, name) = match decl.kind() {
             "method_declaration" => (

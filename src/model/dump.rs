@@ -16,12 +16,26 @@ pub fn dump(units: Vec<SourceUnit>) -> String {
         return "nests too deep\n".into();
     };
     let mut out = String::new();
-    let mut guards: Vec<_> = facts.guards.iter().collect();
-    guards.sort_by_key(|(m, _)| m.to_string());
-    for (map, g) in guards {
-        let _ = writeln!(out, "guard {map} by {} ({:?})", g.mutex, g.evidence);
+    for map in facts.maps() {
+        match facts.guard_of(map) {
+            Some(g) => {
+                let _ = writeln!(
+                    out,
+                    "guard {map} by {} ({:?}, {:?})",
+                    g.mutex, g.evidence, g.confidence
+                );
+            }
+            None => {
+                let _ = writeln!(out, "no guard for {map}");
+            }
+        }
     }
-    let mut callers: Vec<_> = facts.caller_holds.iter().collect();
+    let mut spawned: Vec<_> = facts.callers.spawned.iter().collect();
+    spawned.sort();
+    for (recv, name) in spawned {
+        let _ = writeln!(out, "goroutine runs {recv}.{name}");
+    }
+    let mut callers: Vec<_> = facts.callers.holds.iter().collect();
     callers.sort();
     for ((recv, name), held) in callers {
         let held: Vec<String> = held.iter().map(|m| m.to_string()).collect();

@@ -62,6 +62,9 @@ pub struct MapOp<L = Locks> {
 #[derive(Debug, Clone)]
 pub struct OpRun<L = Locks> {
     pub ctx: Ctx,
+    /// The map is inside a value the function made and has not shared yet: no other
+    /// goroutine can reach it (see `interp::ownership`).
+    pub owned: bool,
     /// The mutexes the function has touched there, and every mutex that could guard the
     /// map (entry states included), so that rules need not know how entry states are
     /// decided.
@@ -154,14 +157,22 @@ pub struct Binding {
     pub assigns: Vec<usize>,
     /// Start byte of the function or literal that declares it.
     pub frame: usize,
+    /// It holds a value the function made (see `interp::ownership`).
+    pub fresh: bool,
+    /// That value has escaped by now (during interpretation: by the point interpreted).
+    pub escaped: bool,
 }
 
+/// A call of a function or method of the package: what its callers hold comes from here.
 #[derive(Debug, Clone)]
 pub struct CallSite<L = Locks> {
+    /// The receiver's type, or "" for a function.
     pub recv_type: String,
     pub method: String,
     pub locks: L,
     pub byte: usize,
+    /// `go x.m()`: the callee runs on a goroutine of its own, holding nothing.
+    pub spawned: bool,
 }
 
 /// `Lock`, `Unlock`, `RLock`, `RUnlock`.
@@ -234,6 +245,11 @@ pub struct FunctionModel<L = Locks> {
     /// True where `goto` makes the path model unreliable: the lock states the rules read
     /// are then all unknown (see `facts::resolve`).
     pub has_goto: bool,
+    /// Declared in a `_test.go` file: its accesses are not evidence of a guard.
+    pub in_test_file: bool,
+    /// Which file of the package declares it (in the order the package's files were
+    /// given): with `start`, what tells functions apart.
+    pub file: usize,
 }
 
 /// A function as the interpreter leaves it: lock states still symbolic.
@@ -255,6 +271,8 @@ impl<L> FunctionModel<L> {
             exits: Vec::new(),
             joins: Vec::new(),
             has_goto: false,
+            in_test_file: false,
+            file: 0,
         }
     }
 
@@ -304,6 +322,7 @@ impl<L> FunctionModel<L> {
                         .iter()
                         .map(|r| OpRun {
                             ctx: r.ctx,
+                            owned: r.owned,
                             locks: f(&r.locks),
                         })
                         .collect(),
@@ -347,12 +366,15 @@ impl<L> FunctionModel<L> {
                     recv_type: c.recv_type,
                     method: c.method,
                     byte: c.byte,
+                    spawned: c.spawned,
                 })
                 .collect(),
             lock_calls: self.lock_calls,
             exits: self.exits,
             joins: self.joins,
             has_goto: self.has_goto,
+            in_test_file: self.in_test_file,
+            file: self.file,
         }
     }
 }

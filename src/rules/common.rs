@@ -21,10 +21,23 @@ pub fn guard_note(map_text: &str, mutex: &str, guard: &Guard) -> String {
         GuardEvidence::Annotation { line } if *line > 0 => {
             format!("`{map_text}` is guarded by `{mutex}`: its declaration on line {line} says so")
         }
-        GuardEvidence::Annotation { .. } => format!("`{map_text}` is guarded by `{mutex}`: its declaration says so"),
-        GuardEvidence::Accesses { locked, total } => format!(
-            "`{map_text}` is guarded by `{mutex}`: {locked} of {total} accesses in the package hold it"
-        ),
+        GuardEvidence::Annotation { .. } => {
+            format!("`{map_text}` is guarded by `{mutex}`: its declaration says so")
+        }
+        GuardEvidence::Functions {
+            held,
+            against,
+            functions,
+            ..
+        } => {
+            let mut note = format!(
+                "`{map_text}` is guarded by `{mutex}`: held in {held} of {functions} other functions that touch it"
+            );
+            if *against > 0 {
+                note.push_str(&format!(", and {against} touch it without it"));
+            }
+            note
+        }
     }
 }
 

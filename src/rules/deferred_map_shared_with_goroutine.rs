@@ -66,7 +66,7 @@ fn check(
     for &(op, locks) in deferred {
         // A map with a known guard belongs to the lock rules; opaque places cannot be compared.
         if matches!(op.map.root, Root::Opaque(_))
-            || cx.pkg.guard_of(&op.map).is_some()
+            || cx.pkg.guard_for(&op.map, f).is_some()
             || !no_lock_held(locks)
         {
             continue;

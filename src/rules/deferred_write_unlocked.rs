@@ -7,7 +7,7 @@ use super::trigger::{Later, Shape, Trigger, Version};
 use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Edit, Fix};
 use crate::model::locks::Lock;
-use crate::model::{Ctx, FunctionModel, GuardEvidence, MapOp, OpKind};
+use crate::model::{Ctx, FunctionModel, MapOp, OpKind};
 
 pub struct DeferredWriteUnlocked;
 
@@ -36,21 +36,15 @@ impl Rule for DeferredWriteUnlocked {
     }
 }
 
-fn confidence(ev: &GuardEvidence) -> Confidence {
-    match ev {
-        GuardEvidence::Annotation { .. } => Confidence::High,
-        GuardEvidence::Accesses { locked, .. } if *locked >= 2 => Confidence::High,
-        GuardEvidence::Accesses { .. } => Confidence::Medium,
-    }
-}
-
 /// A deferred write: judged on every exit path it runs on.
 fn check_deferred(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<RawFinding> {
-    let guard = cx.pkg.guard_of(&op.map)?;
-    let mutex = mutex_text(op, guard)?;
+    let guard = cx.pkg.guard_for(&op.map, f)?;
+    let mutex = mutex_text(op, &guard)?;
+    // A value the function made and never shared is no one else's to race on.
     let states: Vec<_> = op
         .runs
         .iter()
+        .filter(|r| !r.owned)
         .filter_map(|r| r.locks.get(&guard.mutex))
         .collect();
     // A write inside a goroutine's own defers is judged by the goroutine check.
@@ -67,7 +61,7 @@ fn check_deferred(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Raw
     let info = &f.defers[defer];
     let all_paths = unlocked.len() == states.len();
     let mut notes = vec![
-        guard_note(&op.map_text, &mutex, guard),
+        guard_note(&op.map_text, &mutex, &guard),
         cause_note(cx.file, &mutex, first),
     ];
     if !all_paths {
@@ -76,10 +70,17 @@ fn check_deferred(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Raw
         ));
     }
     let what = cx.file.text(node_at(cx.file, op.start, op.end)?);
-    let message = format!(
-        "deferred `{}` runs after `{mutex}` is released: the map write races with other goroutines",
-        first_line(what)
-    );
+    // Released by the function, or never held in it at all.
+    let message = match first.cause {
+        crate::model::locks::Cause::Entry(_) => format!(
+            "deferred `{}` runs without `{mutex}` held: the map write races with other goroutines",
+            first_line(what)
+        ),
+        _ => format!(
+            "deferred `{}` runs after `{mutex}` is released: the map write races with other goroutines",
+            first_line(what)
+        ),
+    };
     let (fix, no_fix_reason) = if !all_paths {
         match flag_fix(cx, f, op, defer, &mutex) {
             Some(fix) => (Some(fix), None),
@@ -94,15 +95,27 @@ fn check_deferred(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Raw
     } else {
         fix_or_reason(fix_deferred(cx, f, op, info.closure, defer, &mutex))
     };
+    let fix = only_safe_when_sure(fix, guard.confidence);
     Some(RawFinding {
         rule: ID,
         start: info.stmt_start,
         end: info.stmt_end,
         message,
         notes,
-        confidence: confidence(&guard.evidence),
+        confidence: guard.confidence,
         fix,
         no_fix_reason,
+    })
+}
+
+/// A fix is safe only where the finding is certain: below high confidence a person
+/// applies it.
+fn only_safe_when_sure(fix: Option<Fix>, confidence: Confidence) -> Option<Fix> {
+    fix.map(|mut f| {
+        if confidence < Confidence::High {
+            f.applicability = Applicability::Review;
+        }
+        f
     })
 }
 
@@ -248,8 +261,11 @@ fn check_goroutine(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Ra
     let Ctx::Goroutine { go } = run.ctx else {
         return None;
     };
+    if run.owned {
+        return None;
+    }
     let info = &f.gos[go];
-    let guard = cx.pkg.guard_of(&op.map)?;
+    let guard = cx.pkg.guard_for(&op.map, f)?;
     let creator = info.creator_locks.get(&guard.mutex)?;
     if !creator.state.is_held() {
         return None;
@@ -263,7 +279,7 @@ fn check_goroutine(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Ra
     if f.joins.iter().any(|&j| j > info.stmt_end) {
         return None;
     }
-    let mutex = mutex_text(op, guard)?;
+    let mutex = mutex_text(op, &guard)?;
     let what = cx.file.text(node_at(cx.file, op.start, op.end)?);
     let kind = match info.kind {
         crate::model::GoKind::GoStatement => "goroutine",
@@ -272,7 +288,7 @@ fn check_goroutine(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Ra
     };
     let line = line_of(cx.file, info.stmt_start);
     let notes = vec![
-        guard_note(&op.map_text, &mutex, guard),
+        guard_note(&op.map_text, &mutex, &guard),
         format!(
             "the {kind} started on line {line} runs on another goroutine, which holds none of the locks \
              held where it was started, even though it sits between `{mutex}.Lock()` and its unlock"
@@ -289,6 +305,7 @@ fn check_goroutine(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Ra
             Some("the goroutine's function is not a literal".to_string()),
         ),
     };
+    let fix = only_safe_when_sure(fix, guard.confidence);
     Some(RawFinding {
         rule: ID,
         start: op.start,
@@ -298,7 +315,7 @@ fn check_goroutine(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Ra
             first_line(what)
         ),
         notes,
-        confidence: confidence(&guard.evidence),
+        confidence: guard.confidence,
         fix,
         no_fix_reason,
     })

@@ -9,7 +9,7 @@ use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Edit, Fix};
 use crate::model::locks::{Cause, Lock, Locks};
 use crate::model::place::MutexKey;
-use crate::model::{Ctx, FunctionModel, GuardEvidence, LockMethod, MapOp, OpKind};
+use crate::model::{Ctx, FunctionModel, LockMethod, MapOp, OpKind};
 
 pub struct MapWriteUnderRlock;
 
@@ -38,59 +38,35 @@ impl Rule for MapWriteUnderRlock {
     }
 }
 
-/// The read-locked mutex that guards the write: the known guard, or else the one mutex
-/// of the same struct that is read-locked there.
+/// The map's guard, held only in shared mode where the write runs, with no mutex held
+/// exclusively there: a write under any exclusive lock is another design (a dedicated
+/// mutex for the map, a second lock), not this bug.
 fn rlocked_guard(
     cx: &RuleCtx<'_>,
     f: &FunctionModel,
     op: &MapOp,
     locks: &Locks,
 ) -> Option<(MutexKey, Confidence, String)> {
-    if let Some(g) = cx.pkg.guard_of(&op.map) {
-        let v = locks.get(&g.mutex)?;
-        if v.state != Lock::RLocked {
-            return None;
-        }
-        let mutex = mutex_text(op, g)?;
-        let conf = match g.evidence {
-            GuardEvidence::Annotation { .. } => Confidence::High,
-            GuardEvidence::Accesses { locked, .. } if locked >= 2 => Confidence::High,
-            _ => Confidence::Medium,
-        };
-        return Some((g.mutex.clone(), conf, guard_note(&op.map_text, &mutex, g)));
+    let g = cx.pkg.guard_for(&op.map, f)?;
+    if locks.get(&g.mutex)?.state != Lock::RLocked {
+        return None;
     }
-    let candidates: Vec<&MutexKey> = locks
-        .iter()
-        .filter(|(k, v)| v.state == Lock::RLocked && related(f, op, k))
-        .map(|(k, _)| k)
-        .collect();
-    match candidates.as_slice() {
-        [only] => Some((
-            (*only).clone(),
-            Confidence::Medium,
-            format!(
-                "`{}` belongs to the same struct as the read-locked mutex",
-                op.map_text
-            ),
-        )),
-        _ => None,
+    if locks.values().any(|v| v.state == Lock::Locked) {
+        return None;
     }
-}
-
-fn related(f: &FunctionModel, op: &MapOp, mutex_key: &MutexKey) -> bool {
-    f.lock_calls
-        .iter()
-        .find(|c| c.mutex == *mutex_key)
-        .is_some_and(|c| {
-            op.map.may_be_guarded_by(&c.mutex)
-                && !(c.mutex.place().fields.is_empty() && op.map.fields.is_empty())
-        })
+    let mutex = mutex_text(op, &g)?;
+    Some((
+        g.mutex.clone(),
+        g.confidence,
+        guard_note(&op.map_text, &mutex, &g),
+    ))
 }
 
 fn check(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<RawFinding> {
     let run = op
         .runs
         .iter()
+        .filter(|r| !r.owned)
         .find(|r| rlocked_guard(cx, f, op, &r.locks).is_some())?;
     let (mutex_key, confidence, guard_note) = rlocked_guard(cx, f, op, &run.locks)?;
     let val = run.locks.get(&mutex_key)?;
@@ -112,7 +88,7 @@ fn check(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<RawFinding> 
         ));
     }
     notes.push("readers share an RLock, so two of them can write the map at once: `fatal error: concurrent map writes`".into());
-    let (fix, no_fix_reason) = fix_or_reason(fix(cx, f, &mutex_key, &mutex_expr));
+    let (fix, no_fix_reason) = fix_or_reason(fix(cx, f, &mutex_key, &mutex_expr, confidence));
     Some(RawFinding {
         rule: ID,
         start,
@@ -129,11 +105,14 @@ fn check(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<RawFinding> 
 }
 
 /// Take the write lock instead: every `RLock`/`RUnlock` of that mutex in the function.
+/// Safe only where the finding is certain and the function, once exclusive, neither
+/// blocks nor scans a whole map nor calls back into code that takes the same mutex.
 fn fix(
     cx: &RuleCtx<'_>,
     f: &FunctionModel,
     mutex_key: &MutexKey,
     mutex_expr: &str,
+    confidence: Confidence,
 ) -> Result<Fix, String> {
     let calls: Vec<_> = f
         .lock_calls
@@ -161,6 +140,25 @@ fn fix(
             "the function locks `{mutex_expr}` in several places; changing them is for a person to decide"
         ));
     }
+    // A call into the package that takes the same mutex again would deadlock once the
+    // lock is exclusive (a `sync.RWMutex` is not reentrant).
+    let own_calls = || {
+        f.call_sites
+            .iter()
+            .filter(|c| !c.spawned && c.recv_type == *f.receiver_type.as_deref().unwrap_or("-"))
+    };
+    if let Some(c) = own_calls().find(|c| {
+        cx.pkg
+            .takes(&c.recv_type, &c.method)
+            .is_some_and(|taken| taken.contains(mutex_key))
+    }) {
+        return Err(format!(
+            "`{}` on line {} takes `{mutex_expr}` itself, which would deadlock under the write lock",
+            c.method,
+            line_of(cx.file, c.byte)
+        ));
+    }
+    let unseen = own_calls().any(|c| cx.pkg.takes(&c.recv_type, &c.method).is_none());
     let mut edits = Vec::new();
     for c in calls {
         let text = &cx.file.src[c.start..c.end];
@@ -175,42 +173,81 @@ fn fix(
             replacement: c.method.name()[1..].to_string(),
         });
     }
-    // Other methods on the same receiver may take the read lock again: with the write
-    // lock held that would deadlock, so a person should look.
     let body = node_at(cx.file, f.start, f.end).ok_or("function not found")?;
-    let applicability = if calls_own_methods(cx, f, body) {
-        Applicability::Review
-    } else {
+    let stalls = stalls_readers(cx, body).or(unseen.then_some("calls the model cannot see into"));
+    let applicability = if confidence == Confidence::High && stalls.is_none() {
         Applicability::Safe
+    } else {
+        Applicability::Review
     };
+    let mut title =
+        format!("take the write lock `{mutex_expr}.Lock()`; reads in this function now serialize");
+    if let Some(why) = stalls {
+        title.push_str(&format!(" (review: {why} under the write lock)"));
+    }
     Ok(Fix {
-        title: format!(
-            "take the write lock `{mutex_expr}.Lock()`; reads in this function now serialize"
-        ),
+        title,
         applicability,
         edits,
     })
 }
 
-fn calls_own_methods(cx: &RuleCtx<'_>, f: &FunctionModel, body: tree_sitter::Node<'_>) -> bool {
-    let Some(recv) = &f.receiver_type else {
+/// What the function does that would stall every reader once its lock is exclusive:
+/// channel operations, a `select`, a sleep, calls into other packages (I/O among them),
+/// or a scan of a whole map.
+fn stalls_readers(cx: &RuleCtx<'_>, body: tree_sitter::Node<'_>) -> Option<&'static str> {
+    for n in crate::syntax::descendants(body, |n| n.kind() == "func_literal") {
+        match n.kind() {
+            "send_statement" | "select_statement" => return Some("channel operations"),
+            "unary_expression" if cx.file.text(n).starts_with("<-") => {
+                return Some("channel operations")
+            }
+            "range_clause" => {
+                let ranges_map = n
+                    .child_by_field_name("right")
+                    .is_some_and(|r| r.kind() != "call_expression");
+                if ranges_map {
+                    return Some("a scan of a whole collection");
+                }
+            }
+            "call_expression" => {
+                let Some(func) = n.child_by_field_name("function") else {
+                    continue;
+                };
+                if func.kind() != "selector_expression" {
+                    continue;
+                }
+                let Some(operand) = func.child_by_field_name("operand") else {
+                    continue;
+                };
+                if operand.kind() == "identifier" && imported(cx, body, cx.file.text(operand)) {
+                    return Some("calls into other packages");
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether `name` is a package the file imports (not a variable of the function).
+fn imported(cx: &RuleCtx<'_>, func: tree_sitter::Node<'_>, name: &str) -> bool {
+    let declared_here = crate::syntax::descendants(func, |_| false).any(|n| {
+        matches!(
+            n.kind(),
+            "parameter_declaration" | "short_var_declaration" | "var_spec" | "range_clause"
+        ) && crate::syntax::descendants(n, |_| false)
+            .any(|i| i.kind() == "identifier" && cx.file.text(i) == name)
+    });
+    if declared_here {
         return false;
-    };
-    let _ = recv;
-    let recv_name = body
-        .child_by_field_name("receiver")
-        .and_then(|r| crate::syntax::descendants(r, |_| false).find(|n| n.kind() == "identifier"))
-        .map(|n| cx.file.text(n).to_string());
-    let Some(recv_name) = recv_name else {
-        return false;
-    };
-    crate::syntax::descendants(body, |_| false).any(|n| {
-        n.kind() == "call_expression"
-            && n.child_by_field_name("function").is_some_and(|func| {
-                func.kind() == "selector_expression"
-                    && func
-                        .child_by_field_name("operand")
-                        .is_some_and(|o| cx.file.text(o) == recv_name)
-            })
-    })
+    }
+    let src = &cx.file.src;
+    // An import spec names it: `"path/name"` or an alias.
+    let quoted = format!("/{name}\"");
+    let bare = format!("\"{name}\"");
+    let aliased = format!("{name} \"");
+    let head = &src[..func.start_byte().min(src.len())];
+    let text = String::from_utf8_lossy(head);
+    text.contains(&quoted) || text.contains(&bare) || text.contains(&aliased)
 }

@@ -2,10 +2,10 @@ package facts
 
 import "sync"
 
-// Two accesses hold rowsMu by convention, one holds mu: rowsMu guards rows, but only
-// because ledger_sync.go locks it somewhere. Clear does not touch rowsMu, so its
-// deferred delete is not known to run unlocked: no finding. (Without ledger_sync.go,
-// mu would be the guard and Clear would be reported.)
+// Two functions hold rowsMu by convention: rowsMu guards rows, but only because
+// ledger_sync.go locks it somewhere (a mutex nothing locks guards nothing). Clear is
+// exported and never takes rowsMu, so its deferred delete runs without it: callers
+// outside the package cannot hold an unexported mutex.
 type Ledger struct {
 	mu     sync.Mutex
 	rowsMu sync.Mutex
@@ -19,7 +19,7 @@ func (l *Ledger) setA(i int) { l.rows[i] = 1 }
 func (l *Ledger) setB(i int) { l.rows[i] = 2 }
 
 func (l *Ledger) Clear(i int) {
-	defer delete(l.rows, i)
+	defer delete(l.rows, i) // want "deferred-write-unlocked"
 	l.mu.Lock()
 	l.rows[i] = 0
 	l.mu.Unlock()

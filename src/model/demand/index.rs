@@ -32,6 +32,8 @@ pub struct FileIndex {
     bodiless: HashSet<u64, WordHash>,
     /// A top-level `func` whose name could not be read: it may declare anything.
     unknown_func: bool,
+    /// [`func_key`] → the functions with a body declared under it.
+    by_key: std::collections::HashMap<u64, Vec<usize>, WordHash>,
 }
 
 /// The sets hold FNV hashes already: hashing them again would only cost time.
@@ -77,9 +79,11 @@ impl FileIndex {
 
     /// [`Self::declarations_of`] by [`func_key`].
     pub fn declarations_of_key(&self, key: u64) -> (Vec<usize>, bool) {
-        let with_body = (0..self.functions.len())
-            .filter(|&i| self.functions[i].key == key || self.unknown_func)
-            .collect();
+        let with_body = if self.unknown_func {
+            (0..self.functions.len()).collect()
+        } else {
+            self.by_key.get(&key).cloned().unwrap_or_default()
+        };
         (with_body, self.unknown_func || self.bodiless.contains(&key))
     }
 }
@@ -304,7 +308,12 @@ pub fn index(src: &[u8]) -> FileIndex {
         last = b;
         i += 1;
     }
+    let mut by_key: std::collections::HashMap<u64, Vec<usize>, WordHash> = Default::default();
+    for (i, f) in functions.iter().enumerate() {
+        by_key.entry(f.key).or_default().push(i);
+    }
     FileIndex {
+        by_key,
         functions,
         type_and_var_decls: decls,
         func_starts,

@@ -384,17 +384,23 @@ pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> 
         let decls = match kept.take() {
             None => decls::collect(&files),
             Some(mut d) => {
-                d.held_on_entry = decls::held_on_entry(&files);
+                decls::refresh_functions(&mut d, &files);
                 d
             }
         };
-        for slot in slots.iter_mut() {
+        for (file, slot) in slots.iter_mut().enumerate() {
+            let in_test_file = slot.path.ends_with("_test.go");
+            let place = |mut m: RawFunction| {
+                m.file = file;
+                m.in_test_file = in_test_file;
+                m
+            };
             if slot.whole {
                 // Every declaration in the tree, keyed past the index's functions.
                 if slot.models.is_empty() {
                     let all = model_some(&slot.file, &decls, &|_| true);
                     for (k, m) in all.into_iter().enumerate() {
-                        slot.models.insert(usize::MAX - k, Some(m));
+                        slot.models.insert(usize::MAX - k, Some(place(m)));
                     }
                 }
                 continue;
@@ -410,7 +416,7 @@ pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> 
             }
             for m in model_some(&slot.file, &decls, &|n| new.contains_key(&n.start_byte())) {
                 let i = new[&m.start];
-                slot.models.insert(i, Some(m));
+                slot.models.insert(i, Some(place(m)));
             }
             for i in new.into_values() {
                 slot.models.entry(i).or_insert(None);
@@ -423,7 +429,14 @@ pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> 
     };
 
     let modeled: Vec<&RawFunction> = slots.iter().flat_map(Slot::functions).collect();
-    let facts = PackageFacts::decide(decls, modeled.iter().copied());
+    let judged: HashSet<(usize, usize)> = slots
+        .iter()
+        .flat_map(Slot::candidate_functions)
+        .map(|f| (f.file, f.start))
+        .collect();
+    let facts = PackageFacts::decide(decls, modeled.iter().copied(), &|f| {
+        judged.contains(&(f.file, f.start))
+    });
     let files = slots
         .into_iter()
         .map(|slot| {
@@ -474,6 +487,11 @@ fn declare_same_names(slots: &mut [Slot]) {
         }
     }
     keys.remove(&0);
+    // A function named like a builtin the model reads (`delete`) changes what a call of
+    // that name means: its declaration is read wherever it is.
+    for b in decls::SHADOWABLE_BUILTINS {
+        keys.insert(index::func_key("", b));
+    }
     for slot in slots.iter_mut() {
         let mut all = false;
         for &key in &keys {

@@ -1,7 +1,11 @@
-//! Unexported methods whose every call site in the package holds a mutex of the
-//! receiver's type run with it held (Go fact 8).
+//! What callers hold (Go fact 8): an unexported function or method whose every call site
+//! in the package holds a mutex runs with it held. Call sites are judged under their own
+//! function's entry states, which may come from its callers in turn: the facts are
+//! iterated over the package's call graph until they settle, so a `…Locked` helper called
+//! only from functions that are themselves called with the lock held is seen as such.
+//! A function started as a goroutine (`go s.run()`) holds nothing there.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::entry::Entries;
 use crate::model::decls::Decls;
@@ -9,44 +13,83 @@ use crate::model::function::RawFunction;
 use crate::model::locks::Lock;
 use crate::model::place::{MutexKey, Root};
 
-/// (receiver type, method) → the mutexes every caller holds.
+/// (receiver type or "", name) → the mutexes every caller holds.
 pub type CallerHolds = HashMap<(String, String), Vec<MutexKey>>;
 
-/// The caller facts, from each call site's lock states under its caller's own entry
-/// states (`own`: without caller facts; one level of callers).
-pub fn infer<'a, I>(functions: I, decls: &Decls, own: &Entries<'_>) -> CallerHolds
+/// What the package's call sites say about the functions they call.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct CallerFacts {
+    pub holds: CallerHolds,
+    /// Functions some `go` statement starts: they run on a goroutine of their own.
+    pub spawned: HashSet<(String, String)>,
+}
+
+/// Rounds over the call graph before the facts are taken as settled: each round adds one
+/// level of callers; real code settles in two or three.
+const MAX_ROUNDS: usize = 8;
+
+/// The caller facts of the package's functions.
+pub fn infer<'a, I>(functions: I, decls: &Decls) -> CallerFacts
 where
     I: IntoIterator<Item = &'a RawFunction> + Clone,
 {
-    let mut sites: HashMap<(String, String), Vec<Vec<MutexKey>>> = HashMap::new();
+    let mut spawned = HashSet::new();
+    for f in functions.clone() {
+        for c in f.call_sites.iter().filter(|c| c.spawned) {
+            spawned.insert((c.recv_type.clone(), c.method.clone()));
+        }
+    }
+    let mut facts = CallerFacts {
+        holds: CallerHolds::new(),
+        spawned,
+    };
+    for _ in 0..MAX_ROUNDS {
+        let entries = Entries::new(decls, Some(&facts));
+        let holds = one_round(functions.clone(), decls, &entries);
+        if holds == facts.holds {
+            break;
+        }
+        facts.holds = holds;
+    }
+    facts
+}
+
+/// The caller facts under `entries`: one more level of callers than those give.
+fn one_round<'a, I>(functions: I, decls: &Decls, entries: &Entries<'_>) -> CallerHolds
+where
+    I: IntoIterator<Item = &'a RawFunction> + Clone,
+{
+    let mut sites: HashMap<(&str, &str), Vec<Vec<MutexKey>>> = HashMap::new();
     for f in functions.clone() {
         if f.call_sites.is_empty() {
             continue;
         }
-        let entry = own.of(f);
+        let entry = entries.of(f);
         for c in &f.call_sites {
             let held: Vec<MutexKey> = c
                 .locks
                 .iter()
-                .filter(|(k, _)| matches!(&k.place().root, Root::Type(t) if *t == c.recv_type))
+                .filter(|(k, _)| matches!(k.place().root, Root::Type(_) | Root::Pkg(_)))
                 .filter(|(k, v)| v.resolve(&entry.state(k)).state == Lock::Locked)
                 .map(|(k, _)| k.clone())
                 .collect();
             sites
-                .entry((c.recv_type.clone(), c.method.clone()))
+                .entry((&c.recv_type, &c.method))
                 .or_default()
                 .push(held);
         }
     }
-    let mut out = HashMap::new();
+    let mut out = CallerHolds::new();
     for f in functions {
-        let Some(recv) = &f.receiver_type else {
-            continue;
-        };
-        if !f.name.starts_with(|c: char| c.is_lowercase()) || !decls.structs.contains_key(recv) {
+        // Exported functions are called from outside the package too.
+        if !f.name.starts_with(|c: char| c.is_lowercase()) {
             continue;
         }
-        let Some(calls) = sites.get(&(recv.clone(), f.name.clone())) else {
+        let recv = f.receiver_type.clone().unwrap_or_default();
+        if !recv.is_empty() && !decls.structs.contains_key(&recv) {
+            continue;
+        }
+        let Some(calls) = sites.get(&(recv.as_str(), f.name.as_str())) else {
             continue;
         };
         let mut common: Vec<MutexKey> = calls[0].clone();
@@ -54,7 +97,7 @@ where
             common.retain(|k| c.contains(k));
         }
         if !common.is_empty() {
-            out.insert((recv.clone(), f.name.clone()), common);
+            out.insert((recv, f.name.clone()), common);
         }
     }
     out

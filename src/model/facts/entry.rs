@@ -1,10 +1,12 @@
 //! The state of each mutex when a function is entered (Go fact 8), strongest evidence
 //! first: a convention (a name ending in `Locked`, a doc comment saying the lock must be
-//! held); what every caller holds, unless the function takes the lock itself; the
-//! function's own calls (it locks the mutex: not held on entry; it only unlocks it: held);
-//! a mutex variable of its own starts unlocked. Nothing else is known.
+//! held); a `go` statement that starts the function (a new goroutine holds nothing); what
+//! every caller holds, unless the function takes the lock itself; the function's own
+//! calls (it locks the mutex: not held on entry; it only unlocks it: held); a mutex
+//! variable of its own starts unlocked; an exported function, which callers outside the
+//! package call without the package's unexported mutexes. Nothing else is known.
 
-use super::callers::CallerHolds;
+use super::callers::CallerFacts;
 use crate::model::decls::Decls;
 use crate::model::function::FunctionModel;
 use crate::model::locks::{Cause, Lock, LockVal};
@@ -13,7 +15,7 @@ use crate::model::place::MutexKey;
 /// The entry facts of a package: conventions, and caller facts once they are known.
 pub struct Entries<'a> {
     decls: &'a Decls,
-    caller_holds: Option<&'a CallerHolds>,
+    callers: Option<&'a CallerFacts>,
 }
 
 /// One function's entry states.
@@ -24,16 +26,18 @@ pub struct FunctionEntry<'a> {
     callers: &'a [MutexKey],
     locks_itself: Vec<&'a MutexKey>,
     unlocks_itself: Vec<&'a MutexKey>,
+    /// Started by a `go` statement somewhere.
+    spawned: bool,
+    /// Exported, outside a test file: callable from outside the package.
+    exported: bool,
+    decls: &'a Decls,
 }
 
 const NO_CALLERS: &[MutexKey] = &[];
 
 impl<'a> Entries<'a> {
-    pub fn new(decls: &'a Decls, caller_holds: Option<&'a CallerHolds>) -> Self {
-        Entries {
-            decls,
-            caller_holds,
-        }
+    pub fn new(decls: &'a Decls, callers: Option<&'a CallerFacts>) -> Self {
+        Entries { decls, callers }
     }
 
     pub fn of<'f, L>(&self, f: &'f FunctionModel<L>) -> FunctionEntry<'f>
@@ -60,11 +64,14 @@ impl<'a> Entries<'a> {
                 conventions.push((MutexKey::of_struct(&recv, None), conv.reason));
             }
         }
+        let key = (recv, name);
         let callers = self
-            .caller_holds
-            .and_then(|c| c.get(&(recv, name)))
+            .callers
+            .and_then(|c| c.holds.get(&key))
             .map(Vec::as_slice)
             .unwrap_or(NO_CALLERS);
+        let spawned = self.callers.is_some_and(|c| c.spawned.contains(&key));
+        let exported = !f.in_test_file && key.1.starts_with(|c: char| c.is_uppercase());
         let mut locks_itself = Vec::new();
         let mut unlocks_itself = Vec::new();
         for c in f.own_lock_calls() {
@@ -79,6 +86,9 @@ impl<'a> Entries<'a> {
             callers,
             locks_itself,
             unlocks_itself,
+            spawned,
+            exported,
+            decls: self.decls,
         }
     }
 }
@@ -89,6 +99,12 @@ impl FunctionEntry<'_> {
         let held = |reason| LockVal::new(Lock::Locked, Cause::Entry(reason));
         if let Some((_, reason)) = self.conventions.iter().find(|(k, _)| k == mutex) {
             return held(reason);
+        }
+        if self.spawned {
+            return LockVal::new(
+                Lock::Unlocked,
+                Cause::Entry("a `go` statement starts it: a new goroutine holds no locks"),
+            );
         }
         let locks_itself = self.locks_itself.contains(&mutex);
         if !locks_itself && self.callers.contains(mutex) {
@@ -109,9 +125,29 @@ impl FunctionEntry<'_> {
                 Cause::Entry("a mutex declared in the function starts unlocked"),
             );
         }
+        if self.exported && unexported(self.decls, mutex) {
+            return LockVal::new(
+                Lock::Unlocked,
+                Cause::Entry(
+                    "it is exported, and callers outside the package cannot hold an unexported mutex",
+                ),
+            );
+        }
         LockVal::new(
             Lock::Unknown,
             Cause::Entry("nothing in the function says whether its caller holds the lock"),
         )
+    }
+}
+
+/// A mutex code outside the package cannot name: an unexported field or package variable.
+fn unexported(decls: &Decls, mutex: &MutexKey) -> bool {
+    use crate::model::place::Root;
+    let place = mutex.place();
+    let lower = |n: &str| n.starts_with(|c: char| c.is_lowercase() || c == '_');
+    match (&place.root, place.fields.as_slice()) {
+        (Root::Type(s), [f]) => decls.structs.contains_key(s) && lower(f),
+        (Root::Pkg(v), []) => lower(v),
+        _ => false,
     }
 }

@@ -11,50 +11,88 @@ pub mod callers;
 pub mod entry;
 pub mod guards;
 
-use std::collections::HashMap;
-
 use super::decls::Decls;
 use super::function::{FunctionModel, RawFunction};
 use super::locks::{self, Cause, Lock, LockVal, Locks};
 use super::place::Place;
-pub use callers::CallerHolds;
+pub use callers::{CallerFacts, CallerHolds};
 pub use entry::Entries;
 pub use guards::{Guard, GuardEvidence};
 
 /// What the rules know about the package beyond the function they judge.
 pub struct PackageFacts {
     pub decls: Decls,
-    /// The guard of each map that has one.
-    pub guards: HashMap<Place, Guard>,
-    /// (receiver type, method) → the mutexes every caller holds.
-    pub caller_holds: CallerHolds,
+    /// What callers hold, and which functions run as goroutines.
+    pub callers: CallerFacts,
+    evidence: guards::Evidence,
+    /// (receiver type or "", name) → the mutexes the function locks itself.
+    takes: std::collections::HashMap<(String, String), Vec<super::place::MutexKey>>,
 }
 
 impl PackageFacts {
     /// Decide the facts from the models of the package's functions: every function
     /// whose accesses or call sites the facts depend on (all of them, or what a demand
-    /// selected; see `super::demand`).
-    pub fn decide<'a, I>(decls: Decls, functions: I) -> PackageFacts
+    /// selected; see `super::demand`). `judged` says which functions the rules will judge:
+    /// their own accesses are kept apart, so that a function never votes for the guard it
+    /// is judged against.
+    pub fn decide<'a, I>(
+        decls: Decls,
+        functions: I,
+        judged: &dyn Fn(&RawFunction) -> bool,
+    ) -> PackageFacts
     where
         I: IntoIterator<Item = &'a RawFunction> + Clone,
     {
-        let own = Entries::new(&decls, None);
-        let caller_holds = callers::infer(functions.clone(), &decls, &own);
-        let entries = Entries::new(&decls, Some(&caller_holds));
-        let guards = guards::infer(functions, &decls, &entries);
+        let callers = callers::infer(functions.clone(), &decls);
+        let mut takes: std::collections::HashMap<_, Vec<_>> = Default::default();
+        for f in functions.clone() {
+            let taken = takes.entry(f.key()).or_default();
+            for c in f.lock_calls.iter().filter(|c| c.method.acquires()) {
+                if !taken.contains(&c.mutex) {
+                    taken.push(c.mutex.clone());
+                }
+            }
+        }
+        let entries = Entries::new(&decls, Some(&callers));
+        let with_ids: Vec<(guards::FnId, &RawFunction)> = functions
+            .into_iter()
+            .map(|f| (guards::id_of(f), f))
+            .collect();
+        let evidence = guards::collect(with_ids.iter().copied(), &decls, &entries, judged);
         PackageFacts {
             decls,
-            guards,
-            caller_holds,
+            callers,
+            evidence,
+            takes,
         }
     }
 
-    pub fn guard_of(&self, map: &Place) -> Option<&Guard> {
-        self.guards.get(map)
+    /// The mutexes the package's function `(recv, name)` locks itself; `None` when it was
+    /// not modeled (declared elsewhere, or not needed by the demand).
+    pub fn takes(&self, recv: &str, name: &str) -> Option<&[super::place::MutexKey]> {
+        self.takes
+            .get(&(recv.to_string(), name.to_string()))
+            .map(Vec::as_slice)
+    }
+
+    /// The guard of `map` as the whole package shows it.
+    pub fn guard_of(&self, map: &Place) -> Option<Guard> {
+        self.evidence.guard_for(map, None)
+    }
+
+    /// The guard of `map` as the package shows it outside `judged`: the function judged
+    /// never votes for its own guard.
+    pub fn guard_for(&self, map: &Place, judged: &FunctionModel) -> Option<Guard> {
+        self.evidence.guard_for(map, Some(guards::id_of(judged)))
+    }
+
+    /// Every map some function touches, in a stable order.
+    pub fn maps(&self) -> Vec<&Place> {
+        self.evidence.maps()
     }
 
     pub fn entries(&self) -> Entries<'_> {
-        Entries::new(&self.decls, Some(&self.caller_holds))
+        Entries::new(&self.decls, Some(&self.callers))
     }
 
     /// The model of `f` the rules read: every lock state resolved with the function's

@@ -26,6 +26,7 @@ impl<'a> Interp<'a> {
         match e.kind() {
             "func_literal" => {
                 // Not called here: stored, returned, or passed somewhere we cannot see.
+                self.captured(e);
                 let saved = self.ctx;
                 self.ctx = Ctx::Stored;
                 self.run_literal(e, HeldLocks::new(), Entry::Unknown);
@@ -128,20 +129,15 @@ impl<'a> Interp<'a> {
             self.go_call(call, kind, st, stmt);
             return;
         }
-        // Method calls on a typed receiver: call sites for the "every caller holds it" facts.
-        if func.kind() == "selector_expression" && self.ctx == Ctx::Immediate {
-            if let Some(operand) = func.child_by_field_name("operand") {
-                if let Some(p) = self.place(operand) {
-                    if let (Root::Type(t), true) = (&p.root, p.fields.is_empty()) {
-                        self.model.call_sites.push(CallSite {
-                            recv_type: t.clone(),
-                            method: name.to_string(),
-                            locks: st.locks.clone(),
-                            byte: call.start_byte(),
-                        });
-                    }
-                }
-            }
+        // Calls of the package's functions and methods: what their callers hold.
+        if let Some((recv_type, method)) = self.callee(func) {
+            self.model.call_sites.push(CallSite {
+                recv_type,
+                method,
+                locks: st.locks.clone(),
+                byte: call.start_byte(),
+                spawned: false,
+            });
         }
         if func.kind() != "func_literal" {
             self.expr(func, st, stmt);
@@ -163,13 +159,58 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// The function or method of the package that `func` calls: `(receiver type, name)`,
+    /// with "" for a function.
+    pub(super) fn callee(&self, func: Node<'_>) -> Option<(String, String)> {
+        match func.kind() {
+            "selector_expression" => {
+                let operand = func.child_by_field_name("operand")?;
+                let name = self.text(func.child_by_field_name("field")?);
+                match self.place(operand)? {
+                    p if p.fields.is_empty() => match p.root {
+                        Root::Type(t) => Some((t, name.to_string())),
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            }
+            // Any name that is not a variable: a function of the package when one is
+            // declared so (which the facts match by name), else harmless.
+            "identifier" => {
+                let name = self.text(func);
+                self.lookup(name)
+                    .is_none()
+                    .then(|| (String::new(), name.to_string()))
+            }
+            _ => None,
+        }
+    }
+
+    /// `go s.run()`, `go worker(c)`: the callee starts on a goroutine of its own.
+    pub(super) fn spawned_call(&mut self, call: Node<'_>) {
+        let Some(func) = call.child_by_field_name("function") else {
+            return;
+        };
+        if let Some((recv_type, method)) = self.callee(func) {
+            self.model.call_sites.push(CallSite {
+                recv_type,
+                method,
+                locks: HeldLocks::new(),
+                byte: call.start_byte(),
+                spawned: true,
+            });
+        }
+    }
+
     /// `delete(m, k)` and `clear(m)` as map writes; `len(m)` as a read.
     pub(super) fn record_call_ops(&mut self, call: Node<'_>, st: &State, stmt: Node<'_>) {
         let Some(func) = call.child_by_field_name("function") else {
             return;
         };
         let ftext = self.text(func);
-        if ftext == known::MAP_LEN && self.lookup(ftext).is_none() {
+        // A package that declares its own `delete` or `len` calls that, not the builtin.
+        let builtin = self.lookup(ftext).is_none() && !self.decls.functions.contains(ftext);
+        if ftext == known::MAP_LEN && builtin {
             if let Some(arg) = call
                 .child_by_field_name("arguments")
                 .and_then(|a| a.named_child(0))
@@ -182,7 +223,7 @@ impl<'a> Interp<'a> {
             }
             return;
         }
-        if !known::MAP_WRITE_BUILTINS.contains(&ftext) || self.lookup(ftext).is_some() {
+        if !known::MAP_WRITE_BUILTINS.contains(&ftext) || !builtin {
             return;
         }
         let Some(args) = call.child_by_field_name("arguments") else {
@@ -251,6 +292,7 @@ impl<'a> Interp<'a> {
         }
         let run = OpRun {
             ctx: self.ctx,
+            owned: self.owned_root(map),
             locks,
         };
         let at = (node.start_byte(), node.end_byte(), kind);

@@ -294,12 +294,57 @@ impl<'a> Interp<'a> {
             loops: frame.loops.clone(),
             frame: frame.start,
         });
-        if let Some(lit) = lit {
-            let saved = self.ctx;
-            self.ctx = Ctx::Goroutine { go: id };
-            self.run_literal(lit, HeldLocks::new(), Entry::Goroutine);
-            self.ctx = saved;
+        // Whatever the goroutine names is shared with it from here on.
+        self.captured(call);
+        match lit {
+            Some(lit) => {
+                let handed = self.handed_over(lit, &st.locks);
+                let saved = self.ctx;
+                self.ctx = Ctx::Goroutine { go: id };
+                self.run_literal(lit, handed, Entry::Goroutine);
+                self.ctx = saved;
+            }
+            // `go s.run()`: the method runs on a goroutine of its own, holding nothing.
+            None if kind == GoKind::GoStatement => self.spawned_call(call),
+            None => {}
         }
+    }
+
+    /// The mutexes a goroutine's literal unlocks that its creator holds: locked by the
+    /// creator and released by the goroutine (Go mutexes are not owned by goroutines), so
+    /// held while the goroutine runs up to its unlock.
+    fn handed_over(&self, lit: Node<'_>, creator: &HeldLocks) -> HeldLocks {
+        let mut handed = HeldLocks::new();
+        let Some(body) = lit.child_by_field_name("body") else {
+            return handed;
+        };
+        for call in crate::syntax::descendants(body, |n| n.kind() == "func_literal") {
+            if call.kind() != "call_expression" {
+                continue;
+            }
+            let Some((mutex, method)) = self.mutex_call(call) else {
+                continue;
+            };
+            if method.acquires() {
+                continue;
+            }
+            let held = creator
+                .get(&mutex)
+                .and_then(Held::known)
+                .filter(|v| v.state.is_held());
+            if let Some(v) = held {
+                handed.insert(
+                    mutex,
+                    Held::Known(LockVal::new(
+                        v.state,
+                        Cause::Entry(
+                            "its creator locked it and this goroutine unlocks it: it is held until then",
+                        ),
+                    )),
+                );
+            }
+        }
+        handed
     }
 
     pub(super) fn run_literal(

@@ -19,6 +19,7 @@
 mod exprs;
 mod frames;
 pub mod known;
+mod ownership;
 mod scope;
 mod stmts;
 
@@ -176,7 +177,15 @@ impl<'a> Interp<'a> {
             self.declare_params(recv, BindingKind::Receiver);
         }
         if let Some(params) = decl.child_by_field_name("parameters") {
+            let before = self.model.bindings.len();
             self.declare_params(params, BindingKind::Param);
+            // `in.DeepCopyInto(out)`: the parameters are the copy being filled.
+            if decl.kind() == "method_declaration" && ownership::copy_into_method(&self.model.name)
+            {
+                for b in &mut self.model.bindings[before..] {
+                    b.fresh = true;
+                }
+            }
         }
         if let Some(res) = decl.child_by_field_name("result") {
             if res.kind() == "parameter_list" {

@@ -33,6 +33,8 @@ impl<'a> Interp<'a> {
             type_text,
             assigns: Vec::new(),
             frame,
+            fresh: false,
+            escaped: false,
         });
         if name != "_" {
             self.scope.push((name.to_string(), id));

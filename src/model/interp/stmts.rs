@@ -65,6 +65,9 @@ impl<'a> Interp<'a> {
             }
             "send_statement" => {
                 self.exprs_in(node, &mut st, node);
+                if let Some(v) = node.child_by_field_name("value") {
+                    self.sent(v);
+                }
                 Some(st)
             }
             "inc_statement" | "dec_statement" => {
@@ -74,11 +77,19 @@ impl<'a> Interp<'a> {
                 Some(st)
             }
             "assignment_statement" => {
-                if let Some(right) = node.child_by_field_name("right") {
+                let right = node.child_by_field_name("right");
+                if let Some(right) = right {
                     self.exprs_in(right, &mut st, node);
                 }
                 if let Some(left) = node.child_by_field_name("left") {
-                    for target in named_children(left) {
+                    let targets = named_children(left);
+                    let values: Vec<Node<'_>> = right.map(named_children).unwrap_or_default();
+                    if targets.len() == values.len() {
+                        for (t, v) in targets.iter().zip(&values) {
+                            self.assigned(*t, *v);
+                        }
+                    }
+                    for target in targets {
                         self.write_target(target, &mut st, node);
                     }
                 }
@@ -95,6 +106,9 @@ impl<'a> Interp<'a> {
                     let single = values.len() == names.len();
                     for (i, n) in names.iter().enumerate() {
                         let name = self.text(*n).to_string();
+                        if single {
+                            self.assigned(*n, values[i]);
+                        }
                         // `a, err := f()` assigns `err` when this block declared it already.
                         if let Some(id) = self.lookup_in_block(&name) {
                             self.model.bindings[id].assigns.push(node.start_byte());
@@ -110,7 +124,14 @@ impl<'a> Interp<'a> {
                         } else {
                             None
                         };
-                        self.declare(&name, n.start_byte(), BindingKind::Local, hint, type_text);
+                        let id = self.declare(
+                            &name,
+                            n.start_byte(),
+                            BindingKind::Local,
+                            hint,
+                            type_text,
+                        );
+                        self.model.bindings[id].fresh = single && self.is_fresh_value(values[i]);
                     }
                 }
                 Some(st)
@@ -134,7 +155,26 @@ impl<'a> Interp<'a> {
                         };
                         let name = self.text(*n).to_string();
                         let type_text = ty.map(|t| self.text(t).to_string());
-                        self.declare(&name, n.start_byte(), BindingKind::Local, hint, type_text);
+                        let value = (values.len() == names.len()).then(|| values[i]);
+                        if let Some(v) = value {
+                            self.assigned(*n, v);
+                        }
+                        // `var t T` of a struct type is a zero value of its own.
+                        let fresh = match value {
+                            Some(v) => self.is_fresh_value(v),
+                            None => {
+                                matches!(hint, Hint::Struct(_))
+                                    && ty.is_some_and(|t| t.kind() == "type_identifier")
+                            }
+                        };
+                        let id = self.declare(
+                            &name,
+                            n.start_byte(),
+                            BindingKind::Local,
+                            hint,
+                            type_text,
+                        );
+                        self.model.bindings[id].fresh = fresh;
                     }
                 }
                 Some(st)

@@ -1,0 +1,198 @@
+//! Ownership: a value the function allocates (a composite literal, `new`, `make`, a
+//! constructor's or a copy method's result, a zero-value struct variable) is owned by the
+//! function until it escapes: stored where another goroutine can reach it (a field, a
+//! map, a package variable, another variable), sent on a channel, or captured by a
+//! goroutine, a callback or a stored closure. A map inside an owned value cannot race:
+//! no other goroutine can see it yet (RacerD's ownership; DESIGN.md section 2).
+//!
+//! Passing a value to a call does not count as an escape: the model cannot see what the
+//! callee does, and reporting less is the side it errs on.
+
+use tree_sitter::Node;
+
+use super::Interp;
+use crate::syntax::named_children;
+
+/// Method names whose result is a fresh copy of their receiver.
+const COPY_METHODS: [&str; 8] = [
+    "Clone", "DeepCopy", "Copy", "Snapshot", "clone", "deepCopy", "copy", "snapshot",
+];
+
+/// A function or method named like a constructor: its result is fresh.
+fn constructor_name(name: &str) -> bool {
+    let rest = name
+        .strip_prefix("New")
+        .or_else(|| name.strip_prefix("new"));
+    rest.is_some_and(|r| r.is_empty() || r.starts_with(|c: char| c.is_uppercase()))
+}
+
+/// A method that fills a value it is handed with a copy (`in.DeepCopyInto(out)`): its
+/// non-receiver parameters are the copy, owned by the call.
+pub(super) fn copy_into_method(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.contains("copyinto") || lower.contains("copyto") || lower.contains("cloneinto")
+}
+
+impl<'a> Interp<'a> {
+    /// Whether `v` makes a value nobody else can see yet.
+    pub(super) fn is_fresh_value(&self, v: Node<'_>) -> bool {
+        let mut v = v;
+        loop {
+            match v.kind() {
+                "parenthesized_expression" => match v.named_child(0) {
+                    Some(inner) => v = inner,
+                    None => return false,
+                },
+                "composite_literal" => return true,
+                "unary_expression" if self.text(v).starts_with('&') => {
+                    return v
+                        .child_by_field_name("operand")
+                        .is_some_and(|o| o.kind() == "composite_literal");
+                }
+                "call_expression" => {
+                    let Some(func) = v.child_by_field_name("function") else {
+                        return false;
+                    };
+                    let name = match func.kind() {
+                        "identifier" => self.text(func),
+                        "selector_expression" => func
+                            .child_by_field_name("field")
+                            .map(|f| self.text(f))
+                            .unwrap_or(""),
+                        _ => return false,
+                    };
+                    let builtin = func.kind() == "identifier"
+                        && matches!(name, "new" | "make")
+                        && self.lookup(name).is_none()
+                        && !self.decls.functions.contains(name);
+                    return builtin
+                        || constructor_name(name)
+                        || (func.kind() == "selector_expression" && COPY_METHODS.contains(&name));
+                }
+                _ => return false,
+            }
+        }
+    }
+
+    /// The identifiers whose *value* `e` uses (not a field or element of it): what
+    /// storing `e` somewhere would share. Function literals are left out (their
+    /// captures are handled where the literal goes).
+    fn value_idents(&self, e: Node<'_>, out: &mut Vec<usize>) {
+        match e.kind() {
+            "identifier" => {
+                if let Some(id) = self.lookup(self.text(e)) {
+                    out.push(id);
+                }
+            }
+            "parenthesized_expression" | "unary_expression" => {
+                for c in named_children(e) {
+                    self.value_idents(c, out);
+                }
+            }
+            // `x.f`, `x[k]`, `f(x)`: a part of a value, or a callee's result.
+            "selector_expression" | "index_expression" | "func_literal" => {}
+            "call_expression" => {
+                // `append(s, x)` stores `x` in what it returns.
+                if let Some(f) = e.child_by_field_name("function") {
+                    if self.text(f) == "append" {
+                        if let Some(args) = e.child_by_field_name("arguments") {
+                            for a in named_children(args) {
+                                self.value_idents(a, out);
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {
+                for c in named_children(e) {
+                    self.value_idents(c, out);
+                }
+            }
+        }
+    }
+
+    fn escape(&mut self, ids: Vec<usize>) {
+        for id in ids {
+            self.model.bindings[id].escaped = true;
+        }
+    }
+
+    /// `target = value`: the value escapes unless the target is a fresh local of its own
+    /// (`_` discards it).
+    pub(super) fn assigned(&mut self, target: Node<'_>, value: Node<'_>) {
+        if target.kind() == "identifier" && self.text(target) == "_" {
+            return;
+        }
+        let mut ids = Vec::new();
+        self.value_idents(value, &mut ids);
+        self.escape(ids);
+    }
+
+    /// `ch <- value`.
+    pub(super) fn sent(&mut self, value: Node<'_>) {
+        let mut ids = Vec::new();
+        self.value_idents(value, &mut ids);
+        self.escape(ids);
+    }
+
+    /// Code handed to another goroutine or stored for later: every variable it names is
+    /// shared from here on.
+    pub(super) fn captured(&mut self, code: Node<'_>) {
+        let mut ids = Vec::new();
+        for n in std::iter::once(code).chain(crate::syntax::descendants(code, |_| false)) {
+            if n.kind() == "identifier" {
+                if let Some(id) = self.lookup(self.text(n)) {
+                    ids.push(id);
+                }
+            }
+        }
+        self.escape(ids);
+    }
+
+    /// Whether the value the map expression `e` is reached through is owned here: its
+    /// root variable holds a fresh value that has not escaped.
+    pub(super) fn owned_root(&self, e: Node<'_>) -> bool {
+        let mut e = e;
+        loop {
+            match e.kind() {
+                "selector_expression" | "index_expression" => {
+                    match e.child_by_field_name("operand") {
+                        Some(o) => e = o,
+                        None => return false,
+                    }
+                }
+                "parenthesized_expression" => match e.named_child(0) {
+                    Some(inner) => e = inner,
+                    None => return false,
+                },
+                "unary_expression" => match e.child_by_field_name("operand") {
+                    Some(o) => e = o,
+                    None => return false,
+                },
+                "identifier" => {
+                    return self.lookup(self.text(e)).is_some_and(|id| {
+                        let b = &self.model.bindings[id];
+                        b.fresh && !b.escaped
+                    })
+                }
+                _ => return false,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constructors_and_copies() {
+        assert!(constructor_name("NewTable"));
+        assert!(constructor_name("newTable"));
+        assert!(constructor_name("New"));
+        assert!(!constructor_name("Newsletter"));
+        assert!(!constructor_name("renew"));
+        assert!(copy_into_method("DeepCopyInto"));
+        assert!(!copy_into_method("Copy"));
+    }
+}
