@@ -34,12 +34,24 @@ func (s *Store) Take(k string) int {
 \tdefer s.mu.Unlock()
 \treturn s.m[k]
 }
+
+func (s *Store) Get(k string) int {
+\ts.mu.Lock()
+\tdefer s.mu.Unlock()
+\treturn s.m[k]
+}
+
+func (s *Store) Len() int {
+\ts.mu.Lock()
+\tdefer s.mu.Unlock()
+\treturn len(s.m)
+}
 ";
 
 /// Line of `defer delete` in `Take` in [`STORE`].
 const TAKE_LINE: usize = 18;
 
-/// A second hazard, appended to [`STORE`]: its `defer delete` is on line 25.
+/// A second hazard, appended to [`STORE`]: its `defer delete` is on line 37.
 const POP: &str = "
 func (s *Store) Pop(k string) int {
 \ts.mu.Lock()
@@ -48,7 +60,7 @@ func (s *Store) Pop(k string) int {
 \treturn s.m[k]
 }
 ";
-const POP_LINE: usize = 25;
+const POP_LINE: usize = 37;
 
 const CACHE: &str = "package cache
 
@@ -70,6 +82,18 @@ func (c *Cache) Evict(k string) []byte {
 \tdefer delete(c.items, k)
 \tdefer c.mu.Unlock()
 \treturn c.items[k]
+}
+
+func (c *Cache) Get(k string) []byte {
+\tc.mu.Lock()
+\tdefer c.mu.Unlock()
+\treturn c.items[k]
+}
+
+func (c *Cache) Len() int {
+\tc.mu.Lock()
+\tdefer c.mu.Unlock()
+\treturn len(c.items)
 }
 ";
 

@@ -141,13 +141,13 @@ fn function(out: &mut String, file: &ParsedFile, f: &FunctionModel) {
         }
     }
     for c in &f.call_sites {
-        let _ = writeln!(
-            out,
-            "  call {}.{} @{}",
-            c.recv_type,
-            c.method,
-            at(file, c.byte)
-        );
+        let callee = if c.recv_type.is_empty() {
+            c.method.clone()
+        } else {
+            format!("{}.{}", c.recv_type, c.method)
+        };
+        let go = if c.spawned { "go " } else { "" };
+        let _ = writeln!(out, "  call {go}{callee} @{}", at(file, c.byte));
         locks(out, "    ", &c.locks);
     }
     let exits: Vec<String> = f.exits.iter().map(|&e| at(file, e)).collect();

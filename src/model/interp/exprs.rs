@@ -178,9 +178,9 @@ impl<'a> Interp<'a> {
             // declared so (which the facts match by name), else harmless.
             "identifier" => {
                 let name = self.text(func);
-                self.lookup(name)
-                    .is_none()
-                    .then(|| (String::new(), name.to_string()))
+                let builtin =
+                    known::BUILTINS.contains(&name) && !self.decls.functions.contains(name);
+                (self.lookup(name).is_none() && !builtin).then(|| (String::new(), name.to_string()))
             }
             _ => None,
         }

@@ -59,6 +59,13 @@ pub const MAP_WRITE_BUILTINS: [&str; 2] = ["delete", "clear"];
 /// The builtin that reads a map without indexing it.
 pub const MAP_LEN: &str = "len";
 
+/// Go's predeclared functions: a call of one is no call of the package's code (unless the
+/// package declares a function of that name).
+pub const BUILTINS: [&str; 18] = [
+    "append", "cap", "clear", "close", "complex", "copy", "delete", "imag", "len", "make", "max",
+    "min", "new", "panic", "print", "println", "real", "recover",
+];
+
 /// A method of `sync.Mutex` or `sync.RWMutex` with no arguments.
 pub fn mutex_method(name: &str) -> Option<LockMethod> {
     LockMethod::from_name(name)
