@@ -34,7 +34,7 @@ pub fn guard_note(map_text: &str, mutex: &str, guard: &Guard) -> String {
                 "`{map_text}` is guarded by `{mutex}`: held in {held} of {functions} other functions that touch it"
             );
             if *against > 0 {
-                note.push_str(&format!(", and {against} touch it without it"));
+                note.push_str(&format!(", and {against} write it without it"));
             }
             note
         }

@@ -27,7 +27,7 @@ pub enum GuardEvidence {
     /// `// guarded by mu` or similar on the field's declaration, at this line.
     Annotation { line: usize },
     /// Of the `functions` other functions that touch the map, `held` hold the mutex at
-    /// every access, `against` access it at least once without it; `exclusive_writes` of
+    /// every access, `against` write it at least once without it; `exclusive_writes` of
     /// them write it holding the mutex exclusively.
     Functions {
         held: usize,
@@ -54,7 +54,7 @@ enum Status {
     Exclusive,
     /// Held at every access, shared at some.
     Shared,
-    /// Not held at some access.
+    /// Not held at some write.
     NotHeld,
     /// Neither: unknown at some access.
     Unknown,
@@ -202,7 +202,13 @@ fn vote(runs: &[Run<'_>]) -> Vote {
             Status::Exclusive
         } else if states.iter().all(|s| s.is_held()) {
             Status::Shared
-        } else if states.contains(&Lock::Unlocked) {
+        } else if runs
+            .iter()
+            .any(|(w, s)| *w && state(s) == Some(Lock::Unlocked))
+        {
+            // A write without it: the map is not guarded by it (or the function has a
+            // bug). A read without it says less: unlocked reads of a guarded map are a
+            // common slip, and they do not establish who writes.
             Status::NotHeld
         } else {
             Status::Unknown
