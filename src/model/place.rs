@@ -128,8 +128,10 @@ impl MutexKey {
     /// `s` for an embedded one; `mu` for a package variable); `None` when the two are not
     /// siblings in a way the text shows.
     pub fn spelled_beside(&self, map_text: &str) -> Option<String> {
-        if let (Root::Pkg(v), []) = (&self.0.root, self.0.fields.as_slice()) {
-            return Some(v.clone());
+        match (&self.0.root, self.0.fields.as_slice()) {
+            (Root::Pkg(v), []) => return Some(v.clone()),
+            (Root::Local { name, .. }, []) => return Some(name.clone()),
+            _ => {}
         }
         let base = map_text.rsplit_once('.').map(|(b, _)| b)?;
         match self.0.fields.last() {

@@ -16,7 +16,10 @@ pub fn mutex_text(op: &MapOp, guard: &Guard) -> Option<String> {
     guard.mutex.spelled_beside(&op.map_text)
 }
 
-pub fn guard_note(map_text: &str, mutex: &str, guard: &Guard) -> String {
+pub fn guard_note(op: &MapOp, mutex: &str, guard: &Guard) -> String {
+    let map_text = &op.map_text;
+    // A local map's accesses are all in one function: each one is a vote.
+    let local = matches!(op.map.root, crate::model::place::Root::Local { .. });
     match &guard.evidence {
         GuardEvidence::Annotation { line } if *line > 0 => {
             format!("`{map_text}` is guarded by `{mutex}`: its declaration on line {line} says so")
@@ -30,11 +33,19 @@ pub fn guard_note(map_text: &str, mutex: &str, guard: &Guard) -> String {
             functions,
             ..
         } => {
+            let (voters, them) = if local {
+                ("other accesses of it in the function", "")
+            } else {
+                ("other functions that touch it", " it")
+            };
             let mut note = format!(
-                "`{map_text}` is guarded by `{mutex}`: held in {held} of {functions} other functions that touch it"
+                "`{map_text}` is guarded by `{mutex}`: held at {held} of {functions} {voters}"
             );
+            if !local {
+                note = note.replace(" held at ", " held in ");
+            }
             if *against > 0 {
-                note.push_str(&format!(", and {against} write it without it"));
+                note.push_str(&format!(", and {against} write{them} without it"));
             }
             note
         }

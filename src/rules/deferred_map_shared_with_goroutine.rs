@@ -31,6 +31,9 @@ impl Rule for DeferredMapSharedWithGoroutine {
 
     fn check(&self, cx: &RuleCtx<'_>, out: &mut Vec<RawFinding>) {
         for f in cx.functions {
+            for op in &f.ops {
+                out.extend(check_spawned_writer(cx, f, op));
+            }
             // Any join (a `Wait()`, a channel receive) may order the goroutine before the
             // defer: the model does not prove which goroutine it waits for, so it stays silent.
             if !f.joins.is_empty() {
@@ -52,6 +55,109 @@ impl Rule for DeferredMapSharedWithGoroutine {
     }
 }
 
+/// A goroutine that writes a map no mutex guards while other code may touch it: its
+/// siblings (started once per iteration of a loop), or the function itself before any
+/// join. A local map the goroutine declares itself is its own.
+fn check_spawned_writer(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<RawFinding> {
+    let run = &op.runs[0];
+    let Ctx::Goroutine { go } = run.ctx else {
+        return None;
+    };
+    if op.kind != OpKind::Write
+        || run.owned
+        || matches!(op.map.root, Root::Opaque(_))
+        || !no_lock_held(&run.locks)
+        || cx.pkg.guard_for(op, f).is_some()
+    {
+        return None;
+    }
+    let g = &f.gos[go];
+    let (lit_start, lit_end) = g.literal.unwrap_or((g.stmt_start, g.stmt_end));
+    if let Root::Local { binding, .. } = op.map.root {
+        let decl = f.binding(binding).decl;
+        if decl >= lit_start && decl < lit_end {
+            return None;
+        }
+        // A variable of the loop that starts the goroutines (its clause's, or declared
+        // in its body) is one per iteration: each goroutine has its own (before Go 1.22
+        // a shared loop variable is deferred-loopvar-capture's finding).
+        if g.loops
+            .last()
+            .is_some_and(|l| decl >= l.start && decl < l.end)
+        {
+            return None;
+        }
+    }
+    // The goroutine locks something: a mutex is involved, and the lock rules judge it.
+    if f.lock_calls
+        .iter()
+        .any(|c| c.start >= g.stmt_start && c.end <= g.stmt_end)
+    {
+        return None;
+    }
+    let kind = match g.kind {
+        crate::model::GoKind::AfterFunc => "timer callback",
+        _ => "goroutine",
+    };
+    let map = &op.map_text;
+    let started = line_of(cx.file, g.stmt_start);
+    // Siblings: one per iteration, unless the loop waits for each before the next.
+    let siblings = g
+        .loops
+        .last()
+        .is_some_and(|l| !f.joins.iter().any(|&j| j > g.stmt_end && j < l.body_end));
+    let (message, note, confidence) = if siblings {
+        (
+            format!("`{}` runs in a {kind} started once per iteration: the {kind}s write `{map}` at the same time", first_line(cx, op)?),
+            format!("the {kind} started on line {started} runs once per iteration of the loop around it, and nothing orders the writes"),
+            Confidence::High,
+        )
+    } else {
+        // The function touches the map after starting the goroutine, with no join between.
+        let other = f.ops.iter().find(|o| {
+            o.map == op.map
+                && o.ctx() == Ctx::Immediate
+                && o.start > g.stmt_end
+                && !f.joins.iter().any(|&j| j > g.stmt_end && j < o.start)
+        })?;
+        let access = match other.kind {
+            OpKind::Write => "writes",
+            OpKind::Read => "reads",
+            OpKind::Range => "ranges over",
+        };
+        (
+            format!("`{}` runs in a {kind} while the function {access} `{map}`: the accesses race", first_line(cx, op)?),
+            format!(
+                "the {kind} started on line {started} writes `{map}`, and the function {access} it on line {} without waiting for it",
+                line_of(cx.file, other.start)
+            ),
+            Confidence::Medium,
+        )
+    };
+    let (fix, no_fix_reason) = match sync_map_fix(cx, f, op) {
+        Ok(fix) => (Some(fix), None),
+        Err(why) => (None, Some(format!("{why}; guard `{map}` with a mutex"))),
+    };
+    Some(RawFinding {
+        rule: ID,
+        start: op.start,
+        end: op.end,
+        message,
+        notes: vec![
+            note,
+            "concurrent writes to a map, or a write with any other access, are a data race; the runtime may abort with `fatal error: concurrent map writes`".into(),
+        ],
+        confidence,
+        fix,
+        no_fix_reason,
+    })
+}
+
+fn first_line<'a>(cx: &'a RuleCtx<'_>, op: &MapOp) -> Option<&'a str> {
+    let text = cx.file.text(node_at(cx.file, op.start, op.end)?);
+    Some(text.lines().next().unwrap_or(text))
+}
+
 fn no_lock_held(locks: &Locks) -> bool {
     locks.values().all(|v| !v.state.is_held())
 }
@@ -66,7 +172,7 @@ fn check(
     for &(op, locks) in deferred {
         // A map with a known guard belongs to the lock rules; opaque places cannot be compared.
         if matches!(op.map.root, Root::Opaque(_))
-            || cx.pkg.guard_for(&op.map, f).is_some()
+            || cx.pkg.guard_for(op, f).is_some()
             || !no_lock_held(locks)
         {
             continue;

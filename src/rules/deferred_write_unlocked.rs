@@ -38,7 +38,7 @@ impl Rule for DeferredWriteUnlocked {
 
 /// A deferred write: judged on every exit path it runs on.
 fn check_deferred(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<RawFinding> {
-    let guard = cx.pkg.guard_for(&op.map, f)?;
+    let guard = cx.pkg.guard_for(op, f)?;
     let mutex = mutex_text(op, &guard)?;
     // A value the function made and never shared is no one else's to race on.
     let states: Vec<_> = op
@@ -61,7 +61,7 @@ fn check_deferred(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Raw
     let info = &f.defers[defer];
     let all_paths = unlocked.len() == states.len();
     let mut notes = vec![
-        guard_note(&op.map_text, &mutex, &guard),
+        guard_note(op, &mutex, &guard),
         cause_note(cx.file, &mutex, first),
     ];
     if !all_paths {
@@ -140,7 +140,7 @@ fn fix_deferred(
         let body = lit
             .child_by_field_name("body")
             .ok_or("the deferred closure has no body")?;
-        return lock_in_literal(cx, body, op, mutex, nl);
+        return lock_in_literal(cx, f, body, op, mutex, nl);
     }
     // `defer delete(s.m, k)` → a closure that takes the lock around the same call.
     let call_text =
@@ -183,6 +183,7 @@ fn fix_deferred(
 /// (where it could block, or take the lock itself and deadlock).
 fn lock_in_literal(
     cx: &RuleCtx<'_>,
+    f: &FunctionModel,
     body: tree_sitter::Node<'_>,
     op: &MapOp,
     mutex: &str,
@@ -202,8 +203,18 @@ fn lock_in_literal(
             }],
         });
     }
-    let mut stmt = node_at(cx.file, op.stmt_start, op.stmt_end)
-        .ok_or("the write's statement was not found")?;
+    // A write inside a scan of the same map (`for k := range m { delete(m, k) }`): the
+    // scan reads the map too, so the lock covers the whole loop.
+    let scan = f.ops.iter().find(|r| {
+        r.kind == crate::model::OpKind::Range
+            && r.map == op.map
+            && r.stmt_start <= op.start
+            && op.end <= r.stmt_end
+            && r.stmt_start >= body.start_byte()
+            && r.stmt_end <= body.end_byte()
+    });
+    let (start, end) = scan.map_or((op.stmt_start, op.stmt_end), |r| (r.stmt_start, r.stmt_end));
+    let mut stmt = node_at(cx.file, start, end).ok_or("the write's statement was not found")?;
     // An expression statement spans exactly its call: climb to the statement itself.
     while let Some(p) = stmt
         .parent()
@@ -265,18 +276,20 @@ fn check_goroutine(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Ra
         return None;
     }
     let info = &f.gos[go];
-    let guard = cx.pkg.guard_for(&op.map, f)?;
-    let creator = info.creator_locks.get(&guard.mutex)?;
-    if !creator.state.is_held() {
-        return None;
-    }
+    let guard = cx.pkg.guard_for(op, f)?;
     let at_op = run.locks.get(&guard.mutex)?;
     if at_op.state != Lock::Unlocked {
         return None;
     }
-    // The creator waits for the goroutine while holding the lock: the goroutine works on
-    // its behalf, and a lock inside it would deadlock.
-    if f.joins.iter().any(|&j| j > info.stmt_end) {
+    let creator_held = info
+        .creator_locks
+        .get(&guard.mutex)
+        .is_some_and(|v| v.state.is_held());
+    let in_loop = !info.loops.is_empty();
+    let joined = f.joins.iter().any(|&j| j > info.stmt_end);
+    // The creator holds the lock and waits for its one goroutine: the goroutine works on
+    // its behalf, and no one else can take the lock meanwhile.
+    if creator_held && joined && !in_loop {
         return None;
     }
     let mutex = mutex_text(op, &guard)?;
@@ -287,23 +300,44 @@ fn check_goroutine(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Ra
         crate::model::GoKind::GroupGo => "goroutine",
     };
     let line = line_of(cx.file, info.stmt_start);
-    let notes = vec![
-        guard_note(&op.map_text, &mutex, &guard),
+    let mut notes = vec![guard_note(op, &mutex, &guard)];
+    notes.push(if creator_held {
         format!(
             "the {kind} started on line {line} runs on another goroutine, which holds none of the locks \
              held where it was started, even though it sits between `{mutex}.Lock()` and its unlock"
-        ),
-    ];
-    let (fix, no_fix_reason) = match info
-        .literal
-        .and_then(|(s, e)| node_at(cx.file, s, e))
-        .and_then(|lit| lit.child_by_field_name("body"))
-    {
-        Some(body) => fix_or_reason(lock_in_literal(cx, body, op, &mutex, eol(&cx.file.src))),
-        None => (
+        )
+    } else {
+        format!("the {kind} started on line {line} never takes `{mutex}`")
+    });
+    if in_loop {
+        notes.push(format!(
+            "one {kind} is started per iteration: they write `{}` at the same time as each other",
+            op.map_text
+        ));
+    }
+    let (fix, no_fix_reason) = if creator_held && joined {
+        (
             None,
-            Some("the goroutine's function is not a literal".to_string()),
-        ),
+            Some(format!(
+                "the function holds `{mutex}` while it waits for the {kind}s, so locking inside them would \
+                 deadlock: collect what they produce and write `{}` after the wait",
+                op.map_text
+            )),
+        )
+    } else {
+        match info
+            .literal
+            .and_then(|(s, e)| node_at(cx.file, s, e))
+            .and_then(|lit| lit.child_by_field_name("body"))
+        {
+            Some(body) => {
+                fix_or_reason(lock_in_literal(cx, f, body, op, &mutex, eol(&cx.file.src)))
+            }
+            None => (
+                None,
+                Some("the goroutine's function is not a literal".to_string()),
+            ),
+        }
     };
     let fix = only_safe_when_sure(fix, guard.confidence);
     Some(RawFinding {

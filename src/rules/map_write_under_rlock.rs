@@ -47,7 +47,7 @@ fn rlocked_guard(
     op: &MapOp,
     locks: &Locks,
 ) -> Option<(MutexKey, Confidence, String)> {
-    let g = cx.pkg.guard_for(&op.map, f)?;
+    let g = cx.pkg.guard_for(op, f)?;
     if locks.get(&g.mutex)?.state != Lock::RLocked {
         return None;
     }
@@ -55,11 +55,7 @@ fn rlocked_guard(
         return None;
     }
     let mutex = mutex_text(op, &g)?;
-    Some((
-        g.mutex.clone(),
-        g.confidence,
-        guard_note(&op.map_text, &mutex, &g),
-    ))
+    Some((g.mutex.clone(), g.confidence, guard_note(op, &mutex, &g)))
 }
 
 fn check(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<RawFinding> {

@@ -23,7 +23,7 @@ func Sweep(hosts []string, deadline time.Duration) {
 				return
 			}
 			conn.Close()
-			answered[host] = time.Since(start)
+			answered[host] = time.Since(start) // want "deferred-map-shared-with-goroutine"
 		}()
 	}
 	time.Sleep(deadline)
@@ -38,7 +38,7 @@ func Warm(keys []string, load func(string) []byte, budget time.Duration) {
 	}()
 	for _, k := range keys {
 		go func() {
-			loaded[k] = len(load(k))
+			loaded[k] = len(load(k)) // want "deferred-map-shared-with-goroutine"
 		}()
 	}
 	time.Sleep(budget)
@@ -63,7 +63,7 @@ func (m *Monitor) Refresh(peers []string, stale time.Duration) {
 	for _, p := range peers {
 		go func() {
 			if m.ping(p) == nil {
-				m.lastSeen[p] = time.Now()
+				m.lastSeen[p] = time.Now() // want "deferred-map-shared-with-goroutine"
 			}
 		}()
 	}
@@ -76,7 +76,7 @@ func Prefetch(keys []string, fetch func(string) []byte, use func(map[string][]by
 	defer clear(bufs) // want "deferred-map-shared-with-goroutine"
 	for _, k := range keys {
 		go func(key string) {
-			bufs[key] = fetch(key)
+			bufs[key] = fetch(key) // want "deferred-map-shared-with-goroutine"
 		}(k)
 	}
 	time.Sleep(budget)
@@ -94,7 +94,7 @@ func Elect(candidates []string, primary string, ask func(string) bool, budget ti
 	}()
 	for _, c := range candidates {
 		go func() {
-			votes[c] = ask(c)
+			votes[c] = ask(c) // want "deferred-map-shared-with-goroutine"
 		}()
 	}
 	time.Sleep(budget)
@@ -109,7 +109,7 @@ func Drain(keys []string, work func(string), budget time.Duration) {
 	for _, k := range keys {
 		go func() {
 			work(k)
-			done[k] = true
+			done[k] = true // want "deferred-map-shared-with-goroutine"
 		}()
 	}
 	time.Sleep(budget)

@@ -15,12 +15,28 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::entry::Entries;
 use crate::finding::Confidence;
 use crate::model::decls::{Decls, Hint};
-use crate::model::function::{Ctx, FunctionModel, OpKind, RawFunction};
+use crate::model::function::{Ctx, FunctionModel, MapOp, OpKind, RawFunction};
 use crate::model::locks::Lock;
 use crate::model::place::{MutexKey, Place, Root};
 
 /// Which function: its file (in the package's order) and its start byte.
 pub type FnId = (usize, usize);
+
+/// Who votes for a guard: a function, or a function literal that runs on its own (a
+/// goroutine, a stored callback), or, for a function's local map, a single operation
+/// (every access of a local is in one function). A file and a start byte.
+pub type Voter = (usize, usize);
+
+/// The voter an operation of `f` belongs to.
+pub fn voter_of<L>(f: &FunctionModel<L>, op: &MapOp<L>) -> Voter {
+    if matches!(op.map.root, Root::Local { .. }) {
+        return (f.file, op.start);
+    }
+    match op.ctx() {
+        Ctx::Goroutine { .. } | Ctx::Stored => (f.file, op.frame),
+        _ => (f.file, f.start),
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GuardEvidence {
@@ -76,7 +92,7 @@ pub struct Evidence {
     /// Map → how many functions touch it.
     functions: HashMap<Place, usize>,
     /// The votes of judged functions, to take them back out when one is judged.
-    votes: HashMap<(Place, FnId), Vote>,
+    votes: HashMap<(Place, Voter), Vote>,
     /// Annotations, and whether each mutex is a read-write one.
     annotated: HashMap<Place, Guard>,
     rw: HashMap<MutexKey, bool>,
@@ -127,21 +143,22 @@ where
             ev.rw.insert((*m).clone(), rw);
         }
     }
-    for (id, f) in functions {
+    for (_, f) in functions {
         if f.in_test_file {
             continue;
         }
         let entry = entries.of(f);
-        // Map → its runs here: (write, mutex → state).
-        let mut runs: HashMap<&Place, Vec<Run<'_>>> = HashMap::new();
+        // (Map, voter) → its runs here: (write, mutex → state).
+        let mut runs: HashMap<(&Place, Voter), Vec<Run<'_>>> = HashMap::new();
         for op in &f.ops {
             if op.map.is_opaque() {
                 continue;
             }
+            let voter = voter_of(f, op);
             for run in &op.runs {
-                // Deferred and stored code is what the rules judge, and owned values
-                // nobody else sees: neither is evidence.
-                if matches!(run.ctx, Ctx::Stored | Ctx::Deferred { .. }) || run.owned {
+                // Deferred code is what the rules judge, and owned values nobody else
+                // sees: neither is evidence.
+                if matches!(run.ctx, Ctx::Deferred { .. }) || run.owned {
                     continue;
                 }
                 // A goroutine started while its creator held the mutex is the shape the
@@ -155,25 +172,33 @@ where
                         .and_then(|c| c.get(mk))
                         .is_some_and(|h| h.resolve(&entry.state(mk)).state.is_held())
                 };
+                // A local guard is a variable declared as a mutex.
+                let mutex_var = |mk: &MutexKey| match mk.place().root {
+                    Root::Local { binding, .. } => {
+                        matches!(f.bindings[binding].hint, Hint::Mutex { .. })
+                    }
+                    _ => true,
+                };
                 let states = run
                     .locks
                     .iter()
                     .filter(|(mk, _)| mutexes.contains(mk) && op.map.may_be_guarded_by(mk))
+                    .filter(|(mk, _)| mutex_var(mk))
                     .filter(|(mk, _)| !creator_held(mk))
                     .map(|(mk, held)| (mk, held.resolve(&entry.state(mk)).state))
                     .collect();
-                runs.entry(&op.map)
+                runs.entry((&op.map, voter))
                     .or_default()
                     .push((op.kind == OpKind::Write, states));
             }
         }
-        for (map, runs) in runs {
+        for ((map, voter), runs) in runs {
             let vote = vote(&runs);
             *ev.functions.entry(map.clone()).or_default() += 1;
             let totals = ev.totals.entry(map.clone()).or_default();
             add(totals, &vote, 1);
             if judged(f) {
-                ev.votes.insert((map.clone(), id), vote);
+                ev.votes.insert((map.clone(), voter), vote);
             }
         }
     }
@@ -269,7 +294,7 @@ impl Evidence {
 
     /// The guard of `map` as the functions other than `judged` show it (annotations
     /// first); `None` when nothing consistently locks it.
-    pub fn guard_for(&self, map: &Place, judged: Option<FnId>) -> Option<Guard> {
+    pub fn guard_for(&self, map: &Place, judged: Option<Voter>) -> Option<Guard> {
         if let Some(g) = self.annotated.get(map) {
             return Some(g.clone());
         }

@@ -80,10 +80,12 @@ impl PackageFacts {
         self.evidence.guard_for(map, None)
     }
 
-    /// The guard of `map` as the package shows it outside `judged`: the function judged
-    /// never votes for its own guard.
-    pub fn guard_for(&self, map: &Place, judged: &FunctionModel) -> Option<Guard> {
-        self.evidence.guard_for(map, Some(guards::id_of(judged)))
+    /// The guard of the map `op` (of the function `judged`) operates on, as the package
+    /// shows it outside the code being judged: a function never votes for its own guard
+    /// (nor a goroutine's literal, nor, for a local map, the operation itself).
+    pub fn guard_for(&self, op: &super::function::MapOp, judged: &FunctionModel) -> Option<Guard> {
+        self.evidence
+            .guard_for(&op.map, Some(guards::voter_of(judged, op)))
     }
 
     /// Every map some function touches, in a stable order.

@@ -6,6 +6,7 @@ use tree_sitter::Node;
 
 use super::frames::state_after;
 use super::{known, Entry, Interp, State};
+use crate::model::decls::Hint;
 use crate::model::function::*;
 use crate::model::locks::{Cause, Held, HeldLocks, LockVal};
 use crate::model::place::{MutexKey, Place, Root};
@@ -354,6 +355,18 @@ impl<'a> Interp<'a> {
             (Root::Pkg(_), None) => {
                 for name in &self.decls.package_mutexes {
                     out.push(MutexKey::package_var(name));
+                }
+            }
+            // A local map: the mutex variables the function declares before it.
+            (Root::Local { func, .. }, None) => {
+                for &(ref name, id) in &self.scope {
+                    if matches!(self.model.bindings[id].hint, Hint::Mutex { .. }) {
+                        out.push(MutexKey(Place::root(Root::Local {
+                            func: *func,
+                            binding: id,
+                            name: name.clone(),
+                        })));
+                    }
                 }
             }
             _ => {}

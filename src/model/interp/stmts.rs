@@ -312,6 +312,10 @@ impl<'a> Interp<'a> {
                             }
                         }
                         channel = self.looks_like_channel(r);
+                        // Ranging over a channel waits for whoever closes it.
+                        if channel {
+                            self.model.joins.push(r.start_byte());
+                        }
                     }
                     unbounded = channel;
                     has_exit_condition = true;
