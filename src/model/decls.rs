@@ -27,6 +27,8 @@ pub struct FieldInfo {
     /// or by a mutex whose own comment says it protects the fields that follow.
     pub annotated_guard: Option<String>,
     pub line: usize,
+    /// For a map, what its elements are (a map of maps: `Map`).
+    pub elem: Option<Hint>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -53,6 +55,8 @@ impl StructInfo {
 pub struct VarInfo {
     pub hint: Hint,
     pub annotated_guard: Option<String>,
+    /// For a map, what its elements are.
+    pub elem: Option<Hint>,
 }
 
 /// A function or method whose caller holds locks, by its name or its doc comment.
@@ -74,10 +78,27 @@ pub struct Decls {
     /// The names of the package-level functions (no receiver): a call of one is not a
     /// builtin's, even when it is called `delete`.
     pub functions: std::collections::HashSet<String>,
+    /// Map types the package declares (`type addressMap map[string]addr`), with what
+    /// their elements are.
+    pub map_types: HashMap<String, Option<Hint>>,
 }
 
-/// The struct type a type expression names (`S`, `*S`), if declared in this package.
-pub fn hint_of_type(node: Node<'_>, src: &[u8], structs: &dyn Fn(&str) -> bool) -> Hint {
+impl Decls {
+    /// What a name of a type declared in the package is.
+    pub fn named(&self, name: &str) -> Hint {
+        if self.structs.contains_key(name) {
+            Hint::Struct(name.to_string())
+        } else if self.map_types.contains_key(name) {
+            Hint::Map
+        } else {
+            Hint::Other
+        }
+    }
+}
+
+/// What a type expression says about a value: a map, a mutex, a struct of the package
+/// (`S`, `*S`); `named` says what a name declared in the package is.
+pub fn hint_of_type(node: Node<'_>, src: &[u8], structs: &dyn Fn(&str) -> Hint) -> Hint {
     // A loop, not recursion: `**…*T` and `((…(T)))` nest as deep as the input likes.
     let mut node = node;
     loop {
@@ -95,17 +116,24 @@ pub fn hint_of_type(node: Node<'_>, src: &[u8], structs: &dyn Fn(&str) -> bool) 
                 "sync.RWMutex" => Hint::Mutex { rw: true },
                 _ => Hint::Other,
             },
-            "type_identifier" => {
-                let name = text(node, src);
-                if structs(name) {
-                    Hint::Struct(name.to_string())
-                } else {
-                    Hint::Other
-                }
-            }
+            // A type declared in the package: a struct, or a map type (`type set
+            // map[string]bool`).
+            "type_identifier" => structs(text(node, src)),
             _ => Hint::Other,
         };
     }
+}
+
+/// What the elements of a map type are (`map[K]map[K2]V`: `Map`).
+pub fn map_elem(ty: Node<'_>, src: &[u8], structs: &dyn Fn(&str) -> Hint) -> Option<Hint> {
+    let mut ty = ty;
+    while matches!(ty.kind(), "parenthesized_type") {
+        ty = ty.named_child(0)?;
+    }
+    if ty.kind() != "map_type" {
+        return None;
+    }
+    Some(hint_of_type(ty.child_by_field_name("value")?, src, structs))
 }
 
 /// The mutex named by a guard annotation in `comment`, if any.
@@ -145,21 +173,40 @@ fn protects_following(comment: &str) -> bool {
 
 pub fn collect(files: &[&ParsedFile]) -> Decls {
     let mut decls = Decls::default();
-    // Struct names first: field types refer to structs declared anywhere in the package.
+    // Type names first: field types refer to types declared anywhere in the package.
     let mut struct_names = std::collections::HashSet::new();
+    let mut map_types: Vec<(String, Node<'_>, &ParsedFile)> = Vec::new();
     for f in files {
         for ts in type_specs(f) {
             if let (Some(name), Some(ty)) = (
                 ts.child_by_field_name("name"),
                 ts.child_by_field_name("type"),
             ) {
-                if ty.kind() == "struct_type" {
-                    struct_names.insert(f.text(name).to_string());
+                match ty.kind() {
+                    "struct_type" => {
+                        struct_names.insert(f.text(name).to_string());
+                    }
+                    "map_type" => map_types.push((f.text(name).to_string(), ty, f)),
+                    _ => {}
                 }
             }
         }
     }
-    let is_struct = |n: &str| struct_names.contains(n);
+    let map_names: std::collections::HashSet<String> =
+        map_types.iter().map(|(n, _, _)| n.clone()).collect();
+    let is_struct = |n: &str| {
+        if struct_names.contains(n) {
+            Hint::Struct(n.to_string())
+        } else if map_names.contains(n) {
+            Hint::Map
+        } else {
+            Hint::Other
+        }
+    };
+    for (name, ty, f) in &map_types {
+        let elem = map_elem(*ty, &f.src, &is_struct);
+        decls.map_types.insert(name.clone(), elem);
+    }
     for f in files {
         for ts in type_specs(f) {
             let (Some(name), Some(ty)) = (
@@ -242,7 +289,7 @@ fn attached_comments(
     (above, trailing)
 }
 
-fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> bool) -> StructInfo {
+fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> Hint) -> StructInfo {
     let mut info = StructInfo::default();
     let Some(list) = named_children(ty)
         .into_iter()
@@ -308,6 +355,7 @@ fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> bool) -
                     is_chan: ty_node.kind() == "channel_type",
                     annotated_guard: guard,
                     line: field.start_position().row + 1,
+                    elem: map_elem(ty_node, &f.src, is_struct),
                 },
             );
         }
@@ -315,7 +363,7 @@ fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> bool) -
     info
 }
 
-fn collect_vars(f: &ParsedFile, is_struct: &dyn Fn(&str) -> bool, decls: &mut Decls) {
+fn collect_vars(f: &ParsedFile, is_struct: &dyn Fn(&str) -> Hint, decls: &mut Decls) {
     for decl in named_children(f.root()) {
         if decl.kind() != "var_declaration" {
             continue;
@@ -345,7 +393,7 @@ fn collect_var_spec(
     f: &ParsedFile,
     siblings: &[Node<'_>],
     k: usize,
-    is_struct: &dyn Fn(&str) -> bool,
+    is_struct: &dyn Fn(&str) -> Hint,
     decls: &mut Decls,
 ) {
     let spec = siblings[k];
@@ -370,13 +418,16 @@ fn collect_var_spec(
             VarInfo {
                 hint: hint.clone(),
                 annotated_guard: annotated.clone(),
+                elem: spec
+                    .child_by_field_name("type")
+                    .and_then(|t| map_elem(t, &f.src, is_struct)),
             },
         );
     }
 }
 
 /// What an initializer expression says about its value's type.
-pub fn hint_of_value(node: Node<'_>, src: &[u8], is_struct: &dyn Fn(&str) -> bool) -> Hint {
+pub fn hint_of_value(node: Node<'_>, src: &[u8], is_struct: &dyn Fn(&str) -> Hint) -> Hint {
     // A loop, not recursion: `&(&(…))` nests as deep as the input likes.
     let mut node = node;
     loop {

@@ -161,6 +161,8 @@ pub struct Binding {
     pub fresh: bool,
     /// That value has escaped by now (during interpretation: by the point interpreted).
     pub escaped: bool,
+    /// The map of the package it was bound to (`cache := d.active`), if any.
+    pub alias: Option<Place>,
 }
 
 /// A call of a function or method of the package: what its callers hold comes from here.

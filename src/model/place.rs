@@ -26,7 +26,21 @@ pub struct Place {
     pub fields: Vec<String>,
 }
 
+/// The field name that stands for "an element of this map": `s.addrs[p]` of a map of
+/// maps is the place `S.addrs.[]`.
+pub const ELEM: &str = "[]";
+
 impl Place {
+    /// The map this place is an element of, out to the outermost (`S.addrs` for
+    /// `S.addrs.[]`): whatever guards that map guards its elements too.
+    pub fn outermost_map(&self) -> Place {
+        let mut p = self.clone();
+        while p.fields.last().is_some_and(|f| f == ELEM) {
+            p.fields.pop();
+        }
+        p
+    }
+
     pub fn root(root: Root) -> Place {
         Place {
             root,
@@ -69,15 +83,24 @@ impl Place {
     /// (`S.mu` for `S.m`), the struct itself (an embedded mutex, `s.Lock()`), or, for
     /// variables, another variable of the same scope (package or function).
     pub fn may_be_guarded_by(&self, mutex: &MutexKey) -> bool {
+        let this = self.outermost_map();
         let mutex = &mutex.0;
-        if self.is_opaque() || mutex.is_opaque() {
+        if this.is_opaque() || mutex.is_opaque() {
             return false;
         }
-        let parent = self.parent();
+        let parent = this.parent();
         match (&parent, mutex.parent()) {
             (Some(p), _) if *p == *mutex => true,
-            (Some(p), Some(mp)) => *p == mp,
-            (None, None) => match (&self.root, &mutex.root) {
+            // A sibling, or a mutex of a struct the map's struct is nested in
+            // (`c.lock` for `c.state.calls`).
+            (Some(p), Some(mp)) => p.root == mp.root && p.fields.starts_with(&mp.fields),
+            // The embedded mutex of the struct the map is nested in.
+            (Some(p), None) => {
+                matches!(mutex.root, Root::Type(_))
+                    && p.root == mutex.root
+                    && mutex.fields.is_empty()
+            }
+            (None, None) => match (&this.root, &mutex.root) {
                 (Root::Pkg(_), Root::Pkg(_)) => true,
                 (Root::Local { func: a, .. }, Root::Local { func: b, .. }) => a == b,
                 _ => false,
@@ -184,7 +207,12 @@ mod tests {
         assert!(ty("S", &["m"]).may_be_guarded_by(&m("S", &["mu"])));
         assert!(ty("S", &["m"]).may_be_guarded_by(&m("S", &[])));
         assert!(!ty("S", &["m"]).may_be_guarded_by(&m("T", &["mu"])));
-        assert!(!ty("S", &["inner", "m"]).may_be_guarded_by(&m("S", &["mu"])));
+        // Nested in S: S's mutex may guard it (a struct field of another package's type,
+        // or a nested struct of the package without a mutex of its own).
+        assert!(ty("S", &["inner", "m"]).may_be_guarded_by(&m("S", &["mu"])));
+        assert!(!ty("S", &["inner", "m"]).may_be_guarded_by(&m("T", &["mu"])));
+        // An element of a map of maps: whatever may guard the outer map.
+        assert!(ty("S", &["m", ELEM]).may_be_guarded_by(&m("S", &["mu"])));
     }
 
     #[test]

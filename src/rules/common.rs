@@ -3,6 +3,7 @@
 
 use tree_sitter::Node;
 
+use super::RuleCtx;
 use crate::model::locks::{Cause, LockVal};
 use crate::model::{FunctionModel, Guard, GuardEvidence, MapOp};
 use crate::syntax::ParsedFile;
@@ -11,9 +12,26 @@ pub fn line_of(file: &ParsedFile, byte: usize) -> usize {
     file.lines.position(byte).line
 }
 
-/// The guarding mutex as the function would spell it: `s.mu` for `s.m` guarded by `S.mu`.
-pub fn mutex_text(op: &MapOp, guard: &Guard) -> Option<String> {
-    guard.mutex.spelled_beside(&op.map_text)
+/// The guarding mutex as the function would spell it: `s.mu` for `s.m` guarded by `S.mu`;
+/// for a map reached under another name (`groups`, bound to an element of `d.groups`),
+/// as the function's own lock calls spell it.
+pub fn mutex_text(
+    cx: &RuleCtx<'_>,
+    f: &FunctionModel,
+    op: &MapOp,
+    guard: &Guard,
+) -> Option<String> {
+    if op.map_text.contains('.') || !matches!(op.map.root, crate::model::place::Root::Type(_)) {
+        if let Some(s) = guard.mutex.spelled_beside(&op.map_text) {
+            return Some(s);
+        }
+    }
+    let call = f.lock_calls.iter().find(|c| c.mutex == guard.mutex)?;
+    let text = cx.file.text(node_at(cx.file, call.start, call.end)?);
+    let callee = text.rsplit_once('(').map(|(c, _)| c).unwrap_or(text);
+    callee
+        .rsplit_once('.')
+        .map(|(base, _)| base.trim().to_string())
 }
 
 pub fn guard_note(op: &MapOp, mutex: &str, guard: &Guard) -> String {

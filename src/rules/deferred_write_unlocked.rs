@@ -39,7 +39,7 @@ impl Rule for DeferredWriteUnlocked {
 /// A deferred write: judged on every exit path it runs on.
 fn check_deferred(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<RawFinding> {
     let guard = cx.pkg.guard_for(op, f)?;
-    let mutex = mutex_text(op, &guard)?;
+    let mutex = mutex_text(cx, f, op, &guard)?;
     // A value the function made and never shared is no one else's to race on.
     let states: Vec<_> = op
         .runs
@@ -292,7 +292,7 @@ fn check_goroutine(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Ra
     if creator_held && joined && !in_loop {
         return None;
     }
-    let mutex = mutex_text(op, &guard)?;
+    let mutex = mutex_text(cx, f, op, &guard)?;
     let what = cx.file.text(node_at(cx.file, op.start, op.end)?);
     let kind = match info.kind {
         crate::model::GoKind::GoStatement => "goroutine",

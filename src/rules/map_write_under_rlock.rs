@@ -54,7 +54,7 @@ fn rlocked_guard(
     if locks.values().any(|v| v.state == Lock::Locked) {
         return None;
     }
-    let mutex = mutex_text(op, &g)?;
+    let mutex = mutex_text(cx, f, op, &g)?;
     Some((g.mutex.clone(), g.confidence, guard_note(op, &mutex, &g)))
 }
 

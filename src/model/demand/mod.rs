@@ -513,7 +513,9 @@ fn declare_same_names(slots: &mut [Slot]) {
 fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
     // Maps the candidate functions operate on: their names (a field is named after a
     // `.`), and the starts of the functions whose local maps they are.
-    let mut map_keys: HashSet<&super::place::Place> = HashSet::new();
+    // By the outermost map: an element of a map of maps is guarded, and so selected, as
+    // the map is.
+    let mut map_keys: HashSet<super::place::Place> = HashSet::new();
     let mut map_fields: HashSet<String> = HashSet::new();
     let mut map_vars: HashSet<String> = HashSet::new();
     let mut local_funcs: HashSet<usize> = HashSet::new();
@@ -522,8 +524,9 @@ fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
         .flat_map(|s| s.candidate_functions())
         .flat_map(|f| &f.ops)
     {
-        map_keys.insert(&op.map);
-        match (&op.map.root, op.map.fields.last()) {
+        let map = op.map.outermost_map();
+        map_keys.insert(map.clone());
+        match (&map.root, map.fields.last()) {
             (Root::Local { func, .. }, _) => {
                 local_funcs.insert(*func);
             }
@@ -572,7 +575,7 @@ fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
         .flat_map(|s| s.exact_functions())
         .flat_map(|f| &f.ops)
     {
-        if !map_keys.contains(&op.map) {
+        if !map_keys.contains(&op.map.outermost_map()) {
             continue;
         }
         for mutex in op.runs.iter().flat_map(|r| r.locks.keys()) {

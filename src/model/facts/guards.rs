@@ -149,12 +149,14 @@ where
         }
         let entry = entries.of(f);
         // (Map, voter) → its runs here: (write, mutex → state).
-        let mut runs: HashMap<(&Place, Voter), Vec<Run<'_>>> = HashMap::new();
+        let mut runs: HashMap<(Place, Voter), Vec<Run<'_>>> = HashMap::new();
         for op in &f.ops {
             if op.map.is_opaque() {
                 continue;
             }
             let voter = voter_of(f, op);
+            // An element of a map of maps counts as an access of the map.
+            let map = op.map.outermost_map();
             for run in &op.runs {
                 // Deferred code is what the rules judge, and owned values nobody else
                 // sees: neither is evidence.
@@ -182,12 +184,12 @@ where
                 let states = run
                     .locks
                     .iter()
-                    .filter(|(mk, _)| mutexes.contains(mk) && op.map.may_be_guarded_by(mk))
+                    .filter(|(mk, _)| mutexes.contains(mk) && map.may_be_guarded_by(mk))
                     .filter(|(mk, _)| mutex_var(mk))
                     .filter(|(mk, _)| !creator_held(mk))
                     .map(|(mk, held)| (mk, held.resolve(&entry.state(mk)).state))
                     .collect();
-                runs.entry((&op.map, voter))
+                runs.entry((map.clone(), voter))
                     .or_default()
                     .push((op.kind == OpKind::Write, states));
             }
@@ -295,6 +297,7 @@ impl Evidence {
     /// The guard of `map` as the functions other than `judged` show it (annotations
     /// first); `None` when nothing consistently locks it.
     pub fn guard_for(&self, map: &Place, judged: Option<Voter>) -> Option<Guard> {
+        let map = &map.outermost_map();
         if let Some(g) = self.annotated.get(map) {
             return Some(g.clone());
         }

@@ -270,8 +270,24 @@ impl<'a> Interp<'a> {
                     self.model.bindings[id].assigns.push(stmt.start_byte());
                 }
             }
+            "selector_expression" => {
+                if let Some(p) = self.place(target) {
+                    self.place_assigns.push((p, stmt.start_byte()));
+                }
+                self.expr(target, st, stmt);
+            }
             _ => self.expr(target, st, stmt),
         }
+    }
+
+    /// The map of the package that `value` denotes, for a local bound to it: a field or
+    /// package variable that is a map, or an element of a map of maps.
+    pub(super) fn map_alias(&self, value: Node<'_>) -> Option<crate::model::place::Place> {
+        let p = self.place(value)?;
+        if p.is_opaque() || matches!(p.root, Root::Local { .. }) || !self.is_map(&p) {
+            return None;
+        }
+        Some(p)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -340,9 +356,12 @@ impl<'a> Interp<'a> {
     /// (entry states included) and rules need not know how entry states are decided.
     pub(super) fn candidate_guards(&self, place: &Place) -> Vec<MutexKey> {
         let mut out = Vec::new();
+        // An element of a map of maps is guarded as the map is; a map nested in a struct
+        // field, by the outer struct's mutexes.
+        let place = &place.outermost_map();
         let parent = place.parent();
         match (&place.root, &parent) {
-            (Root::Type(s), Some(p)) if p.fields.is_empty() => {
+            (Root::Type(s), Some(_)) => {
                 if let Some(info) = self.decls.structs.get(s) {
                     for m in info.mutex_fields() {
                         out.push(MutexKey::of_struct(s, Some(&m)));

@@ -103,6 +103,9 @@ pub struct Interp<'a> {
     /// Scope length at the start of each open block: `:=` of a name declared at or above
     /// the innermost mark assigns instead of declaring.
     block_marks: Vec<usize>,
+    /// Fields replaced so far (`d.active = …`) and where: an alias taken before no longer
+    /// names the field's map.
+    place_assigns: Vec<(super::place::Place, usize)>,
 }
 
 /// How many statements and expressions one function may take to interpret, counting
@@ -165,6 +168,7 @@ impl<'a> Interp<'a> {
             pending_label: None,
             loop_depth: 0,
             block_marks: Vec::new(),
+            place_assigns: Vec::new(),
         }
     }
 

@@ -7,7 +7,7 @@ use super::known;
 use super::Interp;
 use crate::model::decls::{hint_of_type, hint_of_value, Hint};
 use crate::model::function::*;
-use crate::model::place::{MutexKey, Place, Root};
+use crate::model::place::{MutexKey, Place, Root, ELEM};
 use crate::syntax::named_children;
 
 impl<'a> Interp<'a> {
@@ -35,6 +35,7 @@ impl<'a> Interp<'a> {
             frame,
             fresh: false,
             escaped: false,
+            alias: None,
         });
         if name != "_" {
             self.scope.push((name.to_string(), id));
@@ -50,13 +51,8 @@ impl<'a> Interp<'a> {
             .map(|(_, id)| *id)
     }
 
-    pub(super) fn is_struct(&self, name: &str) -> bool {
-        self.decls.structs.contains_key(name)
-    }
-
     pub(super) fn type_hint(&self, ty: Node<'_>) -> Hint {
-        let structs = |n: &str| self.is_struct(n);
-        hint_of_type(ty, &self.f.src, &structs)
+        hint_of_type(ty, &self.f.src, &|n| self.decls.named(n))
     }
 
     pub(super) fn value_hint(&self, v: Node<'_>) -> Hint {
@@ -70,8 +66,7 @@ impl<'a> Interp<'a> {
                 return h;
             }
         }
-        let structs = |n: &str| self.is_struct(n);
-        hint_of_value(v, &self.f.src, &structs)
+        hint_of_value(v, &self.f.src, &|n| self.decls.named(n))
     }
 
     pub(super) fn declare_params(&mut self, list: Node<'_>, kind: BindingKind) {
@@ -104,6 +99,17 @@ impl<'a> Interp<'a> {
                 let name = self.text(e);
                 if let Some(id) = self.lookup(name) {
                     let b = &self.model.bindings[id];
+                    // A local bound to a map of the package (`cache := d.active`,
+                    // `e := s.entries[q]`) is that map, until the field is replaced.
+                    if let Some(alias) = &b.alias {
+                        let replaced = self
+                            .place_assigns
+                            .iter()
+                            .any(|(p, at)| p == alias && *at > b.decl);
+                        if !replaced {
+                            return Some(alias.clone());
+                        }
+                    }
                     if let Hint::Struct(s) = &b.hint {
                         return Some(Place {
                             root: Root::Type(s.clone()),
@@ -156,6 +162,17 @@ impl<'a> Interp<'a> {
             "unary_expression" if self.text(e).starts_with('*') => {
                 self.place(e.child_by_field_name("operand")?)
             }
+            // `s.addrs[p]` of a map of maps: an element, guarded as the map is.
+            "index_expression" => {
+                let operand = e.child_by_field_name("operand")?;
+                let p = self.place(operand)?;
+                if self.is_map(&p) && self.elem_hint(&p) == Some(Hint::Map) {
+                    let mut inner = p;
+                    inner.fields.push(ELEM.to_string());
+                    return Some(inner);
+                }
+                Some(Place::root(Root::Opaque(self.text(e).to_string())))
+            }
             _ => Some(Place {
                 root: Root::Opaque(self.text(e).to_string()),
                 fields: vec![],
@@ -163,8 +180,9 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// Re-root `S.f.g` at `T.g` when `S.f` is a struct `T` of this package, so that the same
-    /// field meets under one key whatever path reached it.
+    /// Re-root `S.f.g` at `T.g` when `S.f` is a struct `T` of this package with a mutex of
+    /// its own, so that the same field meets under one key whatever path reached it. A
+    /// nested struct without one keeps its path: the outer struct's mutex guards it.
     pub(super) fn normalize(&self, mut p: Place) -> Place {
         loop {
             let Root::Type(s) = &p.root else { return p };
@@ -180,6 +198,14 @@ impl<'a> Interp<'a> {
             let Hint::Struct(t) = &field.hint else {
                 return p;
             };
+            let has_mutex = self
+                .decls
+                .structs
+                .get(t)
+                .is_some_and(|i| !i.mutex_fields().is_empty() || i.embedded_mutex.is_some());
+            if !has_mutex {
+                return p;
+            }
             p = Place {
                 root: Root::Type(t.clone()),
                 fields: p.fields[1..].to_vec(),
@@ -187,7 +213,19 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// What the elements of the map at `p` are, when its declaration says.
+    pub(super) fn elem_hint(&self, p: &Place) -> Option<Hint> {
+        match (&p.root, p.fields.as_slice()) {
+            (Root::Type(s), [f]) => self.decls.structs.get(s)?.fields.get(f)?.elem.clone(),
+            (Root::Pkg(v), []) => self.decls.vars.get(v)?.elem.clone(),
+            _ => None,
+        }
+    }
+
     pub(super) fn place_hint(&self, p: &Place) -> Option<Hint> {
+        if p.fields.last().is_some_and(|f| f == ELEM) {
+            return self.elem_hint(&p.parent()?);
+        }
         match (&p.root, p.fields.as_slice()) {
             (Root::Type(s), [f]) => self
                 .decls
@@ -196,6 +234,16 @@ impl<'a> Interp<'a> {
                 .fields
                 .get(f)
                 .map(|f| f.hint.clone()),
+            // Through nested structs of the package: `Book.state.calls`.
+            (Root::Type(s), [f, rest @ ..]) => {
+                let Hint::Struct(t) = &self.decls.structs.get(s)?.fields.get(f)?.hint else {
+                    return None;
+                };
+                self.place_hint(&Place {
+                    root: Root::Type(t.clone()),
+                    fields: rest.to_vec(),
+                })
+            }
             (Root::Pkg(v), []) => self.decls.vars.get(v).map(|v| v.hint.clone()),
             (Root::Local { binding, .. }, []) => Some(self.model.bindings[*binding].hint.clone()),
             _ => None,

@@ -132,6 +132,9 @@ impl<'a> Interp<'a> {
                             type_text,
                         );
                         self.model.bindings[id].fresh = single && self.is_fresh_value(values[i]);
+                        if single {
+                            self.model.bindings[id].alias = self.map_alias(values[i]);
+                        }
                     }
                 }
                 Some(st)
@@ -175,6 +178,9 @@ impl<'a> Interp<'a> {
                             type_text,
                         );
                         self.model.bindings[id].fresh = fresh;
+                        if let Some(v) = value {
+                            self.model.bindings[id].alias = self.map_alias(v);
+                        }
                     }
                 }
                 Some(st)
@@ -304,11 +310,19 @@ impl<'a> Interp<'a> {
                 "range_clause" => {
                     let right = clause.child_by_field_name("right");
                     let mut channel = false;
+                    // `for _, inner := range s.byKey` over a map of maps: the value is an
+                    // element of the guarded map.
+                    let mut elements = None;
                     if let Some(r) = right {
                         self.expr(r, &mut st, node);
                         if let Some(p) = self.place(r) {
                             if self.is_map(&p) {
                                 self.record_op(OpKind::Range, r, r, None, &p, &st, node);
+                                if self.elem_hint(&p) == Some(Hint::Map) && !p.is_opaque() {
+                                    let mut inner = p.clone();
+                                    inner.fields.push(crate::model::place::ELEM.to_string());
+                                    elements = Some(inner);
+                                }
                             }
                         }
                         channel = self.looks_like_channel(r);
@@ -323,16 +337,20 @@ impl<'a> Interp<'a> {
                         let is_define = crate::syntax::children(clause)
                             .iter()
                             .any(|c| c.kind() == ":=");
-                        for n in named_children(left) {
+                        for (i, n) in named_children(left).into_iter().enumerate() {
                             if is_define && n.kind() == "identifier" {
                                 let name = self.text(n).to_string();
+                                let value = i == 1 && elements.is_some();
                                 let id = self.declare(
                                     &name,
                                     n.start_byte(),
                                     BindingKind::LoopVar,
-                                    Hint::Other,
+                                    if value { Hint::Map } else { Hint::Other },
                                     None,
                                 );
+                                if value {
+                                    self.model.bindings[id].alias = elements.clone();
+                                }
                                 vars.push(id);
                             } else {
                                 self.write_target(n, &mut st, node);
