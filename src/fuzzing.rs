@@ -51,7 +51,7 @@ pub fn check_engine(src: &[u8]) {
     // and never fixed. On every file that parses, they must agree.
     if !parse(src.to_vec()).has_syntax_errors() {
         check_demands_agree(src, per_iteration, &results[0].findings);
-        check_triggers(src, per_iteration, &results[0].findings);
+        check_triggers(&[(src, !per_iteration)], 0, &results[0].findings);
     }
 
     let fixes = fix_package(&results, &sel, &opts);
@@ -124,16 +124,7 @@ fn lines(findings: &[Finding]) -> Vec<String> {
 /// modeling everything (`everything`, for `src` as the only file of its package).
 pub fn check_demands_agree(src: &[u8], per_iteration: bool, everything: &[Finding]) {
     let sites = crate::prefilter::candidate_sites(src, !per_iteration);
-    let demand = if sites.is_empty() {
-        FileDemand::Facts
-    } else if sites
-        .iter()
-        .any(|(_, why)| *why == crate::prefilter::Why::Directive)
-    {
-        FileDemand::Whole
-    } else {
-        FileDemand::Sites(sites.iter().map(|(at, _)| *at).collect())
-    };
+    let demand = FileDemand::from_sites(sites);
     let sel = RuleSelection {
         min_confidence: crate::finding::Confidence::Low,
         ..RuleSelection::default()
@@ -151,15 +142,17 @@ pub fn check_demands_agree(src: &[u8], per_iteration: bool, everything: &[Findin
     );
 }
 
-/// Every finding (but a suppression's own) lies in a top-level function where its rule's
-/// trigger fires: the prefilter, which runs the triggers, can never skip it.
-pub fn check_triggers(src: &[u8], per_iteration: bool, findings: &[Finding]) {
+/// Every finding of file `i` of a package, `(source, shared loop variables)` per file, lies
+/// in a top-level function where its rule's trigger fires: the prefilter, which runs the
+/// triggers, can never skip it.
+pub fn check_triggers(files: &[(&[u8], bool)], i: usize, findings: &[Finding]) {
+    let src = files[i].0;
     let index = crate::model::demand::index::index(src);
     for f in findings {
         let Some(rule) = crate::rules::all().iter().find(|r| r.id() == f.rule) else {
             continue;
         };
-        let sites = crate::prefilter::trigger_sites(src, !per_iteration, rule.triggers());
+        let sites = crate::prefilter::trigger_sites(files, i, rule.triggers());
         let at = index.function_at(f.span.start_byte);
         let fires = sites
             .iter()

@@ -66,28 +66,69 @@ pub fn candidate(src: &[u8], shared_loop_vars: bool) -> bool {
 /// Why [`candidate`] holds: the byte offset of the text that makes the file one, and
 /// what that text is. For diagnostics and tests.
 pub fn why_candidate(src: &[u8], shared_loop_vars: bool) -> Option<(usize, Why)> {
+    let writers = writers(&[src]);
     let mut out = Vec::new();
-    sites(src, shared_loop_vars, &all_triggers(), false, &mut out);
+    sites(
+        src,
+        shared_loop_vars,
+        &all_triggers(),
+        &writers,
+        false,
+        &mut out,
+    );
     out.pop()
 }
 
-/// Every place that makes the file a candidate: the findings of the file can only be in
-/// the top-level functions holding these offsets (or anywhere, for a directive).
+/// Every place that makes the file a candidate, for a package of this one file: the
+/// findings of the file can only be in the top-level functions holding these offsets (or
+/// anywhere, for a directive).
 pub fn candidate_sites(src: &[u8], shared_loop_vars: bool) -> Vec<(usize, Why)> {
-    let mut out = Vec::new();
-    sites(src, shared_loop_vars, &all_triggers(), true, &mut out);
-    out
+    package_candidate_sites(&[(src, shared_loop_vars)])
+        .pop()
+        .unwrap_or_default()
 }
 
-/// The places where `triggers` fire in `src`, directives aside: for the test that
-/// checks a rule's findings against its own triggers.
-pub fn trigger_sites(src: &[u8], shared_loop_vars: bool, triggers: &[Trigger]) -> Vec<usize> {
+/// [`candidate_sites`] for every file of one package, `(source, shared loop variables)`:
+/// a call of a function another file declares counts too.
+pub fn package_candidate_sites(files: &[(&[u8], bool)]) -> Vec<Vec<(usize, Why)>> {
+    let triggers = all_triggers();
+    let srcs: Vec<&[u8]> = files.iter().map(|(s, _)| *s).collect();
+    let writers = if uses_writers(&triggers) {
+        writers(&srcs)
+    } else {
+        Writers::default()
+    };
+    files
+        .iter()
+        .map(|(src, shared)| {
+            let mut out = Vec::new();
+            sites(src, *shared, &triggers, &writers, true, &mut out);
+            out
+        })
+        .collect()
+}
+
+/// The places in file `i` of a package where `triggers` fire, directives aside: for the
+/// test that checks a rule's findings against its own triggers.
+pub fn trigger_sites(files: &[(&[u8], bool)], i: usize, triggers: &[Trigger]) -> Vec<usize> {
+    let srcs: Vec<&[u8]> = files.iter().map(|(s, _)| *s).collect();
+    let writers = writers(&srcs);
+    let (src, shared) = files[i];
     let mut out = Vec::new();
-    sites(src, shared_loop_vars, triggers, true, &mut out);
+    sites(src, shared, triggers, &writers, true, &mut out);
     out.into_iter()
         .filter(|(_, why)| *why != Why::Directive)
         .map(|(at, _)| at)
         .collect()
+}
+
+fn uses_writers(triggers: &[Trigger]) -> bool {
+    triggers.iter().any(|t| {
+        matches!(
+            t,
+            Trigger::Later(_, Shape::CallsWriter, _) | Trigger::ReadLocked(Shape::CallsWriter)
+        )
+    })
 }
 
 fn all_triggers() -> Vec<Trigger> {
@@ -97,13 +138,151 @@ fn all_triggers() -> Vec<Trigger> {
         .collect()
 }
 
-/// Whether `text` holds `shape`.
-fn holds(text: &[u8], shape: Shape) -> bool {
+/// Whether `text` holds `shape`, with `writers` the package's functions that write maps.
+fn holds(text: &[u8], shape: Shape, writers: &Writers) -> bool {
     match shape {
         Shape::MapWrite => shapes::has_write_shape(text),
         Shape::ClosureWithMapOp => has_word(text, b"func") && shapes::has_map_op_shape(text),
         Shape::Words(words) => words.iter().all(|w| has_word(text, w.as_bytes())),
+        Shape::CallsWriter => {
+            !writers.names.is_empty() && call_names(text).iter().any(|n| writers.names.contains(*n))
+        }
     }
+}
+
+/// The names of the package's functions whose bodies write a map (a write shape), or
+/// call such a function: the targets of [`Shape::CallsWriter`]. Found for the names the
+/// code that runs later calls, in the package's files that mention them.
+#[derive(Debug, Default)]
+pub struct Writers {
+    names: std::collections::HashSet<Vec<u8>>,
+}
+
+/// Words that are called (`name(`) in `text`, but the language's and the mutexes'.
+fn call_names(text: &[u8]) -> Vec<&[u8]> {
+    const NOT_CALLS: [&[u8]; 12] = [
+        b"func", b"if", b"for", b"switch", b"select", b"return", b"go", b"defer", b"range",
+        b"make", b"len", b"append",
+    ];
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        let b = text[i];
+        if b.is_ascii_alphabetic() || b == b'_' {
+            let start = i;
+            while i < text.len() && (text[i].is_ascii_alphanumeric() || text[i] == b'_') {
+                i += 1;
+            }
+            let word = &text[start..i];
+            if text.get(skip_trivia(text, i)) == Some(&b'(')
+                && !NOT_CALLS.contains(&word)
+                && LockMethod::from_name(std::str::from_utf8(word).unwrap_or("")).is_none()
+                && !known::BUILTINS.contains(&std::str::from_utf8(word).unwrap_or(""))
+            {
+                out.push(word);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The package's writers among the functions code that runs later (or a read-locked
+/// block) in `files` calls: those whose body holds a write shape, or calls a function
+/// whose body does (two levels, as the summaries follow calls).
+pub fn writers(files: &[&[u8]]) -> Writers {
+    let mut wanted: std::collections::HashSet<Vec<u8>> = Default::default();
+    for src in files {
+        for (start, end) in later_texts(src) {
+            for n in call_names(&src[start..end]) {
+                wanted.insert(n.to_vec());
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return Writers::default();
+    }
+    // Level one: the bodies of the wanted names.
+    let bodies = |names: &std::collections::HashSet<Vec<u8>>| {
+        let mut out: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+        for src in files {
+            if !names.iter().any(|n| has_word(src, n)) {
+                continue;
+            }
+            let index = crate::model::demand::index::index(src);
+            for f in &index.functions {
+                let Some(name) = index.name_of(src, f) else {
+                    continue;
+                };
+                if names.contains(name) {
+                    out.push((
+                        name.to_vec(),
+                        src[f.open..=f.close.min(src.len() - 1)].to_vec(),
+                    ));
+                }
+            }
+        }
+        out
+    };
+    let mut names: std::collections::HashSet<Vec<u8>> = Default::default();
+    let mut further: Vec<(Vec<u8>, Vec<Vec<u8>>)> = Vec::new();
+    for (name, body) in bodies(&wanted) {
+        if shapes::has_write_shape(&body) {
+            names.insert(name);
+        } else {
+            let calls = call_names(&body).into_iter().map(<[u8]>::to_vec).collect();
+            further.push((name, calls));
+        }
+    }
+    // Level two: a wanted function that calls a writer.
+    let second: std::collections::HashSet<Vec<u8>> = further
+        .iter()
+        .flat_map(|(_, calls)| calls.iter().cloned())
+        .filter(|n| !names.contains(n))
+        .collect();
+    let mut second_writers: std::collections::HashSet<Vec<u8>> = names.clone();
+    if !second.is_empty() {
+        for (name, body) in bodies(&second) {
+            if shapes::has_write_shape(&body) {
+                second_writers.insert(name);
+            }
+        }
+    }
+    for (name, calls) in further {
+        if calls.iter().any(|c| second_writers.contains(c)) {
+            names.insert(name);
+        }
+    }
+    Writers { names }
+}
+
+/// The texts of code that runs later (`defer` and `go` statements, the arguments of
+/// `AfterFunc` and `Go` calls) and the top-level blocks that take a read lock: where a
+/// call of a writer is a trigger.
+fn later_texts(src: &[u8]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut lexer = Lexer::new(src);
+    let rlock = LockMethod::RLock.name().as_bytes();
+    for at in code_hits(src, rlock, &mut lexer) {
+        out.push(top_level_block(src, at));
+    }
+    for kw in known::LATER_STATEMENTS {
+        for at in code_hits(src, kw.as_bytes(), &mut lexer) {
+            out.push((at, statement_end(src, at + kw.len())));
+        }
+    }
+    let mut names: Vec<&str> = known::later_call_names().collect();
+    names.dedup();
+    for name in names {
+        for at in code_hits(src, name.as_bytes(), &mut lexer) {
+            let open = skip_trivia(src, at + name.len());
+            if src.get(open) == Some(&b'(') {
+                out.push((open, group_end(src, open)));
+            }
+        }
+    }
+    out
 }
 
 /// The first trigger of `triggers` that fires on `text`, code that runs later of `kind`.
@@ -112,12 +291,13 @@ fn later_fires(
     kind: Later,
     shared_loop_vars: bool,
     triggers: &[Trigger],
+    writers: &Writers,
 ) -> Option<Trigger> {
     triggers.iter().copied().find(|t| match *t {
         Trigger::Later(k, shape, version) => {
             (k == kind || k == Later::Any)
                 && (version == Version::Any || shared_loop_vars)
-                && holds(text, shape)
+                && holds(text, shape, writers)
         }
         Trigger::ReadLocked(_) => false,
     })
@@ -128,6 +308,7 @@ fn sites(
     src: &[u8],
     shared_loop_vars: bool,
     triggers: &[Trigger],
+    writers: &Writers,
     all: bool,
     out: &mut Vec<(usize, Why)>,
 ) {
@@ -159,7 +340,7 @@ fn sites(
             let text = &src[start..end];
             let fires = read_locked
                 .iter()
-                .find(|t| matches!(t, Trigger::ReadLocked(shape) if holds(text, *shape)));
+                .find(|t| matches!(t, Trigger::ReadLocked(shape) if holds(text, *shape, writers)));
             if let Some(t) = fires {
                 if found(at, Why::Trigger(*t)) {
                     return;
@@ -176,7 +357,7 @@ fn sites(
         };
         for at in code_hits(src, kw.as_bytes(), &mut lexer) {
             let text = &src[at..statement_end(src, at + kw.len())];
-            if let Some(t) = later_fires(text, kind, shared_loop_vars, triggers) {
+            if let Some(t) = later_fires(text, kind, shared_loop_vars, triggers, writers) {
                 if found(at, Why::Trigger(t)) {
                     return;
                 }
@@ -191,7 +372,9 @@ fn sites(
             let open = skip_trivia(src, at + name.len());
             if src.get(open) == Some(&b'(') {
                 let text = &src[open..group_end(src, open)];
-                if let Some(t) = later_fires(text, Later::Spawned, shared_loop_vars, triggers) {
+                if let Some(t) =
+                    later_fires(text, Later::Spawned, shared_loop_vars, triggers, writers)
+                {
                     if found(at, Why::Trigger(t)) {
                         return;
                     }

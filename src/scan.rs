@@ -98,9 +98,8 @@ pub struct ScanResult {
 
 struct Package {
     files: Vec<SourceUnit>,
-    /// Per file: what the rules need of it. A package with a file they judge goes on to
-    /// parsing.
-    demand: Vec<FileDemand>,
+    /// Per file: its loop variables are shared by iterations (before Go 1.22).
+    shared: Vec<bool>,
 }
 
 /// What a scan reports as it goes; the command line draws a progress bar with it.
@@ -237,9 +236,9 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
         let per_iteration_loop_vars = version.has_per_iteration_loop_vars();
         let pkg = packages.entry(name).or_insert(Package {
             files: vec![],
-            demand: vec![],
+            shared: vec![],
         });
-        pkg.demand.push(file_demand(&src, !per_iteration_loop_vars));
+        pkg.shared.push(!per_iteration_loop_vars);
         pkg.files.push(SourceUnit {
             path: f.path.display().to_string(),
             src,
@@ -253,12 +252,13 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
         let mut units = pkg.files;
         if opts.pipeline != Pipeline::Full {
             // Most packages can hold no finding: skip them before parsing.
-            if pkg.demand.iter().all(|d| *d == FileDemand::Facts) {
+            let demand = package_demand(&units, &pkg.shared);
+            if demand.iter().all(|d| *d == FileDemand::Facts) {
                 continue;
             }
             // Facts from only the functions that can matter; the full analysis only where
             // there is something to report or fix.
-            let results = engine::analyze_demand(units, Demand::Files(pkg.demand), &opts.rules);
+            let results = engine::analyze_demand(units, Demand::Files(demand), &opts.rules);
             let has_findings = results.iter().any(|r| !r.findings.is_empty());
             if !has_findings || opts.pipeline == Pipeline::LazyOnly {
                 for r in &results {
@@ -320,21 +320,19 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
     }
 }
 
-/// What the rules need of a file, from the byte-level prefilter: nothing (it can hold no
-/// finding), the functions holding its candidate sites, or all of it (a suppression
-/// directive concerns the whole file).
-fn file_demand(src: &[u8], shared_loop_vars: bool) -> FileDemand {
-    let sites = prefilter::candidate_sites(src, shared_loop_vars);
-    if sites.is_empty() {
-        FileDemand::Facts
-    } else if sites
+/// What the rules need of each file of a package, from the byte-level prefilter:
+/// nothing (it can hold no finding), the functions holding its candidate sites, or all
+/// of it (a suppression directive concerns the whole file).
+fn package_demand(units: &[SourceUnit], shared: &[bool]) -> Vec<FileDemand> {
+    let files: Vec<(&[u8], bool)> = units
         .iter()
-        .any(|(_, why)| *why == prefilter::Why::Directive)
-    {
-        FileDemand::Whole
-    } else {
-        FileDemand::Sites(sites.into_iter().map(|(at, _)| at).collect())
-    }
+        .zip(shared)
+        .map(|(u, s)| (u.src.as_slice(), *s))
+        .collect();
+    prefilter::package_candidate_sites(&files)
+        .into_iter()
+        .map(FileDemand::from_sites)
+        .collect()
 }
 
 /// "has syntax errors at …", without the path the message starts with.

@@ -23,9 +23,11 @@ pub struct FieldInfo {
     pub hint: Hint,
     /// Declared as a channel (`chan T`, `<-chan T`).
     pub is_chan: bool,
-    /// The mutex field named by `// guarded by mu`, `// protected by mu`, `+checklocks:mu`,
-    /// or by a mutex whose own comment says it protects the fields that follow.
+    /// The mutex field named by `// guarded by mu`, `// protected by mu`, `+checklocks:mu`.
     pub annotated_guard: Option<String>,
+    /// The mutex whose own comment says it protects this field, by name or as one of the
+    /// fields after it: a weaker word than an annotation of the field's own.
+    pub grouped_guard: Option<String>,
     pub line: usize,
     /// For a map, what its elements are (a map of maps: `Map`).
     pub elem: Option<Hint>,
@@ -163,12 +165,53 @@ pub fn guard_annotation(comment: &str) -> Option<String> {
     None
 }
 
-/// A mutex's own comment saying it protects the fields after it ("protects following fields").
-fn protects_following(comment: &str) -> bool {
+/// What a mutex's own comment says it protects.
+#[derive(Debug, PartialEq)]
+enum Protects {
+    /// The fields after it, up to a blank line ("protects the following fields",
+    /// "protect the below").
+    Following,
+    /// These words: the fields it names ("protects listRempties").
+    Named(Vec<String>),
+}
+
+fn mutex_comment(comment: &str) -> Option<Protects> {
     let lower = comment.to_ascii_lowercase();
-    (lower.contains("protects") || lower.contains("guards"))
-        && !lower.contains("guarded by")
-        && !lower.contains("protected by")
+    if lower.contains("guarded by") || lower.contains("protected by") {
+        return None;
+    }
+    let at = ["protects", "protect", "guards", "guard"]
+        .iter()
+        .filter_map(|w| lower.find(w).map(|i| (i, std::cmp::Reverse(w.len()))))
+        .min()?;
+    let rest = &comment[at.0 + at.1 .0..];
+    let words: Vec<&str> = rest
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    const GROUP: [&str; 11] = [
+        "below",
+        "following",
+        "fields",
+        "these",
+        "next",
+        "rest",
+        "after",
+        "members",
+        "state",
+        "everything",
+        "all",
+    ];
+    if words.is_empty()
+        || words
+            .iter()
+            .any(|w| GROUP.contains(&w.to_ascii_lowercase().as_str()))
+    {
+        return Some(Protects::Following);
+    }
+    Some(Protects::Named(
+        words.iter().map(|w| w.to_string()).collect(),
+    ))
 }
 
 pub fn collect(files: &[&ParsedFile]) -> Decls {
@@ -298,6 +341,8 @@ fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> Hint) -
         return info;
     };
     let mut following_guard: Option<String> = None;
+    // Fields a mutex's comment names: `listRmu *sync.Mutex // protects listRempties`.
+    let mut named_guards: HashMap<String, String> = HashMap::new();
     // The previous field: its index and last row.
     let mut last: Option<(usize, usize)> = None;
     let kids = named_children(list);
@@ -308,11 +353,18 @@ fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> Hint) -
         // A blank line ends a "protects the following fields" group.
         if let Some((last_k, r)) = last {
             let row = field.start_position().row;
-            // Children come in order: the comments between the rows are between the two.
-            let comment_between = kids[last_k + 1..k].iter().any(|n| {
-                n.kind() == "comment" && n.start_position().row > r && n.start_position().row < row
-            });
-            if row > r + 1 && !comment_between {
+            // Children come in order: the comments between the rows are between the two;
+            // the rows between that no comment covers are blank.
+            let comment_rows: usize = kids[last_k + 1..k]
+                .iter()
+                .filter(|n| {
+                    n.kind() == "comment"
+                        && n.start_position().row > r
+                        && n.start_position().row < row
+                })
+                .map(|n| n.end_position().row - n.start_position().row + 1)
+                .sum();
+            if row > r + 1 + comment_rows {
                 following_guard = None;
             }
         }
@@ -336,28 +388,42 @@ fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> Hint) -
             continue;
         }
         if let Hint::Mutex { .. } = hint {
-            if all_comments.iter().any(|c| protects_following(c)) {
-                following_guard = Some(names[0].clone());
+            for c in &all_comments {
+                match mutex_comment(c) {
+                    Some(Protects::Following) => following_guard = Some(names[0].clone()),
+                    Some(Protects::Named(fields)) => {
+                        for f in fields {
+                            named_guards.entry(f).or_insert_with(|| names[0].clone());
+                        }
+                    }
+                    None => {}
+                }
             }
         }
         for name in names {
-            let guard = annotated.clone().or_else(|| {
-                if matches!(hint, Hint::Mutex { .. }) {
-                    None
-                } else {
-                    following_guard.clone()
-                }
-            });
+            let grouped = if matches!(hint, Hint::Mutex { .. }) || annotated.is_some() {
+                None
+            } else {
+                following_guard.clone()
+            };
             info.fields.insert(
                 name,
                 FieldInfo {
                     hint: hint.clone(),
                     is_chan: ty_node.kind() == "channel_type",
-                    annotated_guard: guard,
+                    annotated_guard: annotated.clone(),
+                    grouped_guard: grouped,
                     line: field.start_position().row + 1,
                     elem: map_elem(ty_node, &f.src, is_struct),
                 },
             );
+        }
+    }
+    for (field, mutex) in named_guards {
+        if let Some(f) = info.fields.get_mut(&field) {
+            if f.annotated_guard.is_none() && !matches!(f.hint, Hint::Mutex { .. }) {
+                f.grouped_guard = Some(mutex);
+            }
         }
     }
     info
@@ -577,6 +643,25 @@ mod tests {
     use crate::syntax::parse;
 
     #[test]
+    fn a_mutex_comment_names_fields_or_a_group() {
+        assert_eq!(
+            mutex_comment("// protects the fields below"),
+            Some(Protects::Following)
+        );
+        assert_eq!(
+            mutex_comment("// protect the below"),
+            Some(Protects::Following)
+        );
+        assert_eq!(mutex_comment("// guards"), Some(Protects::Following));
+        assert_eq!(
+            mutex_comment("// protects listRempties"),
+            Some(Protects::Named(vec!["listRempties".into()]))
+        );
+        assert_eq!(mutex_comment("// guarded by mu"), None);
+        assert_eq!(mutex_comment("// a mutex"), None);
+    }
+
+    #[test]
     fn annotations_name_the_mutex() {
         assert_eq!(guard_annotation("// guarded by mu").as_deref(), Some("mu"));
         assert_eq!(
@@ -620,9 +705,9 @@ func (c *Cache) drop(k string) {}
         let d = collect(&[&f]);
         let c = &d.structs["Cache"];
         assert_eq!(c.fields["items"].hint, Hint::Map);
-        assert_eq!(c.fields["items"].annotated_guard.as_deref(), Some("mu"));
+        assert_eq!(c.fields["items"].grouped_guard.as_deref(), Some("mu"));
         assert_eq!(
-            c.fields["other"].annotated_guard, None,
+            c.fields["other"].grouped_guard, None,
             "a blank line ends the group"
         );
         assert_eq!(c.fields["byID"].annotated_guard.as_deref(), Some("rw"));

@@ -57,6 +57,9 @@ pub struct MapOp<L = Locks> {
     /// Never empty. The context has the same kind in every run; only which defer, exit or
     /// goroutine differs.
     pub runs: Vec<OpRun<L>>,
+    /// A write a call performs in the package's code it calls: the names called, the
+    /// callee first (the operation's span is the call's).
+    pub via: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -106,6 +109,8 @@ pub struct DeferInfo<L = Locks> {
     pub call_end: usize,
     /// The function literal, when the defer runs a closure.
     pub closure: Option<(usize, usize)>,
+    /// That literal is a variable's (`defer unlock()`), declared elsewhere.
+    pub closure_var: bool,
     /// Loops between the defer and its function (innermost last).
     pub loops: Vec<LoopInfo>,
     pub locks_at_registration: L,
@@ -161,8 +166,14 @@ pub struct Binding {
     pub fresh: bool,
     /// That value has escaped by now (during interpretation: by the point interpreted).
     pub escaped: bool,
+    /// The one goroutine it was handed to (captured by a `go` statement outside any
+    /// loop, and not shared otherwise): owned there, shared with it everywhere else.
+    pub handed_to: Option<usize>,
     /// The map of the package it was bound to (`cache := d.active`), if any.
     pub alias: Option<Place>,
+    /// The function literal it was declared with (`unlock := func() { … }`): a call of
+    /// the variable runs it there.
+    pub closure: Option<(usize, usize)>,
 }
 
 /// A call of a function or method of the package: what its callers hold comes from here.
@@ -173,8 +184,19 @@ pub struct CallSite<L = Locks> {
     pub method: String,
     pub locks: L,
     pub byte: usize,
+    pub end: usize,
     /// `go x.m()`: the callee runs on a goroutine of its own, holding nothing.
     pub spawned: bool,
+    /// When the call runs: now, in a deferred call at an exit, in a goroutine.
+    pub ctx: Ctx,
+    /// The state of a mutex `locks` does not name: the entry state of the code the call
+    /// is in (a goroutine's frame holds nothing).
+    pub untouched: super::locks::Held,
+    /// The receiver as the call writes it (`c` in `c.flush()`).
+    pub recv_text: Option<String>,
+    /// The receiver is a value the caller made and has not shared: what the method
+    /// writes of it is no one else's (see `interp::ownership`).
+    pub recv_owned: bool,
 }
 
 /// `Lock`, `Unlock`, `RLock`, `RUnlock`.
@@ -235,6 +257,9 @@ pub struct FunctionModel<L = Locks> {
     pub name: String,
     pub receiver_type: Option<String>,
     pub ops: Vec<MapOp<L>>,
+    /// The map writes its calls of the package's functions perform, at each call (see
+    /// `facts::summaries`); filled when the function is resolved.
+    pub call_writes: Vec<MapOp<L>>,
     pub defers: Vec<DeferInfo<L>>,
     pub gos: Vec<GoInfo<L>>,
     pub bindings: Vec<Binding>,
@@ -265,6 +290,7 @@ impl<L> FunctionModel<L> {
             name,
             receiver_type,
             ops: Vec::new(),
+            call_writes: Vec::new(),
             defers: Vec::new(),
             gos: Vec::new(),
             bindings: Vec::new(),
@@ -319,6 +345,33 @@ impl<L> FunctionModel<L> {
                     key_text: op.key_text,
                     idents: op.idents,
                     frame: op.frame,
+                    via: op.via,
+                    runs: op
+                        .runs
+                        .iter()
+                        .map(|r| OpRun {
+                            ctx: r.ctx,
+                            owned: r.owned,
+                            locks: f(&r.locks),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            call_writes: self
+                .call_writes
+                .into_iter()
+                .map(|op| MapOp {
+                    kind: op.kind,
+                    start: op.start,
+                    end: op.end,
+                    stmt_start: op.stmt_start,
+                    stmt_end: op.stmt_end,
+                    map: op.map,
+                    map_text: op.map_text,
+                    key_text: op.key_text,
+                    idents: op.idents,
+                    frame: op.frame,
+                    via: op.via,
                     runs: op
                         .runs
                         .iter()
@@ -340,6 +393,7 @@ impl<L> FunctionModel<L> {
                     call_start: d.call_start,
                     call_end: d.call_end,
                     closure: d.closure,
+                    closure_var: d.closure_var,
                     loops: d.loops,
                     frame: d.frame,
                     runs_at: d.runs_at,
@@ -368,7 +422,12 @@ impl<L> FunctionModel<L> {
                     recv_type: c.recv_type,
                     method: c.method,
                     byte: c.byte,
+                    end: c.end,
                     spawned: c.spawned,
+                    ctx: c.ctx,
+                    untouched: c.untouched,
+                    recv_text: c.recv_text,
+                    recv_owned: c.recv_owned,
                 })
                 .collect(),
             lock_calls: self.lock_calls,

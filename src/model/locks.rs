@@ -135,6 +135,30 @@ impl Held {
         }
     }
 
+    /// The state of a callee's mutex (`self`, symbolic in the callee's entry state) at a
+    /// call where that entry state is `at_call` (symbolic in the caller's): the state in
+    /// terms of the caller's entry.
+    pub fn compose(&self, at_call: &Held) -> Held {
+        if let Held::Known(v) = self {
+            return Held::Known(v.clone());
+        }
+        if let Held::Entry = self {
+            return at_call.clone();
+        }
+        let t = STATES.map(|s| {
+            let entry = at_call.outcome(s);
+            let state = match &entry {
+                Outcome::Entry => s,
+                Outcome::Known(v) => v.state,
+            };
+            match self.outcome(state) {
+                Outcome::Entry => entry,
+                known => known,
+            }
+        });
+        Held::from_outcomes(t)
+    }
+
     /// The state, when it does not depend on the entry state.
     pub fn known(&self) -> Option<&LockVal> {
         match self {
@@ -233,6 +257,37 @@ mod tests {
         );
         let j = join(&a, &b, &|_| Held::Known(v(Lock::Locked)));
         assert_eq!(j[&key].known().unwrap().state, Lock::Locked);
+    }
+
+    /// A callee's state composed with the state at the call resolves as resolving the
+    /// callee's state with the resolved state at the call.
+    #[test]
+    fn composition_resolves_as_resolving_twice() {
+        let states = [Lock::Unlocked, Lock::Locked, Lock::RLocked, Lock::Unknown];
+        let mut values: Vec<Held> = vec![Held::Entry];
+        for s in states {
+            values.push(Held::Known(call(s)));
+        }
+        let mut more = Vec::new();
+        for a in &values {
+            for b in &values {
+                more.push(join_held(a, b));
+            }
+        }
+        values.extend(more);
+        for entry_state in states {
+            let entry = v(entry_state);
+            for callee in &values {
+                for at_call in &values {
+                    let composed = callee.compose(at_call).resolve(&entry);
+                    let twice = callee.resolve(&at_call.resolve(&entry));
+                    assert_eq!(
+                        composed, twice,
+                        "{callee:?} at {at_call:?}, entry {entry:?}"
+                    );
+                }
+            }
+        }
     }
 
     /// Joining symbols and resolving them later gives what joining the resolved states

@@ -45,6 +45,9 @@ pub fn guard_note(op: &MapOp, mutex: &str, guard: &Guard) -> String {
         GuardEvidence::Annotation { .. } => {
             format!("`{map_text}` is guarded by `{mutex}`: its declaration says so")
         }
+        GuardEvidence::Comment { line } => format!(
+            "`{map_text}` is guarded by `{mutex}`: the comment on the mutex says it protects the field on line {line}, and no function writes it without the lock"
+        ),
         GuardEvidence::Functions {
             held,
             against,

@@ -30,7 +30,10 @@ impl Rule for DeferredClosureLateBinding {
     fn check(&self, cx: &RuleCtx<'_>, out: &mut Vec<RawFinding>) {
         for f in cx.functions {
             for (id, d) in f.defers.iter().enumerate() {
-                let Some(closure) = d.closure else { continue };
+                // A literal of its own at the defer (a variable's is judged where it is).
+                let Some(closure) = d.closure.filter(|_| !d.closure_var) else {
+                    continue;
+                };
                 let writes = f
                     .ops
                     .iter()

@@ -32,7 +32,9 @@ impl Rule for DeferredLoopvarCapture {
         }
         for f in cx.functions {
             for (id, d) in f.defers.iter().enumerate() {
-                let Some(closure) = d.closure else { continue };
+                let Some(closure) = d.closure.filter(|_| !d.closure_var) else {
+                    continue;
+                };
                 let in_closure =
                     |ctx: Ctx| matches!(ctx, Ctx::Deferred { defer, .. } if defer == id);
                 if let Some(found) = check(

@@ -19,18 +19,24 @@ impl Rule for DeferredWriteUnlocked {
     }
 
     fn triggers(&self) -> &'static [Trigger] {
-        &[Trigger::Later(Later::Any, Shape::MapWrite, Version::Any)]
+        &[
+            Trigger::Later(Later::Any, Shape::MapWrite, Version::Any),
+            // A helper that writes, called from code that runs later.
+            Trigger::Later(Later::Any, Shape::CallsWriter, Version::Any),
+        ]
     }
 
     fn check(&self, cx: &RuleCtx<'_>, out: &mut Vec<RawFinding>) {
         for f in cx.functions {
-            for op in f.ops.iter().filter(|op| op.kind == OpKind::Write) {
+            // Its own writes, and those its calls of the package's code perform.
+            let writes = f.ops.iter().chain(&f.call_writes);
+            for op in writes.filter(|op| op.kind == OpKind::Write) {
                 let found = match op.ctx() {
                     Ctx::Deferred { .. } => check_deferred(cx, f, op),
                     Ctx::Goroutine { .. } => check_goroutine(cx, f, op),
                     _ => None,
                 };
-                out.extend(found);
+                out.extend(found.map(|found| through_call(op, found)));
             }
         }
     }
@@ -93,7 +99,10 @@ fn check_deferred(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Raw
             ),
         }
     } else {
-        fix_or_reason(fix_deferred(cx, f, op, info.closure, defer, &mutex))
+        // `defer unlock()` of a variable bound to a literal: the call is wrapped as any
+        // deferred call is.
+        let closure = info.closure.filter(|_| !info.closure_var);
+        fix_or_reason(fix_deferred(cx, f, op, closure, defer, &mutex))
     };
     let fix = only_safe_when_sure(fix, guard.confidence);
     Some(RawFinding {
@@ -106,6 +115,29 @@ fn check_deferred(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Raw
         fix,
         no_fix_reason,
     })
+}
+
+/// A write a call performs: the finding says which, and its fix is for review (the code
+/// called could take other locks).
+fn through_call(op: &MapOp, mut found: RawFinding) -> RawFinding {
+    if op.via.is_empty() {
+        return found;
+    }
+    found.notes.insert(1, via_note(op));
+    if let Some(fix) = &mut found.fix {
+        fix.applicability = Applicability::Review;
+    }
+    found
+}
+
+/// A sentence on a write a call performs.
+pub fn via_note(op: &MapOp) -> String {
+    let chain: Vec<String> = op.via.iter().map(|n| format!("`{n}`")).collect();
+    format!(
+        "the call writes `{}`: {} does, with the locks held at the call",
+        op.map_text,
+        chain.join(" calls ")
+    )
 }
 
 /// A fix is safe only where the finding is certain: below high confidence a person

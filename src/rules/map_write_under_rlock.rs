@@ -22,17 +22,33 @@ impl Rule for MapWriteUnderRlock {
 
     fn triggers(&self) -> &'static [Trigger] {
         // A read-locked mutex comes only from an `RLock` call: in the function itself.
-        &[Trigger::ReadLocked(Shape::MapWrite)]
+        &[
+            Trigger::ReadLocked(Shape::MapWrite),
+            // A helper that writes, called under the read lock.
+            Trigger::ReadLocked(Shape::CallsWriter),
+        ]
     }
 
     fn check(&self, cx: &RuleCtx<'_>, out: &mut Vec<RawFinding>) {
         for f in cx.functions {
+            // Its own writes, and those its calls of the package's code perform.
             let writes = f
                 .ops
                 .iter()
+                .chain(&f.call_writes)
                 .filter(|op| op.kind == OpKind::Write && !matches!(op.ctx(), Ctx::Stored));
             for op in writes {
-                out.extend(check(cx, f, op));
+                out.extend(check(cx, f, op).map(|mut found| {
+                    if !op.via.is_empty() {
+                        found
+                            .notes
+                            .insert(1, super::deferred_write_unlocked::via_note(op));
+                        if let Some(fix) = &mut found.fix {
+                            fix.applicability = Applicability::Review;
+                        }
+                    }
+                    found
+                }));
             }
         }
     }

@@ -7,7 +7,7 @@ mod deferred_closure_late_binding;
 mod deferred_header_delete_after_write;
 mod deferred_loopvar_capture;
 mod deferred_map_shared_with_goroutine;
-mod deferred_write_unlocked;
+pub(crate) mod deferred_write_unlocked;
 mod map_write_under_rlock;
 mod sync_map_conversion;
 pub mod trigger;

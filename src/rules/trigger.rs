@@ -29,6 +29,10 @@ pub enum Shape {
     ClosureWithMapOp,
     /// All of these words, as whole words.
     Words(&'static [&'static str]),
+    /// A call of a function of the package whose body holds a map write, itself or one
+    /// call further (`s.evict(k)`, where `evict` deletes): what the call writes is
+    /// written there (see `model::facts::summaries`). Needs the package's other files.
+    CallsWriter,
 }
 
 /// When the trigger applies.
@@ -56,6 +60,7 @@ impl Shape {
             Shape::MapWrite => "a map write",
             Shape::ClosureWithMapOp => "a map operation in a closure",
             Shape::Words(_) => "the words a rule looks for",
+            Shape::CallsWriter => "a call of a function that writes a map",
         }
     }
 }

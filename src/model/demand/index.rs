@@ -324,6 +324,21 @@ pub fn index(src: &[u8]) -> FileIndex {
     }
 }
 
+impl FileIndex {
+    /// The name a top-level function is declared with.
+    pub fn name_of<'s>(&self, src: &'s [u8], f: &FuncSpan) -> Option<&'s [u8]> {
+        let mut i = skip_trivia(src, f.start + 4);
+        if src.get(i) == Some(&b'(') {
+            i = skip_trivia(src, group_end(src, i));
+        }
+        let start = i;
+        while i < src.len() && is_word_byte(src[i]) {
+            i += 1;
+        }
+        (i > start).then(|| &src[start..i])
+    }
+}
+
 /// The [`func_key`] of the declaration after a top-level `func`: the receiver's type is
 /// the last word in the receiver's parentheses before any type arguments (`(s *S[T])`
 /// is `S`), as `decls::receiver_type` reads it from the tree.

@@ -65,6 +65,22 @@ pub enum FileDemand {
     Whole,
 }
 
+impl FileDemand {
+    /// From the prefilter's candidate sites of a file.
+    pub fn from_sites(sites: Vec<(usize, crate::prefilter::Why)>) -> FileDemand {
+        if sites.is_empty() {
+            FileDemand::Facts
+        } else if sites
+            .iter()
+            .any(|(_, why)| *why == crate::prefilter::Why::Directive)
+        {
+            FileDemand::Whole
+        } else {
+            FileDemand::Sites(sites.into_iter().map(|(at, _)| at).collect())
+        }
+    }
+}
+
 /// What the rules need of a package: a [`FileDemand`] per file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Demand {
@@ -104,6 +120,9 @@ struct Slot {
     /// The functions whose caller facts matter, so whose call sites are all modeled: the
     /// candidates, and the functions accessing a map a candidate operates on.
     exact: BTreeSet<usize>,
+    /// Functions modeled for their summaries (what a call of them writes), by how many
+    /// calls away from a judged function they are (see `facts::summaries`).
+    callees: HashMap<usize, usize>,
     /// It holds a candidate site.
     candidate: bool,
     /// Parsed and modeled whole: a suppression directive, or a parse of parts that
@@ -215,6 +234,7 @@ impl Slot {
             declared: BTreeSet::new(),
             parsed_declared: BTreeSet::new(),
             exact: selected.clone(),
+            callees: HashMap::new(),
             selected,
             candidates,
             candidate,
@@ -513,15 +533,46 @@ fn declare_same_names(slots: &mut [Slot]) {
 fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
     // Maps the candidate functions operate on: their names (a field is named after a
     // `.`), and the starts of the functions whose local maps they are.
+    // The functions the judged ones call, up to the depth summaries follow: what they
+    // write is written at the call. Their maps join the candidates' maps below.
+    let mut callee_keys: HashMap<u64, usize> = HashMap::new();
+    for slot in slots.iter() {
+        for (i, m) in &slot.models {
+            let Some(f) = m else { continue };
+            let depth = if slot.candidate && (slot.whole || slot.candidates.contains(i)) {
+                0
+            } else {
+                match slot.callees.get(i) {
+                    Some(&d) => d,
+                    None => continue,
+                }
+            };
+            if depth >= super::facts::summaries::DEPTH {
+                continue;
+            }
+            for c in &f.call_sites {
+                let key = index::func_key(&c.recv_type, &c.method);
+                let d = callee_keys.entry(key).or_insert(depth + 1);
+                *d = (*d).min(depth + 1);
+            }
+        }
+    }
     // By the outermost map: an element of a map of maps is guarded, and so selected, as
     // the map is.
     let mut map_keys: HashSet<super::place::Place> = HashSet::new();
     let mut map_fields: HashSet<String> = HashSet::new();
     let mut map_vars: HashSet<String> = HashSet::new();
     let mut local_funcs: HashSet<usize> = HashSet::new();
+    let callee_functions = slots.iter().flat_map(|s| {
+        s.models
+            .iter()
+            .filter(|(i, _)| s.callees.contains_key(i))
+            .filter_map(|(_, m)| m.as_ref())
+    });
     for op in slots
         .iter()
         .flat_map(|s| s.candidate_functions())
+        .chain(callee_functions)
         .flat_map(|f| &f.ops)
     {
         let map = op.map.outermost_map();
@@ -604,6 +655,16 @@ fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
 
     let mut any = false;
     for slot in slots.iter_mut().filter(|s| !s.whole) {
+        for (&key, &depth) in &callee_keys {
+            for i in slot.index.declarations_of_key(key).0 {
+                let known = slot.callees.get(&i).is_some_and(|&d| d <= depth);
+                if !known {
+                    slot.callees.insert(i, depth);
+                    slot.selected.insert(i);
+                    any = true;
+                }
+            }
+        }
         let mut hits: Vec<usize> = Vec::new();
         let mut accessor_hits: Vec<usize> = Vec::new();
         for w in &map_fields {

@@ -42,6 +42,9 @@ pub fn voter_of<L>(f: &FunctionModel<L>, op: &MapOp<L>) -> Voter {
 pub enum GuardEvidence {
     /// `// guarded by mu` or similar on the field's declaration, at this line.
     Annotation { line: usize },
+    /// The mutex's own comment says it protects the field (by name, or as one of the
+    /// fields after it), at the field's line; no function contradicts it.
+    Comment { line: usize },
     /// Of the `functions` other functions that touch the map, `held` hold the mutex at
     /// every access, `against` write it at least once without it; `exclusive_writes` of
     /// them write it holding the mutex exclusively.
@@ -72,6 +75,8 @@ enum Status {
     Shared,
     /// Not held at some write.
     NotHeld,
+    /// Not held at some read, and at no write: no vote either way.
+    Reads,
     /// Neither: unknown at some access.
     Unknown,
 }
@@ -95,6 +100,8 @@ pub struct Evidence {
     votes: HashMap<(Place, Voter), Vote>,
     /// Annotations, and whether each mutex is a read-write one.
     annotated: HashMap<Place, Guard>,
+    /// What mutexes' comments say they protect: the field's line and the mutex.
+    grouped: HashMap<Place, (usize, MutexKey)>,
     rw: HashMap<MutexKey, bool>,
     /// Declaration lines of struct fields, for ties.
     lines: HashMap<(String, String), usize>,
@@ -114,6 +121,7 @@ pub fn collect<'a, I>(
     functions: I,
     decls: &Decls,
     entries: &Entries<'_>,
+    summaries: &super::summaries::Summaries,
     judged: &dyn Fn(&RawFunction) -> bool,
 ) -> Evidence
 where
@@ -126,6 +134,14 @@ where
     for (sname, s) in &decls.structs {
         for (fname, f) in &s.fields {
             ev.lines.insert((sname.clone(), fname.clone()), f.line);
+            if let Some(m) = &f.grouped_guard {
+                let place = Place {
+                    root: Root::Type(sname.clone()),
+                    fields: vec![fname.clone()],
+                };
+                ev.grouped
+                    .insert(place, (f.line, MutexKey::of_struct(sname, Some(m))));
+            }
         }
     }
     // The mutexes the package locks somewhere: only they can be guards.
@@ -194,6 +210,33 @@ where
                     .push((op.kind == OpKind::Write, states));
             }
         }
+        // The writes its calls of the package's helpers perform, under its locks (a
+        // `…Locked` helper called with the lock held votes for that lock).
+        for c in f
+            .call_sites
+            .iter()
+            .filter(|c| c.ctx == Ctx::Immediate && !c.spawned)
+        {
+            let Some(writes) = summaries.get(&(c.recv_type.clone(), c.method.clone())) else {
+                continue;
+            };
+            for w in writes.iter().filter(|w| !super::summaries::owned_at(w, c)) {
+                let at = super::summaries::at_call(w, c);
+                let map = at.map.outermost_map();
+                let states: Vec<(&MutexKey, Lock)> = at
+                    .locks
+                    .iter()
+                    .filter(|(mk, _)| mutexes.contains(*mk) && map.may_be_guarded_by(mk))
+                    .filter_map(|(mk, held)| {
+                        let key = mutexes.get(mk)?;
+                        Some((*key, held.resolve(&entry.state(mk)).state))
+                    })
+                    .collect();
+                runs.entry((map, (f.file, f.start)))
+                    .or_default()
+                    .push((true, states));
+            }
+        }
         for ((map, voter), runs) in runs {
             let vote = vote(&runs);
             *ev.functions.entry(map.clone()).or_default() += 1;
@@ -235,10 +278,12 @@ fn vote(runs: &[Run<'_>]) -> Vote {
         {
             // A write without it: the map is not guarded by it (or the function has a
             // bug). A read without it says less: unlocked reads of a guarded map are a
-            // common slip, and they do not establish who writes.
+            // common slip (or follow a join), and they do not establish who writes.
             Status::NotHeld
-        } else {
+        } else if states.contains(&Lock::Unknown) {
             Status::Unknown
+        } else {
+            Status::Reads
         };
         statuses.push((k.clone(), status));
         let writes: Vec<Lock> = runs
@@ -264,6 +309,7 @@ fn add(totals: &mut BTreeMap<MutexKey, Counts>, vote: &Vote, sign: isize) {
             Status::Exclusive | Status::Shared => bump(&mut c.held),
             Status::NotHeld => bump(&mut c.against),
             Status::Unknown => bump(&mut c.unknown),
+            Status::Reads => {}
         }
     }
     for k in &vote.exclusive_writes {
@@ -278,7 +324,7 @@ fn add(totals: &mut BTreeMap<MutexKey, Counts>, vote: &Vote, sign: isize) {
 fn confidence(held: usize, against: usize, unknown: usize, exclusive_writes: usize) -> Confidence {
     if held >= 3 && against == 0 && exclusive_writes >= 1 {
         Confidence::High
-    } else if against == 0 && held >= unknown {
+    } else if against == 0 && held > unknown {
         Confidence::Medium
     } else {
         Confidence::Low
@@ -301,16 +347,36 @@ impl Evidence {
         if let Some(g) = self.annotated.get(map) {
             return Some(g.clone());
         }
-        let mut totals = self.totals.get(map)?.clone();
+        let mut totals = self.totals.get(map).cloned().unwrap_or_default();
         let mut functions = self.functions.get(map).copied().unwrap_or(0);
         if let Some(vote) = judged.and_then(|id| self.votes.get(&(map.clone(), id))) {
             add(&mut totals, vote, -1);
             functions = functions.saturating_sub(1);
         }
-        let (mutex, c) = totals
+        let best = totals
             .iter()
             .filter(|(_, c)| c.held > 0)
-            .max_by_key(|(k, c)| (c.held, std::cmp::Reverse(c.against), self.affinity(map, k)))?;
+            .max_by_key(|(k, c)| (c.held, std::cmp::Reverse(c.against), self.affinity(map, k)));
+        // A mutex's comment says it protects the map: taken unless the code says
+        // otherwise (another mutex held where this one never is, or writes without it).
+        if let Some((line, gm)) = self.grouped.get(map) {
+            let c = totals.get(gm).copied().unwrap_or_default();
+            let contradicted = c.against > 0 || best.is_some_and(|(k, _)| k != gm && c.held == 0);
+            if !contradicted {
+                return Some(Guard {
+                    mutex: gm.clone(),
+                    evidence: GuardEvidence::Comment { line: *line },
+                    rw: self.rw.get(gm).copied(),
+                    confidence: if c.held >= 1 {
+                        confidence(c.held, c.against, c.unknown, c.exclusive_writes)
+                            .max(Confidence::Medium)
+                    } else {
+                        Confidence::Medium
+                    },
+                });
+            }
+        }
+        let (mutex, c) = best?;
         // Held in (nearly) every function that touches it: one in five may not.
         if c.against * 4 > c.held {
             return None;

@@ -10,6 +10,7 @@
 pub mod callers;
 pub mod entry;
 pub mod guards;
+pub mod summaries;
 
 use super::decls::Decls;
 use super::function::{FunctionModel, RawFunction};
@@ -27,6 +28,8 @@ pub struct PackageFacts {
     evidence: guards::Evidence,
     /// (receiver type or "", name) → the mutexes the function locks itself.
     takes: std::collections::HashMap<(String, String), Vec<super::place::MutexKey>>,
+    /// What a call of each function writes.
+    summaries: summaries::Summaries,
 }
 
 impl PackageFacts {
@@ -44,6 +47,7 @@ impl PackageFacts {
         I: IntoIterator<Item = &'a RawFunction> + Clone,
     {
         let callers = callers::infer(functions.clone(), &decls);
+        let summaries = summaries::summarize(functions.clone());
         let mut takes: std::collections::HashMap<_, Vec<_>> = Default::default();
         for f in functions.clone() {
             let taken = takes.entry(f.key()).or_default();
@@ -58,12 +62,19 @@ impl PackageFacts {
             .into_iter()
             .map(|f| (guards::id_of(f), f))
             .collect();
-        let evidence = guards::collect(with_ids.iter().copied(), &decls, &entries, judged);
+        let evidence = guards::collect(
+            with_ids.iter().copied(),
+            &decls,
+            &entries,
+            &summaries,
+            judged,
+        );
         PackageFacts {
             decls,
             callers,
             evidence,
             takes,
+            summaries,
         }
     }
 
@@ -100,16 +111,74 @@ impl PackageFacts {
     /// The model of `f` the rules read: every lock state resolved with the function's
     /// entry states. In a function with `goto` the model does not follow the paths, so
     /// every state the rules see there is unknown.
+    ///
+    /// The writes its calls of the package's functions perform are operations of its own,
+    /// at the call (with `via` naming the functions called).
     pub fn resolve(&self, f: &RawFunction) -> FunctionModel {
         let entries = self.entries();
         let entry = entries.of(f);
+        let mut raw = f.clone();
+        raw.call_writes = self.writes_through_calls(f);
         if f.has_goto {
             let unknown = LockVal::new(Lock::Unknown, Cause::Goto);
-            return f.clone().map_locks(&mut |held| -> Locks {
+            return raw.map_locks(&mut |held| -> Locks {
                 held.keys().map(|k| (k.clone(), unknown.clone())).collect()
             });
         }
-        f.clone()
-            .map_locks(&mut |held| locks::resolve(held, &|k| entry.state(k)))
+        raw.map_locks(&mut |held| locks::resolve(held, &|k| entry.state(k)))
+    }
+
+    /// The map writes `f`'s calls perform in the package's code, one operation per call
+    /// and map, a run per time the call runs.
+    fn writes_through_calls(
+        &self,
+        f: &RawFunction,
+    ) -> Vec<super::function::MapOp<locks::HeldLocks>> {
+        use super::function::{MapOp, OpKind, OpRun};
+        let mut out: Vec<MapOp<locks::HeldLocks>> = Vec::new();
+        for c in &f.call_sites {
+            let Some(writes) = self.summaries.get(&(c.recv_type.clone(), c.method.clone())) else {
+                continue;
+            };
+            for w in writes {
+                if summaries::owned_at(w, c) {
+                    continue;
+                }
+                let at = summaries::at_call(w, c);
+                // The map as the caller's receiver spells it, when it is the callee's own.
+                let map_text = match (&at.map.root, at.map.fields.as_slice(), &c.recv_text) {
+                    (super::place::Root::Type(t), [field], Some(recv)) if *t == c.recv_type => {
+                        format!("{recv}.{field}")
+                    }
+                    _ => at.map_text.clone(),
+                };
+                let run = OpRun {
+                    ctx: c.ctx,
+                    owned: false,
+                    locks: at.locks,
+                };
+                match out
+                    .iter_mut()
+                    .find(|o| o.start == c.byte && o.end == c.end && o.map == at.map)
+                {
+                    Some(o) => o.runs.push(run),
+                    None => out.push(MapOp {
+                        kind: OpKind::Write,
+                        start: c.byte,
+                        end: c.end,
+                        stmt_start: c.byte,
+                        stmt_end: c.end,
+                        map: at.map,
+                        map_text,
+                        key_text: None,
+                        idents: Vec::new(),
+                        frame: f.start,
+                        runs: vec![run],
+                        via: at.through,
+                    }),
+                }
+            }
+        }
+        out
     }
 }

@@ -91,6 +91,19 @@ impl<'a> Interp<'a> {
             }
             return;
         }
+        // A variable bound to a literal: the literal runs here.
+        if let Some(lit) = self.closure_of(func) {
+            if let Some(args) = call.child_by_field_name("arguments") {
+                self.exprs_in(args, st, stmt);
+            }
+            if let Some(id) = self.lookup(ftext) {
+                self.closures_run.insert(id);
+            }
+            if let Some(after) = self.run_literal(lit, st.locks.clone(), Entry::Inherit) {
+                st.locks = after;
+            }
+            return;
+        }
         if let Some((mutex, method)) = self.mutex_call(call) {
             self.model.lock_calls.push(LockCall {
                 mutex: mutex.clone(),
@@ -132,13 +145,20 @@ impl<'a> Interp<'a> {
         }
         // Calls of the package's functions and methods: what their callers hold.
         if let Some((recv_type, method)) = self.callee(func) {
-            self.model.call_sites.push(CallSite {
+            let recv_owned = self.recv_owned(func);
+            let site = CallSite {
                 recv_type,
                 method,
                 locks: st.locks.clone(),
                 byte: call.start_byte(),
+                end: call.end_byte(),
                 spawned: false,
-            });
+                ctx: self.ctx,
+                untouched: self.frame_entry(),
+                recv_text: self.recv_text(func),
+                recv_owned,
+            };
+            self.model.call_sites.push(site);
         }
         if func.kind() != "func_literal" {
             self.expr(func, st, stmt);
@@ -147,9 +167,18 @@ impl<'a> Interp<'a> {
         if let Some(args) = call.child_by_field_name("arguments") {
             for a in named_children(args) {
                 if a.kind() == "func_literal" {
-                    // A callback: assumed to run synchronously with the current locks.
+                    // A callback: assumed to run synchronously with the current locks
+                    // (`sort.Slice`, `once.Do`); but the package's own function may take
+                    // locks around it (`s.withLock(func() { … })`), which the model does
+                    // not follow into: it runs at a state the model does not know.
+                    let entry = if self.callee(func).is_some() {
+                        self.captured(a);
+                        Entry::Unknown
+                    } else {
+                        Entry::Inherit
+                    };
                     let saved = self.ctx;
-                    self.run_literal(a, st.locks.clone(), Entry::Inherit);
+                    self.run_literal(a, st.locks.clone(), entry);
                     self.ctx = saved;
                 } else if !(known::MAP_WRITE_BUILTINS.contains(&ftext)
                     && Some(a) == args.named_child(0))
@@ -188,19 +217,74 @@ impl<'a> Interp<'a> {
     }
 
     /// `go s.run()`, `go worker(c)`: the callee starts on a goroutine of its own.
-    pub(super) fn spawned_call(&mut self, call: Node<'_>) {
+    pub(super) fn spawned_call(&mut self, call: Node<'_>, go: usize) {
         let Some(func) = call.child_by_field_name("function") else {
             return;
         };
         if let Some((recv_type, method)) = self.callee(func) {
-            self.model.call_sites.push(CallSite {
+            let recv_owned = self.recv_owned(func);
+            let site = CallSite {
                 recv_type,
                 method,
                 locks: HeldLocks::new(),
                 byte: call.start_byte(),
+                end: call.end_byte(),
                 spawned: true,
-            });
+                ctx: Ctx::Goroutine { go },
+                untouched: crate::model::locks::Held::Known(LockVal::new(
+                    crate::model::locks::Lock::Unlocked,
+                    Cause::Entry(crate::model::locks::GOROUTINE_ENTRY),
+                )),
+                recv_text: self.recv_text(func),
+                recv_owned,
+            };
+            self.model.call_sites.push(site);
         }
+    }
+
+    /// `defer s.cleanup(k)`: a call of the package's code at an exit, with that exit's
+    /// locks.
+    pub(super) fn deferred_call(&mut self, call: Node<'_>, locks: &HeldLocks) {
+        let Some(func) = call.child_by_field_name("function") else {
+            return;
+        };
+        if let Some((recv_type, method)) = self.callee(func) {
+            let recv_owned = self.recv_owned(func);
+            let site = CallSite {
+                recv_type,
+                method,
+                locks: locks.clone(),
+                byte: call.start_byte(),
+                end: call.end_byte(),
+                spawned: false,
+                ctx: self.ctx,
+                untouched: self.frame_entry(),
+                recv_text: self.recv_text(func),
+                recv_owned,
+            };
+            self.model.call_sites.push(site);
+        }
+    }
+
+    /// Whether a method call's receiver is a value the function owns (noting a value
+    /// handed to a goroutine, settled later).
+    fn recv_owned(&mut self, func: Node<'_>) -> bool {
+        let owner = (func.kind() == "selector_expression")
+            .then(|| func.child_by_field_name("operand"))
+            .flatten()
+            .and_then(|o| self.owned_root_binding(o));
+        if let Some(b) = owner.filter(|&b| self.model.bindings[b].handed_to.is_some()) {
+            self.hand_off_sites.push((self.model.call_sites.len(), b));
+        }
+        owner.is_some()
+    }
+
+    /// The receiver of a method call as written.
+    fn recv_text(&self, func: Node<'_>) -> Option<String> {
+        (func.kind() == "selector_expression")
+            .then(|| func.child_by_field_name("operand"))
+            .flatten()
+            .map(|o| self.text(o).to_string())
     }
 
     /// `delete(m, k)` and `clear(m)` as map writes; `len(m)` as a read.
@@ -307,15 +391,24 @@ impl<'a> Interp<'a> {
                 slot.insert(self.frame_entry());
             }
         }
+        let owner = self.owned_root_binding(map);
         let run = OpRun {
             ctx: self.ctx,
-            owned: self.owned_root(map),
+            owned: owner.is_some(),
             locks,
         };
         let at = (node.start_byte(), node.end_byte(), kind);
+        let handed = owner.filter(|&b| self.model.bindings[b].handed_to.is_some());
         if let Some(&i) = self.op_index.get(&at) {
+            if let Some(b) = handed {
+                self.hand_off_runs
+                    .push((i, self.model.ops[i].runs.len(), b));
+            }
             self.model.ops[i].runs.push(run);
             return;
+        }
+        if let Some(b) = handed {
+            self.hand_off_runs.push((self.model.ops.len(), 0, b));
         }
         let mut idents = Vec::new();
         for (n, in_key) in std::iter::once((map, false)).chain(key.map(|k| (k, true))) {
@@ -349,6 +442,7 @@ impl<'a> Interp<'a> {
             idents,
             frame,
             runs: vec![run],
+            via: Vec::new(),
         });
     }
 

@@ -197,6 +197,7 @@ impl<'a> Interp<'a> {
             };
             let stmt = find_ancestor(call, "defer_statement").unwrap_or(call);
             self.record_call_ops(call, &st, stmt);
+            self.deferred_call(call, &locks);
             let callee = call
                 .child_by_field_name("function")
                 .map(|f| self.text(f))
@@ -221,7 +222,14 @@ impl<'a> Interp<'a> {
 
     pub(super) fn defer_stmt(&mut self, node: Node<'_>, call: Node<'_>, st: &mut State) {
         let func = call.child_by_field_name("function");
-        let closure = func.filter(|f| f.kind() == "func_literal");
+        // `defer unlock()` of a variable bound to a literal runs that literal at exit.
+        let closure_var = func.and_then(|f| self.closure_of(f));
+        if let (Some(f), Some(_)) = (func, closure_var) {
+            if let Some(id) = self.lookup(self.text(f)) {
+                self.closures_run.insert(id);
+            }
+        }
+        let closure = func.filter(|f| f.kind() == "func_literal").or(closure_var);
         // Arguments (and the receiver) are evaluated now (Go fact 1).
         if let Some(args) = call.child_by_field_name("arguments") {
             self.exprs_in(args, st, node);
@@ -253,6 +261,7 @@ impl<'a> Interp<'a> {
             call_start: call.start_byte(),
             call_end: call.end_byte(),
             closure: closure.map(|c| (c.start_byte(), c.end_byte())),
+            closure_var: closure_var.is_some(),
             loops: frame.loops.clone(),
             locks_at_registration: st.locks.clone(),
             frame: frame.start,
@@ -271,8 +280,15 @@ impl<'a> Interp<'a> {
             _ => call
                 .child_by_field_name("arguments")
                 .and_then(|a| named_children(a).into_iter().last()),
+        };
+        // `go worker()` of a variable bound to a literal starts that literal.
+        let var = lit.and_then(|l| self.closure_of(l));
+        if let (Some(l), Some(_)) = (lit, var) {
+            if let Some(id) = self.lookup(self.text(l)) {
+                self.closures_run.insert(id);
+            }
         }
-        .filter(|n| n.kind() == "func_literal");
+        let lit = lit.filter(|n| n.kind() == "func_literal").or(var);
         if let Some(args) = call.child_by_field_name("arguments") {
             for a in named_children(args) {
                 if Some(a) != lit {
@@ -294,8 +310,21 @@ impl<'a> Interp<'a> {
             loops: frame.loops.clone(),
             frame: frame.start,
         });
-        // Whatever the goroutine names is shared with it from here on.
-        self.captured(call);
+        // Whatever the goroutine names is shared with it from here on; a fresh value
+        // one goroutine takes (outside a loop) is that goroutine's.
+        let in_loop = !self
+            .frames
+            .last()
+            .map(|f| f.loops.is_empty())
+            .unwrap_or(true);
+        if in_loop || lit.is_none() && var.is_none() {
+            self.captured(call);
+        } else {
+            self.handed(call, id);
+        }
+        if let Some(l) = var {
+            self.captured(l);
+        }
         match lit {
             Some(lit) => {
                 let handed = self.handed_over(lit, &st.locks);
@@ -305,7 +334,7 @@ impl<'a> Interp<'a> {
                 self.ctx = saved;
             }
             // `go s.run()`: the method runs on a goroutine of its own, holding nothing.
-            None if kind == GoKind::GoStatement => self.spawned_call(call),
+            None if kind == GoKind::GoStatement => self.spawned_call(call, id),
             None => {}
         }
     }

@@ -106,6 +106,13 @@ pub struct Interp<'a> {
     /// Fields replaced so far (`d.active = …`) and where: an alias taken before no longer
     /// names the field's map.
     place_assigns: Vec<(super::place::Place, usize)>,
+    /// Variables bound to function literals, and those whose literal ran somewhere.
+    closures: Vec<usize>,
+    /// Runs and call sites owned because their value was handed to a goroutine, with the
+    /// variable: settled once the whole function is seen.
+    hand_off_runs: Vec<(usize, usize, usize)>,
+    hand_off_sites: Vec<(usize, usize)>,
+    closures_run: std::collections::HashSet<usize>,
 }
 
 /// How many statements and expressions one function may take to interpret, counting
@@ -169,6 +176,10 @@ impl<'a> Interp<'a> {
             loop_depth: 0,
             block_marks: Vec::new(),
             place_assigns: Vec::new(),
+            closures: Vec::new(),
+            hand_off_runs: Vec::new(),
+            hand_off_sites: Vec::new(),
+            closures_run: std::collections::HashSet::new(),
         }
     }
 
@@ -201,6 +212,27 @@ impl<'a> Interp<'a> {
             defers: Vec::new(),
         };
         self.run_frame(decl.start_byte(), body, state, Entry::TopLevel);
+        self.settle_hand_offs();
+        // Literals bound to variables that nothing here called: handed elsewhere, so
+        // stored for a time the model does not know.
+        for id in std::mem::take(&mut self.closures) {
+            if self.closures_run.contains(&id) {
+                continue;
+            }
+            let Some((start, end)) = self.model.bindings[id].closure else {
+                continue;
+            };
+            let Some(lit) = self.decl.descendant_for_byte_range(start, end) else {
+                continue;
+            };
+            if lit.kind() != "func_literal" {
+                continue;
+            }
+            let saved = self.ctx;
+            self.ctx = Ctx::Stored;
+            self.run_literal(lit, HeldLocks::new(), Entry::Unknown);
+            self.ctx = saved;
+        }
     }
 
     /// Count one step; false once the function has used up its budget.

@@ -149,33 +149,98 @@ impl<'a> Interp<'a> {
         self.escape(ids);
     }
 
-    /// Whether the value the map expression `e` is reached through is owned here: its
-    /// root variable holds a fresh value that has not escaped.
-    pub(super) fn owned_root(&self, e: Node<'_>) -> bool {
+    /// A fresh value captured by one goroutine (started outside any loop) is handed to it:
+    /// owned there, shared with it everywhere else. A second capture shares it.
+    pub(super) fn handed(&mut self, code: Node<'_>, go: usize) {
+        let mut ids = Vec::new();
+        for n in std::iter::once(code).chain(crate::syntax::descendants(code, |_| false)) {
+            if n.kind() == "identifier" {
+                if let Some(id) = self.lookup(self.text(n)) {
+                    ids.push(id);
+                }
+            }
+        }
+        for id in ids {
+            let b = &mut self.model.bindings[id];
+            if b.fresh && !b.escaped && b.handed_to.is_none() {
+                b.handed_to = Some(go);
+            } else if b.handed_to != Some(go) {
+                b.escaped = true;
+            }
+        }
+    }
+
+    /// The variable whose value the map expression `e` is reached through, when that value
+    /// is owned here: a fresh value that has not escaped (or was handed to the goroutine
+    /// this code runs in: see [`Self::settle_hand_offs`]).
+    pub(super) fn owned_root_binding(&self, e: Node<'_>) -> Option<usize> {
         let mut e = e;
         loop {
             match e.kind() {
                 "selector_expression" | "index_expression" => {
-                    match e.child_by_field_name("operand") {
-                        Some(o) => e = o,
-                        None => return false,
-                    }
+                    e = e.child_by_field_name("operand")?;
                 }
-                "parenthesized_expression" => match e.named_child(0) {
-                    Some(inner) => e = inner,
-                    None => return false,
-                },
-                "unary_expression" => match e.child_by_field_name("operand") {
-                    Some(o) => e = o,
-                    None => return false,
-                },
+                "parenthesized_expression" => e = e.named_child(0)?,
+                "unary_expression" => e = e.child_by_field_name("operand")?,
                 "identifier" => {
-                    return self.lookup(self.text(e)).is_some_and(|id| {
-                        let b = &self.model.bindings[id];
-                        b.fresh && !b.escaped
-                    })
+                    let id = self.lookup(self.text(e))?;
+                    let b = &self.model.bindings[id];
+                    let here = match (b.handed_to, self.ctx) {
+                        (None, _) => true,
+                        (Some(g), crate::model::function::Ctx::Goroutine { go }) => g == go,
+                        (Some(_), _) => false,
+                    };
+                    return (b.fresh && !b.escaped && here).then_some(id);
                 }
-                _ => return false,
+                _ => return None,
+            }
+        }
+    }
+}
+
+impl<'a> Interp<'a> {
+    /// After the function is interpreted: a value handed to a goroutine stays that
+    /// goroutine's only if the creator never names it again after the `go` statement;
+    /// else the goroutine's accesses race with the creator's, and are no longer owned.
+    pub(super) fn settle_hand_offs(&mut self) {
+        let mut shared: Vec<usize> = Vec::new();
+        for (id, b) in self.model.bindings.iter().enumerate() {
+            let Some(g) = b.handed_to else { continue };
+            let Some(info) = self.model.gos.get(g) else {
+                continue;
+            };
+            let (lit_start, lit_end) = info.literal.unwrap_or((info.stmt_start, info.stmt_end));
+            // The code the variable is visible in: the function or literal declaring it.
+            let scope_end = if b.frame == self.model.start {
+                self.model.end
+            } else {
+                self.decl
+                    .descendant_for_byte_range(b.frame, b.frame + 4)
+                    .and_then(|n| super::find_ancestor(n, "func_literal"))
+                    .map_or(self.model.end, |n| n.end_byte())
+            };
+            let later_use = crate::syntax::descendants(self.decl, |_| false).any(|n| {
+                n.kind() == "identifier"
+                    && n.start_byte() > info.stmt_end
+                    && n.end_byte() <= scope_end
+                    && !(n.start_byte() >= lit_start && n.end_byte() <= lit_end)
+                    && self.text(n) == b.name
+            });
+            if later_use {
+                shared.push(id);
+            }
+        }
+        if shared.is_empty() {
+            return;
+        }
+        for (op, run, binding) in std::mem::take(&mut self.hand_off_runs) {
+            if shared.contains(&binding) {
+                self.model.ops[op].runs[run].owned = false;
+            }
+        }
+        for (site, binding) in std::mem::take(&mut self.hand_off_sites) {
+            if shared.contains(&binding) {
+                self.model.call_sites[site].recv_owned = false;
             }
         }
     }

@@ -35,7 +35,9 @@ impl<'a> Interp<'a> {
             frame,
             fresh: false,
             escaped: false,
+            handed_to: None,
             alias: None,
+            closure: None,
         });
         if name != "_" {
             self.scope.push((name.to_string(), id));
@@ -49,6 +51,22 @@ impl<'a> Interp<'a> {
             .rev()
             .find(|(n, _)| n == name)
             .map(|(_, id)| *id)
+    }
+
+    /// The literal a call's function runs when it is a variable bound to one.
+    pub(super) fn closure_of(&self, func: Node<'_>) -> Option<Node<'a>> {
+        if func.kind() != "identifier" {
+            return None;
+        }
+        let id = self.lookup(self.text(func))?;
+        let b = &self.model.bindings[id];
+        let (start, end) = b.closure?;
+        // Reassigned: which literal runs is not known.
+        if !b.assigns.is_empty() {
+            return None;
+        }
+        let lit = self.decl.descendant_for_byte_range(start, end)?;
+        (lit.kind() == "func_literal").then_some(lit)
     }
 
     pub(super) fn type_hint(&self, ty: Node<'_>) -> Hint {

@@ -97,10 +97,20 @@ impl<'a> Interp<'a> {
             }
             "short_var_declaration" => {
                 let right = node.child_by_field_name("right");
-                if let Some(r) = right {
-                    self.exprs_in(r, &mut st, node);
-                }
                 let values: Vec<Node<'_>> = right.map(named_children).unwrap_or_default();
+                let left_count = node
+                    .child_by_field_name("left")
+                    .map(|l| named_children(l).len())
+                    .unwrap_or(0);
+                // `name := func() { … }`: the literal runs where the variable is called
+                // (`name()`, `defer name()`, `go name()`), not here.
+                let closure_decl = values.len() == left_count;
+                for v in &values {
+                    if closure_decl && v.kind() == "func_literal" {
+                        continue;
+                    }
+                    self.expr(*v, &mut st, node);
+                }
                 if let Some(left) = node.child_by_field_name("left") {
                     let names = named_children(left);
                     let single = values.len() == names.len();
@@ -134,6 +144,11 @@ impl<'a> Interp<'a> {
                         self.model.bindings[id].fresh = single && self.is_fresh_value(values[i]);
                         if single {
                             self.model.bindings[id].alias = self.map_alias(values[i]);
+                            if values[i].kind() == "func_literal" {
+                                self.model.bindings[id].closure =
+                                    Some((values[i].start_byte(), values[i].end_byte()));
+                                self.closures.push(id);
+                            }
                         }
                     }
                 }
