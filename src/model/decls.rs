@@ -83,9 +83,25 @@ pub struct Decls {
     /// Map types the package declares (`type addressMap map[string]addr`), with what
     /// their elements are.
     pub map_types: HashMap<String, Option<Hint>>,
+    /// Function and method name → the named types they return first, over every
+    /// declaration of that name (read from bytes, so that every demand sees them all).
+    pub results: HashMap<String, std::collections::BTreeSet<String>>,
 }
 
 impl Decls {
+    /// The struct of the package that a call of `name` returns, when every function of
+    /// that name returns the same one.
+    pub fn result_of(&self, name: &str) -> Option<Hint> {
+        let types = self.results.get(name)?;
+        if types.len() != 1 {
+            return None;
+        }
+        match self.named(types.iter().next()?) {
+            Hint::Struct(s) => Some(Hint::Struct(s)),
+            _ => None,
+        }
+    }
+
     /// What a name of a type declared in the package is.
     pub fn named(&self, name: &str) -> Hint {
         if self.structs.contains_key(name) {
@@ -140,6 +156,13 @@ pub fn map_elem(ty: Node<'_>, src: &[u8], structs: &dyn Fn(&str) -> Hint) -> Opt
 
 /// The mutex named by a guard annotation in `comment`, if any.
 pub fn guard_annotation(comment: &str) -> Option<String> {
+    guard_annotation_strength(comment).map(|(m, _)| m)
+}
+
+/// The mutex a field's comment names, and whether the words are an annotation
+/// (`+checklocks:mu`, `guarded by mu`: they win over what the code does) or prose
+/// (`access should be protected by mu`: it loses to code that says otherwise).
+pub fn guard_annotation_strength(comment: &str) -> Option<(String, bool)> {
     let lower = comment.to_ascii_lowercase();
     for marker in [
         "+checklocks:",
@@ -158,7 +181,13 @@ pub fn guard_annotation(comment: &str) -> Option<String> {
             let word = word.trim_end_matches('.');
             let last = word.rsplit('.').next().unwrap_or("");
             if !last.is_empty() {
-                return Some(last.to_string());
+                // `// protected by mu` is an annotation; "access should be protected by
+                // mu" in a sentence is prose.
+                let at_start = lower
+                    .trim_start_matches(['/', '*', ' ', '\t'])
+                    .starts_with(marker.trim_end());
+                let strong = !marker.starts_with("protected") || at_start;
+                return Some((last.to_string(), strong));
             }
         }
     }
@@ -371,7 +400,11 @@ fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> Hint) -
         last = Some((k, field.end_position().row));
         let (above, trailing) = attached_comments(f, &kids, k);
         let all_comments: Vec<&String> = above.iter().chain(trailing.iter()).collect();
-        let annotated = all_comments.iter().find_map(|c| guard_annotation(c));
+        let named = all_comments
+            .iter()
+            .find_map(|c| guard_annotation_strength(c));
+        let annotated = named.clone().filter(|(_, strong)| *strong).map(|(m, _)| m);
+        let prose = named.filter(|(_, strong)| !*strong).map(|(m, _)| m);
         let Some(ty_node) = field.child_by_field_name("type") else {
             continue;
         };
@@ -404,7 +437,7 @@ fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> Hint) -
             let grouped = if matches!(hint, Hint::Mutex { .. }) || annotated.is_some() {
                 None
             } else {
-                following_guard.clone()
+                prose.clone().or_else(|| following_guard.clone())
             };
             info.fields.insert(
                 name,

@@ -288,12 +288,18 @@ pub fn package_name(src: &[u8]) -> Option<String> {
     Some(name.to_string())
 }
 
+/// Whether the word at `src[at..at + len]` may be the callee of a call `word(…)`: a `(`
+/// after it, comments and spaces aside.
+pub fn is_call(src: &[u8], at: usize, len: usize) -> bool {
+    src.get(skip_trivia(src, at + len)) == Some(&b'(')
+}
+
 /// Whether the word at `src[at..at + len]` may be the method of a call `x.word(…)`:
 /// a `.` before it and a `(` after it, comments and spaces aside. When a comment may
 /// stand between the `.` and the word, the answer is yes: a call found too often only
 /// costs a parse.
 pub fn is_selector_call(src: &[u8], at: usize, len: usize) -> bool {
-    if src.get(skip_trivia(src, at + len)) != Some(&b'(') {
+    if !is_call(src, at, len) {
         return false;
     }
     let before = &src[..at];

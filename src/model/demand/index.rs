@@ -325,6 +325,45 @@ pub fn index(src: &[u8]) -> FileIndex {
 }
 
 impl FileIndex {
+    /// The type a top-level function returns first, when it is a named type of the
+    /// package (`*Server`, `(Server, error)`): the word, or `None`.
+    pub fn result_type_of<'s>(&self, src: &'s [u8], f: &FuncSpan) -> Option<&'s [u8]> {
+        let mut i = skip_trivia(src, f.start + 4);
+        if src.get(i) == Some(&b'(') {
+            i = skip_trivia(src, group_end(src, i));
+        }
+        while i < src.len() && is_word_byte(src[i]) {
+            i += 1;
+        }
+        i = skip_trivia(src, i);
+        // Type parameters, then the parameters.
+        if src.get(i) == Some(&b'[') {
+            i = skip_trivia(src, group_end(src, i));
+        }
+        if src.get(i) != Some(&b'(') {
+            return None;
+        }
+        i = skip_trivia(src, group_end(src, i));
+        if i >= f.open {
+            return None;
+        }
+        if src.get(i) == Some(&b'(') {
+            i = skip_trivia(src, i + 1);
+        }
+        while src.get(i) == Some(&b'*') {
+            i = skip_trivia(src, i + 1);
+        }
+        let start = i;
+        while i < f.open && is_word_byte(src[i]) {
+            i += 1;
+        }
+        // `pkg.T` is another package's.
+        if i == start || src.get(i) == Some(&b'.') {
+            return None;
+        }
+        Some(&src[start..i])
+    }
+
     /// The name a top-level function is declared with.
     pub fn name_of<'s>(&self, src: &'s [u8], f: &FuncSpan) -> Option<&'s [u8]> {
         let mut i = skip_trivia(src, f.start + 4);

@@ -402,7 +402,25 @@ pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> 
         }
         let files: Vec<&ParsedFile> = slots.iter().map(|s| &s.file).collect();
         let decls = match kept.take() {
-            None => decls::collect(&files),
+            None => {
+                let mut d = decls::collect(&files);
+                // What functions return, from the byte index of every file.
+                for slot in slots.iter() {
+                    let src = &slot.file.src;
+                    for f in &slot.index.functions {
+                        if let (Some(name), Some(ty)) = (
+                            slot.index.name_of(src, f),
+                            slot.index.result_type_of(src, f),
+                        ) {
+                            d.results
+                                .entry(String::from_utf8_lossy(name).into_owned())
+                                .or_default()
+                                .insert(String::from_utf8_lossy(ty).into_owned());
+                        }
+                    }
+                }
+                d
+            }
             Some(mut d) => {
                 decls::refresh_functions(&mut d, &files);
                 d
@@ -653,6 +671,22 @@ fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
         }
     }
 
+    // The functions whose calls write those maps in a way that depends on the caller's
+    // locks: each caller of one votes on the map's guard (see `facts::guards`), so its
+    // call sites are selected like accesses.
+    let modeled: Vec<&RawFunction> = slots.iter().flat_map(Slot::functions).collect();
+    let writers: Vec<(String, String)> =
+        super::facts::summaries::summarize(modeled.iter().copied())
+            .into_iter()
+            .filter(|(_, writes)| {
+                writes.iter().any(|w| {
+                    map_keys.contains(&w.map.outermost_map())
+                        && w.locks.iter().any(|(_, held)| held.known().is_none())
+                })
+            })
+            .map(|(key, _)| key)
+            .collect();
+
     let mut any = false;
     for slot in slots.iter_mut().filter(|s| !s.whole) {
         for (&key, &depth) in &callee_keys {
@@ -699,6 +733,19 @@ fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
             if slot.index.uses_word(w) {
                 hits.extend(word_hits(&slot.file.src, w));
             }
+        }
+        for (recv, name) in &writers {
+            if !slot.index.uses_word(name) {
+                continue;
+            }
+            let src = &slot.file.src;
+            accessor_hits.extend(word_hits(src, name).filter(|&at| {
+                if recv.is_empty() {
+                    lex::is_call(src, at, name.len())
+                } else {
+                    lex::is_selector_call(src, at, name.len())
+                }
+            }));
         }
         for at in accessor_hits {
             if let Some(i) = slot.index.function_at(at) {

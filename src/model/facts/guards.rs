@@ -232,6 +232,10 @@ where
                         Some((*key, held.resolve(&entry.state(mk)).state))
                     })
                     .collect();
+                // Where the callee's own locking decides, the callee votes, not each caller.
+                if states.is_empty() {
+                    continue;
+                }
                 runs.entry((map, (f.file, f.start)))
                     .or_default()
                     .push((true, states));

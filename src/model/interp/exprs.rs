@@ -12,6 +12,10 @@ use crate::model::locks::{Cause, Held, HeldLocks, LockVal};
 use crate::model::place::{MutexKey, Place, Root};
 use crate::syntax::named_children;
 
+/// How many calls of closure variables a function runs inline: far more than real code
+/// needs, few enough that closures calling closures stay within the step budget.
+const MAX_CLOSURE_CALLS_RUN: usize = 64;
+
 impl<'a> Interp<'a> {
     pub(super) fn exprs_in(&mut self, node: Node<'_>, st: &mut State, stmt: Node<'_>) {
         for c in named_children(node) {
@@ -91,8 +95,13 @@ impl<'a> Interp<'a> {
             }
             return;
         }
-        // A variable bound to a literal: the literal runs here.
-        if let Some(lit) = self.closure_of(func) {
+        // A variable bound to a literal: the literal runs here, within a budget per
+        // function (closures calling closures could otherwise multiply the runs).
+        if let Some(lit) = self
+            .closure_of(func)
+            .filter(|_| self.closure_calls_run < MAX_CLOSURE_CALLS_RUN)
+        {
+            self.closure_calls_run += 1;
             if let Some(args) = call.child_by_field_name("arguments") {
                 self.exprs_in(args, st, stmt);
             }

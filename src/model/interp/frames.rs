@@ -383,6 +383,12 @@ impl<'a> Interp<'a> {
         entry: Entry,
     ) -> Option<HeldLocks> {
         let body = lit.child_by_field_name("body")?;
+        // A closure variable that calls itself (`walk = func(…) { … walk(…) }`): the
+        // call inside it is a call of unknown effect, not a second run.
+        if self.running_literals.contains(&lit.start_byte()) {
+            return None;
+        }
+        self.running_literals.push(lit.start_byte());
         let mark = self.scope.len();
         if let Some(params) = lit.child_by_field_name("parameters") {
             self.declare_params(params, BindingKind::Param);
@@ -393,6 +399,7 @@ impl<'a> Interp<'a> {
         };
         let out = self.run_frame(lit.start_byte(), body, st, entry);
         self.scope.truncate(mark);
+        self.running_literals.pop();
         out
     }
 }

@@ -113,6 +113,10 @@ pub struct Interp<'a> {
     hand_off_runs: Vec<(usize, usize, usize)>,
     hand_off_sites: Vec<(usize, usize)>,
     closures_run: std::collections::HashSet<usize>,
+    /// The function literals being run, innermost last, by start byte.
+    running_literals: Vec<usize>,
+    /// Calls of closure variables run inline so far (see `MAX_CLOSURE_CALLS_RUN`).
+    closure_calls_run: usize,
 }
 
 /// How many statements and expressions one function may take to interpret, counting
@@ -180,6 +184,8 @@ impl<'a> Interp<'a> {
             hand_off_runs: Vec::new(),
             hand_off_sites: Vec::new(),
             closures_run: std::collections::HashSet::new(),
+            running_literals: Vec::new(),
+            closure_calls_run: 0,
         }
     }
 

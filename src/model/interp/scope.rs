@@ -74,6 +74,27 @@ impl<'a> Interp<'a> {
     }
 
     pub(super) fn value_hint(&self, v: Node<'_>) -> Hint {
+        // A call of the package's function or method: what it returns.
+        if v.kind() == "call_expression" {
+            if let Some(func) = v.child_by_field_name("function") {
+                let name = match func.kind() {
+                    "identifier" if self.lookup(self.text(func)).is_none() => Some(self.text(func)),
+                    "selector_expression" => func
+                        .child_by_field_name("operand")
+                        .filter(|o| {
+                            o.kind() != "identifier"
+                                || self.lookup(self.text(*o)).is_some()
+                                || self.decls.vars.contains_key(self.text(*o))
+                        })
+                        .and_then(|_| func.child_by_field_name("field"))
+                        .map(|f| self.text(f)),
+                    _ => None,
+                };
+                if let Some(h) = name.and_then(|n| self.decls.result_of(n)) {
+                    return h;
+                }
+            }
+        }
         if v.kind() == "identifier" {
             if let Some(id) = self.lookup(self.text(v)) {
                 return self.model.bindings[id].hint.clone();
