@@ -31,6 +31,9 @@ pub struct FieldInfo {
     pub line: usize,
     /// For a map, what its elements are (a map of maps: `Map`).
     pub elem: Option<Hint>,
+    /// The name of its type when that is a type of the package (`segs`, `*segs`,
+    /// `segs[T]`: `segs`), whatever kind of type it is: what its methods are found by.
+    pub type_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -83,20 +86,28 @@ pub struct Decls {
     /// Map types the package declares (`type addressMap map[string]addr`), with what
     /// their elements are.
     pub map_types: HashMap<String, Option<Hint>>,
-    /// Function and method name → the named types they return first, over every
-    /// declaration of that name (read from bytes, so that every demand sees them all).
-    pub results: HashMap<String, std::collections::BTreeSet<String>>,
+    /// Function and method name → (receiver type, or "" for a function; the named type
+    /// it returns first), over every declaration of that name (read from bytes, so that
+    /// every demand sees them all).
+    pub results: HashMap<String, std::collections::BTreeSet<(String, String)>>,
 }
 
 impl Decls {
-    /// The struct of the package that a call of `name` returns, when every function of
-    /// that name returns the same one.
-    pub fn result_of(&self, name: &str) -> Option<Hint> {
-        let types = self.results.get(name)?;
-        if types.len() != 1 {
+    /// The struct of the package that a call of `name` returns: of the method of
+    /// `receiver` when the caller knows the receiver's type, else when every function and
+    /// method of that name returns the same one.
+    pub fn result_of(&self, name: &str, receiver: Option<&str>) -> Option<Hint> {
+        let mut types = self
+            .results
+            .get(name)?
+            .iter()
+            .filter(|(r, _)| receiver.is_none_or(|want| r == want))
+            .map(|(_, t)| t);
+        let first = types.next()?;
+        if types.any(|t| t != first) {
             return None;
         }
-        match self.named(types.iter().next()?) {
+        match self.named(first) {
             Hint::Struct(s) => Some(Hint::Struct(s)),
             _ => None,
         }
@@ -129,6 +140,14 @@ pub fn hint_of_type(node: Node<'_>, src: &[u8], structs: &dyn Fn(&str) -> Hint) 
                 }
                 None => Hint::Other,
             },
+            // `Index[T]`: the struct `Index`, whatever its type arguments.
+            "generic_type" => match node.child_by_field_name("type") {
+                Some(inner) => {
+                    node = inner;
+                    continue;
+                }
+                None => Hint::Other,
+            },
             "qualified_type" => match text(node, src) {
                 "sync.Mutex" => Hint::Mutex { rw: false },
                 "sync.RWMutex" => Hint::Mutex { rw: true },
@@ -139,6 +158,20 @@ pub fn hint_of_type(node: Node<'_>, src: &[u8], structs: &dyn Fn(&str) -> Hint) 
             "type_identifier" => structs(text(node, src)),
             _ => Hint::Other,
         };
+    }
+}
+
+/// The name of a type of the package that `ty` denotes, through pointers, parentheses
+/// and type arguments.
+pub fn local_type_name(ty: Node<'_>, src: &[u8]) -> Option<String> {
+    let mut t = ty;
+    loop {
+        match t.kind() {
+            "pointer_type" | "parenthesized_type" => t = t.named_child(0)?,
+            "generic_type" => t = t.child_by_field_name("type")?,
+            "type_identifier" => return Some(text(t, src).to_string()),
+            _ => return None,
+        }
     }
 }
 
@@ -448,6 +481,7 @@ fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> Hint) -
                     grouped_guard: grouped,
                     line: field.start_position().row + 1,
                     elem: map_elem(ty_node, &f.src, is_struct),
+                    type_name: local_type_name(ty_node, &f.src),
                 },
             );
         }

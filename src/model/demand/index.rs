@@ -364,6 +364,15 @@ impl FileIndex {
         Some(&src[start..i])
     }
 
+    /// The receiver type a top-level method is declared with (`(s *S[T])`: `S`); empty
+    /// for a function.
+    pub fn receiver_of<'s>(&self, src: &'s [u8], f: &FuncSpan) -> Option<&'s [u8]> {
+        match read_receiver(src, f.start + 4) {
+            Receiver::Read { recv, .. } => Some(recv),
+            Receiver::NotADeclaration(_) => None,
+        }
+    }
+
     /// The name a top-level function is declared with.
     pub fn name_of<'s>(&self, src: &'s [u8], f: &FuncSpan) -> Option<&'s [u8]> {
         let mut i = skip_trivia(src, f.start + 4);
@@ -382,6 +391,35 @@ impl FileIndex {
 /// the last word in the receiver's parentheses before any type arguments (`(s *S[T])`
 /// is `S`), as `decls::receiver_type` reads it from the tree.
 fn read_func_key(src: &[u8], after: usize) -> Option<u64> {
+    let (recv, i) = match read_receiver(src, after) {
+        Receiver::NotADeclaration(key) => return key,
+        Receiver::Read { recv, next } => (recv, next),
+    };
+    let start = i;
+    let mut i = i;
+    while i < src.len() && is_word_byte(src[i]) {
+        i += 1;
+    }
+    if i == start {
+        // `func(` of a function type or literal: no declaration.
+        return Some(0);
+    }
+    Some(func_key(
+        std::str::from_utf8(recv).ok()?,
+        std::str::from_utf8(&src[start..i]).ok()?,
+    ))
+}
+
+enum Receiver<'s> {
+    /// The receiver's type (empty for a function), and where the name comes next.
+    Read { recv: &'s [u8], next: usize },
+    /// The parentheses are not a receiver: what [`read_func_key`] returns then.
+    NotADeclaration(Option<u64>),
+}
+
+/// The receiver after a top-level `func` (at `after`): the last word in its parentheses
+/// before any type arguments.
+fn read_receiver(src: &[u8], after: usize) -> Receiver<'_> {
     let mut i = skip_trivia(src, after);
     let mut recv: &[u8] = b"";
     if src.get(i) == Some(&b'(') {
@@ -389,7 +427,9 @@ fn read_func_key(src: &[u8], after: usize) -> Option<u64> {
         let mut j = i + 1;
         while j < close {
             j = skip_trivia(src, j);
-            let b = *src.get(j)?;
+            let Some(&b) = src.get(j) else {
+                return Receiver::NotADeclaration(None);
+            };
             if b == b'[' || b == b')' {
                 break;
             }
@@ -416,23 +456,12 @@ fn read_func_key(src: &[u8], after: usize) -> Option<u64> {
                     .find(|&e| !is_word_byte(src[e]))
                     .unwrap_or(src.len());
                 let declares = name_end > k && src.get(blank(name_end)) == Some(&b'(');
-                return (!declares).then_some(0);
+                return Receiver::NotADeclaration((!declares).then_some(0));
             }
         }
         i = skip_trivia(src, close);
     }
-    let start = i;
-    while i < src.len() && is_word_byte(src[i]) {
-        i += 1;
-    }
-    if i == start {
-        // `func(` of a function type or literal: no declaration.
-        return Some(0);
-    }
-    Some(func_key(
-        std::str::from_utf8(recv).ok()?,
-        std::str::from_utf8(&src[start..i]).ok()?,
-    ))
+    Receiver::Read { recv, next: i }
 }
 
 /// Push `[start, end)` without the insides of brace groups that are not a `struct{…}` or

@@ -408,14 +408,16 @@ pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> 
                 for slot in slots.iter() {
                     let src = &slot.file.src;
                     for f in &slot.index.functions {
-                        if let (Some(name), Some(ty)) = (
+                        if let (Some(name), Some(recv), Some(ty)) = (
                             slot.index.name_of(src, f),
+                            slot.index.receiver_of(src, f),
                             slot.index.result_type_of(src, f),
                         ) {
+                            let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
                             d.results
-                                .entry(String::from_utf8_lossy(name).into_owned())
+                                .entry(text(name))
                                 .or_default()
-                                .insert(String::from_utf8_lossy(ty).into_owned());
+                                .insert((text(recv), text(ty)));
                         }
                     }
                 }

@@ -166,13 +166,25 @@ where
         let entry = entries.of(f);
         // (Map, voter) → its runs here: (write, mutex → state).
         let mut runs: HashMap<(Place, Voter), Vec<Run<'_>>> = HashMap::new();
+        // An element of a map of maps counts as an access of the map, unless the
+        // function also touches the map itself: then those accesses are its evidence,
+        // and an inner map used after the unlock is an element that escaped the
+        // critical section (a slip to report, not a vote against the guard).
+        let direct: HashSet<Place> = f
+            .ops
+            .iter()
+            .filter(|op| !op.map.is_opaque() && op.map.outermost_map() == op.map)
+            .map(|op| op.map.clone())
+            .collect();
         for op in &f.ops {
             if op.map.is_opaque() {
                 continue;
             }
             let voter = voter_of(f, op);
-            // An element of a map of maps counts as an access of the map.
             let map = op.map.outermost_map();
+            if map != op.map && direct.contains(&map) {
+                continue;
+            }
             for run in &op.runs {
                 // Deferred code is what the rules judge, and owned values nobody else
                 // sees: neither is evidence.

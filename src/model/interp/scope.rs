@@ -77,20 +77,27 @@ impl<'a> Interp<'a> {
         // A call of the package's function or method: what it returns.
         if v.kind() == "call_expression" {
             if let Some(func) = v.child_by_field_name("function") {
-                let name = match func.kind() {
-                    "identifier" if self.lookup(self.text(func)).is_none() => Some(self.text(func)),
-                    "selector_expression" => func
-                        .child_by_field_name("operand")
-                        .filter(|o| {
+                let (name, receiver) = match func.kind() {
+                    "identifier" if self.lookup(self.text(func)).is_none() => {
+                        (Some(self.text(func)), Some(String::new()))
+                    }
+                    "selector_expression" => {
+                        // Not `pkg.F(…)`: an import's name is no variable.
+                        let operand = func.child_by_field_name("operand").filter(|o| {
                             o.kind() != "identifier"
                                 || self.lookup(self.text(*o)).is_some()
                                 || self.decls.vars.contains_key(self.text(*o))
-                        })
-                        .and_then(|_| func.child_by_field_name("field"))
-                        .map(|f| self.text(f)),
-                    _ => None,
+                        });
+                        (
+                            operand
+                                .and_then(|_| func.child_by_field_name("field"))
+                                .map(|f| self.text(f)),
+                            operand.and_then(|o| self.type_name_of(o)),
+                        )
+                    }
+                    _ => (None, None),
                 };
-                if let Some(h) = name.and_then(|n| self.decls.result_of(n)) {
+                if let Some(h) = name.and_then(|n| self.decls.result_of(n, receiver.as_deref())) {
                     return h;
                 }
             }
@@ -106,6 +113,36 @@ impl<'a> Interp<'a> {
             }
         }
         hint_of_value(v, &self.f.src, &|n| self.decls.named(n))
+    }
+
+    /// The name of the package's type that `v` has, where the model knows it: a
+    /// variable of a struct type, or a field whose declared type is named.
+    fn type_name_of(&self, v: Node<'_>) -> Option<String> {
+        match v.kind() {
+            "identifier" | "selector_expression" => {}
+            "parenthesized_expression" => return self.type_name_of(v.named_child(0)?),
+            _ => return None,
+        }
+        let place = self.place(v)?;
+        if let Some(Hint::Struct(s)) = self.place_hint(&place) {
+            return Some(s);
+        }
+        let (field, parent) = (place.fields.last()?, place.parent()?);
+        // A receiver's place is rooted at its type.
+        let s = match (&parent.root, parent.fields.is_empty()) {
+            (Root::Type(s), true) => s.clone(),
+            _ => match self.place_hint(&parent) {
+                Some(Hint::Struct(s)) => s,
+                _ => return None,
+            },
+        };
+        self.decls
+            .structs
+            .get(&s)?
+            .fields
+            .get(field)?
+            .type_name
+            .clone()
     }
 
     pub(super) fn declare_params(&mut self, list: Node<'_>, kind: BindingKind) {

@@ -124,8 +124,15 @@ impl<'a> Interp<'a> {
                             self.model.bindings[id].assigns.push(node.start_byte());
                             continue;
                         }
+                        // `v, ok := m[k]`: `v` is the element, as in `v := m[k]`.
+                        let comma_ok = names.len() == 2
+                            && values.len() == 1
+                            && values[0].kind() == "index_expression";
+                        let element = (i == 0 && comma_ok).then(|| values[0]);
                         let hint = if single {
                             self.value_hint(values[i])
+                        } else if let Some(v) = element {
+                            self.value_hint(v)
                         } else {
                             Hint::Other
                         };
@@ -142,6 +149,9 @@ impl<'a> Interp<'a> {
                             type_text,
                         );
                         self.model.bindings[id].fresh = single && self.is_fresh_value(values[i]);
+                        if let Some(v) = element {
+                            self.model.bindings[id].alias = self.map_alias(v);
+                        }
                         if single {
                             self.model.bindings[id].alias = self.map_alias(values[i]);
                             if values[i].kind() == "func_literal" {
