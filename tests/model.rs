@@ -17,6 +17,32 @@ fn package(name: &str) -> Vec<SourceUnit> {
     }]
 }
 
+/// The `.go` files of a folder of `testdata/model/`, as one package.
+fn folder(name: &str) -> Vec<SourceUnit> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/model")
+        .join(name);
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".go"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|n| SourceUnit {
+            path: format!("testdata/model/{name}/{n}"),
+            src: std::fs::read(dir.join(&n)).unwrap(),
+            per_iteration_loop_vars: true,
+        })
+        .collect()
+}
+
+#[test]
+fn tests_and_callers() {
+    insta::assert_snapshot!(dump(folder("tests_and_callers")));
+}
+
 #[test]
 fn defer_order() {
     insta::assert_snapshot!(dump(package("defer_order.go")));

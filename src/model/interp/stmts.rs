@@ -129,9 +129,12 @@ impl<'a> Interp<'a> {
                             && values.len() == 1
                             && values[0].kind() == "index_expression";
                         let element = (i == 0 && comma_ok).then(|| values[0]);
+                        // `s, cleanup := newServer(t)`: `s` is the call's first result.
+                        let first_result =
+                            i == 0 && values.len() == 1 && values[0].kind() == "call_expression";
                         let hint = if single {
                             self.value_hint(values[i])
-                        } else if let Some(v) = element {
+                        } else if let Some(v) = element.or(first_result.then(|| values[0])) {
                             self.value_hint(v)
                         } else {
                             Hint::Other
