@@ -142,7 +142,6 @@ fn all_triggers() -> Vec<Trigger> {
 fn holds(text: &[u8], shape: Shape, writers: &Writers) -> bool {
     match shape {
         Shape::MapWrite => shapes::has_write_shape(text),
-        Shape::ClosureWithMapOp => has_word(text, b"func") && shapes::has_map_op_shape(text),
         Shape::Words(words) => words.iter().all(|w| has_word(text, w.as_bytes())),
         Shape::CallsWriter => {
             !writers.names.is_empty() && call_names(text).iter().any(|n| writers.names.contains(*n))

@@ -39,6 +39,11 @@ fn folder(name: &str) -> Vec<SourceUnit> {
 }
 
 #[test]
+fn caller_levels() {
+    insta::assert_snapshot!(dump(package("caller_levels.go")));
+}
+
+#[test]
 fn tests_and_callers() {
     insta::assert_snapshot!(dump(folder("tests_and_callers")));
 }

@@ -74,11 +74,3 @@ fn assigned_after(text: &[u8], mut i: usize) -> bool {
     }
     false
 }
-
-/// Any map operation the model knows: a write, an index expression, `len`, `range`.
-pub fn has_map_op_shape(text: &[u8]) -> bool {
-    memchr(b'[', text).is_some()
-        || has_word(text, b"len")
-        || has_word(text, b"range")
-        || has_write_shape(text)
-}

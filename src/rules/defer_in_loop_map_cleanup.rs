@@ -7,7 +7,8 @@ use super::common::*;
 use super::trigger::{Later, Shape, Trigger, Version};
 use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Edit, Fix};
-use crate::model::{FunctionModel, LoopInfo, OpKind};
+use crate::model::place::Root;
+use crate::model::{Ctx, FunctionModel, LoopInfo, MapOp, OpKind};
 use crate::syntax::ParsedFile;
 
 pub struct DeferInLoopMapCleanup;
@@ -54,6 +55,16 @@ impl Rule for DeferInLoopMapCleanup {
                         "the loop on line {loop_line} has no bound the code states, so one deferred call per iteration piles up until the function returns"
                     ));
                 }
+                let stale = stale_next_iteration(cx, f, d.stmt_start, op, inner);
+                if let Some((used, written)) = stale {
+                    notes.push(format!(
+                        "line {} uses `{}` before line {} gives it `{}`: from the second iteration on it still holds the entry the iteration before left",
+                        line_of(cx.file, used),
+                        op.map_text,
+                        line_of(cx.file, written),
+                        op.key_text.as_deref().unwrap_or("the key"),
+                    ));
+                }
                 let (fix, no_fix_reason) = fix_or_reason(fix(cx.file, f, inner));
                 out.push(RawFinding {
                     rule: ID,
@@ -64,14 +75,58 @@ impl Rule for DeferInLoopMapCleanup {
                         if unbounded { ", and piles up in an unbounded loop" } else { "" }
                     ),
                     notes,
-                    // In a bounded loop this may be meant (entries held for the whole call).
-                    confidence: if unbounded { Confidence::High } else { Confidence::Low },
+                    // In a bounded loop this may be meant (entries held for the whole
+                    // call), unless the next iteration is seen to read the stale entry.
+                    confidence: if unbounded || stale.is_some() {
+                        Confidence::High
+                    } else {
+                        Confidence::Low
+                    },
                     fix,
                     no_fix_reason,
                 });
             }
         }
     }
+}
+
+/// Where the next iteration sees the entry this one leaves: the map outlives the
+/// iteration, this iteration writes the key the defer deletes, and the body uses the map
+/// before that write (`send(params)` at the top, `params["mode"] = m` later). The
+/// positions of that use and of the write.
+fn stale_next_iteration(
+    cx: &RuleCtx<'_>,
+    f: &FunctionModel,
+    defer_start: usize,
+    op: &MapOp,
+    inner: &LoopInfo,
+) -> Option<(usize, usize)> {
+    if let Root::Local { binding, .. } = op.map.root {
+        if f.binding(binding).decl >= inner.body_start {
+            return None;
+        }
+    }
+    let key = op.key_text.as_deref()?;
+    let written = f
+        .ops
+        .iter()
+        .filter(|w| {
+            w.kind == OpKind::Write
+                && w.ctx() == Ctx::Immediate
+                && w.map_text == op.map_text
+                && w.key_text.as_deref() == Some(key)
+                && w.start > inner.body_start
+                && w.end <= defer_start
+        })
+        .map(|w| w.start)
+        .min()?;
+    let body = node_at(cx.file, inner.body_start, inner.body_end)?;
+    let used = crate::syntax::descendants(body, |n| n.kind() == "func_literal")
+        .filter(|n| matches!(n.kind(), "identifier" | "selector_expression"))
+        .filter(|n| n.start_byte() < written && cx.file.text(*n) == op.map_text)
+        .map(|n| n.start_byte())
+        .min()?;
+    Some((used, written))
 }
 
 /// Wrap the loop body in `func() { … }()` so its defers run per iteration: only where

@@ -71,19 +71,35 @@ fn check(
     if moved.is_empty() {
         return None;
     }
-    // The proof that the late value is wrong: after a reassignment, the function itself
-    // writes the same map at the same key expression, with the new value.
+    // The proof that the late value is wrong: the function itself writes the same map at
+    // the key's new value, after the defer: through the variable after it is reassigned
+    // (`key = to; m[key] = v`), or at the value it is about to be given
+    // (`m[to] = m[key]; key = to`).
+    let new_values: Vec<(usize, String)> = moved
+        .iter()
+        .flat_map(|&id| assigned_values(cx, f, id, d.stmt_end))
+        .collect();
     let proof = f.ops.iter().find(|w| {
-        w.kind == OpKind::Write
+        let immediate_write = w.kind == OpKind::Write
             && w.ctx() == Ctx::Immediate
-            && w.map_text == op.map_text
-            && w.key_text.as_deref() == Some(key)
-            && moved.iter().any(|&id| {
-                f.binding(id)
-                    .assigns
+            && w.start > d.stmt_end
+            && w.map_text == op.map_text;
+        let through_variable = || {
+            w.key_text.as_deref() == Some(key)
+                && moved.iter().any(|&id| {
+                    f.binding(id)
+                        .assigns
+                        .iter()
+                        .any(|&a| a > d.stmt_end && a < w.start)
+                })
+        };
+        let at_new_value = || {
+            moved.iter().any(|&id| f.binding(id).name == key)
+                && new_values
                     .iter()
-                    .any(|&a| a > d.stmt_end && a < w.start)
-            })
+                    .any(|(_, v)| w.key_text.as_deref() == Some(v.as_str()))
+        };
+        immediate_write && (through_variable() || at_new_value())
     })?;
     let names: Vec<&str> = moved
         .iter()
@@ -103,9 +119,10 @@ fn check(
         ),
         format!("`{}` is assigned again on line {reassign_line}", names.join("`, `")),
         format!(
-            "line {} writes `{}[{key}]` with the new value on purpose; at exit the deferred `{write_text}` removes that entry instead of the one written before the defer",
+            "line {} writes `{}[{}]` for the new value on purpose; at exit the deferred `{write_text}` removes that entry instead of the one it was deferred for",
             line_of(cx.file, proof.start),
-            op.map_text
+            op.map_text,
+            proof.key_text.as_deref().unwrap_or(key),
         ),
     ];
     let (fix, no_fix_reason) = fix_or_reason(fix(cx, f, defer, closure, op, &moved));
@@ -122,6 +139,46 @@ fn check(
         fix,
         no_fix_reason,
     })
+}
+
+/// The expressions `name = E` gives the variable after byte `after` (plain `=` of one
+/// variable; `x, y = …` and `+=` say nothing this simple).
+fn assigned_values(
+    cx: &RuleCtx<'_>,
+    f: &FunctionModel,
+    id: usize,
+    after: usize,
+) -> Vec<(usize, String)> {
+    let b = f.binding(id);
+    let mut out = Vec::new();
+    for &a in b.assigns.iter().filter(|&&a| a > after) {
+        let Some(mut n) = cx.file.root().descendant_for_byte_range(a, a) else {
+            continue;
+        };
+        while n.kind() != "assignment_statement" || n.start_byte() != a {
+            match n.parent() {
+                Some(p) if p.start_byte() == a => n = p,
+                _ => break,
+            }
+        }
+        if n.kind() != "assignment_statement" {
+            continue;
+        }
+        let (Some(left), Some(right), Some(op)) = (
+            n.child_by_field_name("left"),
+            n.child_by_field_name("right"),
+            n.child_by_field_name("operator"),
+        ) else {
+            continue;
+        };
+        if cx.file.text(op) != "=" || cx.file.text(left) != b.name {
+            continue;
+        }
+        if let [value] = crate::syntax::named_children(right).as_slice() {
+            out.push((a, cx.file.text(*value).to_string()));
+        }
+    }
+    out
 }
 
 /// Snapshot at defer time: `defer delete(m, k)` when the closure is only that call,

@@ -1,13 +1,14 @@
-//! deferred-loopvar-capture: a deferred or `go` closure in a loop uses a loop variable in
-//! a map operation, in a file whose language version is below 1.22, where one variable is
-//! shared by all iterations (Go fact 6): every deferred call sees the last value.
+//! deferred-loopvar-capture: a deferred or `go` closure in a loop uses a loop variable, in
+//! a file whose language version is below 1.22, where one variable is shared by all
+//! iterations (Go fact 6): every deferred call sees the last value, and every goroutine
+//! races with the loop that changes it.
 //! See transforms/deferred-loopvar-capture.toml.
 
 use super::common::*;
 use super::trigger::{Later, Shape, Trigger, Version};
 use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Edit, Fix};
-use crate::model::{BindingKind, Ctx, FunctionModel, LoopInfo};
+use crate::model::{Ctx, FunctionModel, LoopInfo};
 
 pub struct DeferredLoopvarCapture;
 
@@ -21,7 +22,7 @@ impl Rule for DeferredLoopvarCapture {
     fn triggers(&self) -> &'static [Trigger] {
         &[Trigger::Later(
             Later::Any,
-            Shape::ClosureWithMapOp,
+            Shape::Words(&["func"]),
             Version::SharedLoopVars,
         )]
     }
@@ -80,50 +81,62 @@ fn check(
     if loops.is_empty() {
         return None;
     }
-    // Loop variables used by map operations inside the closure, and the loop declaring each.
-    let mut captured: Vec<(usize, usize)> = Vec::new();
-    let mut example = None;
-    for op in f
-        .ops
-        .iter()
-        .filter(|op| in_closure(op.ctx()) && op.start >= closure.0 && op.end <= closure.1)
+    // A goroutine the iteration waits for (`wg.Wait()`, `<-done` later in the same loop
+    // body) reads the variable before the loop changes it.
+    let innermost = loops.iter().min_by_key(|l| l.body_end - l.body_start)?;
+    if what == "goroutine"
+        && f.joins
+            .iter()
+            .any(|&j| j >= stmt.1 && j < innermost.body_end && every_iteration(cx, j, innermost))
     {
-        for ident in &op.idents {
-            let Some(b) = ident.binding else { continue };
-            if f.binding(b).kind != BindingKind::LoopVar {
-                continue;
-            }
-            let Some(li) = loops.iter().position(|l| l.vars.contains(&b)) else {
-                continue;
-            };
-            if !captured.iter().any(|(x, _)| *x == b) {
+        return None;
+    }
+    // Every loop variable the closure uses, wherever the statement sits in the loop body
+    // (go vet's loopclosure looks at the last statement only), and the loop declaring it.
+    let lit = node_at(cx.file, closure.0, closure.1)?;
+    let declared: Vec<String> = declared_inside(cx.file, lit)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    let mut captured: Vec<(usize, usize)> = Vec::new();
+    for (li, l) in loops.iter().enumerate() {
+        // `v := v` (or any redeclaration) earlier in the body: the closure uses the copy.
+        let body = node_at(cx.file, l.body_start, l.body_end)?;
+        let copied = declared_before(cx.file, body, stmt.0);
+        for &b in &l.vars {
+            let name = &f.binding(b).name;
+            let used = crate::syntax::descendants(lit, |_| false)
+                .any(|n| n.kind() == "identifier" && cx.file.text(n) == name);
+            if used && !declared.contains(name) && !copied.contains(name) {
                 captured.push((b, li));
-                example.get_or_insert(op);
             }
         }
     }
-    let op = example?;
-    // The copy covers every loop variable the closure captures, not only the ones in the
-    // map operation: the others are shared just the same.
-    if let Some(lit) = node_at(cx.file, closure.0, closure.1) {
-        let declared = declared_inside(cx.file, lit);
-        for (li, l) in loops.iter().enumerate() {
-            for &b in &l.vars {
-                let name = &f.binding(b).name;
-                let used = crate::syntax::descendants(lit, |_| false)
-                    .any(|n| n.kind() == "identifier" && cx.file.text(n) == name);
-                if used && !declared.contains(name) && !captured.iter().any(|(x, _)| *x == b) {
-                    captured.push((b, li));
-                }
-            }
-        }
+    if captured.is_empty() {
+        return None;
     }
+    // A map operation that uses one of them, to show what goes wrong.
+    let op = f.ops.iter().find(|op| {
+        in_closure(op.ctx())
+            && op.start >= closure.0
+            && op.end <= closure.1
+            && op
+                .idents
+                .iter()
+                .any(|i| captured.iter().any(|(b, _)| i.binding == Some(*b)))
+    });
     let names: Vec<&str> = captured
         .iter()
-        .filter(|(b, _)| op.idents.iter().any(|i| i.binding == Some(*b)))
+        .filter(|(b, _)| op.is_none_or(|op| op.idents.iter().any(|i| i.binding == Some(*b))))
         .map(|(b, _)| f.binding(*b).name.as_str())
         .collect();
-    let op_text = cx.file.text(node_at(cx.file, op.start, op.end)?);
+    let used_in = match op {
+        Some(op) => {
+            let text = cx.file.text(node_at(cx.file, op.start, op.end)?);
+            format!(" used in `{}`", text.lines().next().unwrap_or(text))
+        }
+        None => String::new(),
+    };
     let notes = vec![
         "before Go 1.22 a `for` or `range` loop declares its variables once, shared by every iteration".to_string(),
         if what == "deferred" {
@@ -144,15 +157,29 @@ fn check(
         start: stmt.0,
         end: stmt.1,
         message: format!(
-            "{what} closure captures loop variable `{}` used in `{}`; under this module's Go version every iteration shares it",
+            "{what} closure captures loop variable `{}`{used_in}; under this module's Go version every iteration shares it",
             names.join("`, `"),
-            op_text.lines().next().unwrap_or(op_text)
         ),
         notes,
         confidence: Confidence::High,
         no_fix_reason: fix.is_none().then(|| "the loop body has no statement to insert a copy before".to_string()),
         fix,
     })
+}
+
+/// Whether the code at byte `at` runs in every iteration of `l`: it sits in a statement of
+/// the loop body itself, not under an `if`, a `switch` or an inner loop.
+fn every_iteration(cx: &RuleCtx<'_>, at: usize, l: &LoopInfo) -> bool {
+    let Some(mut n) = cx.file.root().descendant_for_byte_range(at, at) else {
+        return false;
+    };
+    while let Some(p) = n.parent() {
+        if p.kind() == "block" {
+            return p.start_byte() == l.body_start && p.end_byte() == l.body_end;
+        }
+        n = p;
+    }
+    false
 }
 
 /// `k := k` at the top of the loop body that declares `k`, one line per variable.
@@ -197,9 +224,25 @@ fn fix(
     })
 }
 
+/// Names declared in `body` before byte `before`, outside function literals.
+fn declared_before(
+    file: &crate::syntax::ParsedFile,
+    body: tree_sitter::Node<'_>,
+    before: usize,
+) -> Vec<String> {
+    declared_inside(file, body)
+        .into_iter()
+        .filter(|(_, at)| *at < before)
+        .map(|(n, _)| n)
+        .collect()
+}
+
 /// Names the function literal declares itself (parameters, `:=`, `var`): uses of those
 /// names inside it do not capture the loop's variables.
-fn declared_inside(file: &crate::syntax::ParsedFile, lit: tree_sitter::Node<'_>) -> Vec<String> {
+fn declared_inside(
+    file: &crate::syntax::ParsedFile,
+    lit: tree_sitter::Node<'_>,
+) -> Vec<(String, usize)> {
     let mut out = Vec::new();
     for n in crate::syntax::descendants(lit, |_| false) {
         let names: Vec<tree_sitter::Node<'_>> = match n.kind() {
@@ -217,7 +260,11 @@ fn declared_inside(file: &crate::syntax::ParsedFile, lit: tree_sitter::Node<'_>)
                 .unwrap_or_default(),
             _ => continue,
         };
-        out.extend(names.into_iter().map(|x| file.text(x).to_string()));
+        out.extend(
+            names
+                .into_iter()
+                .map(|x| (file.text(x).to_string(), x.start_byte())),
+        );
     }
     out
 }

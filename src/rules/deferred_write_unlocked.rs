@@ -133,10 +133,13 @@ fn through_call(op: &MapOp, mut found: RawFinding) -> RawFinding {
 /// A sentence on a write a call performs.
 pub fn via_note(op: &MapOp) -> String {
     let chain: Vec<String> = op.via.iter().map(|n| format!("`{n}`")).collect();
+    let who = match chain.as_slice() {
+        [one] => format!("{one} does"),
+        _ => format!("{}, which does", chain.join(" calls ")),
+    };
     format!(
-        "the call writes `{}`: {} does, with the locks held at the call",
+        "the call writes `{}`: {who}, with the locks held at the call",
         op.map_text,
-        chain.join(" calls ")
     )
 }
 

@@ -25,8 +25,6 @@ pub enum Later {
 pub enum Shape {
     /// A map write the model records (`delete`, `clear`, an index expression assigned to).
     MapWrite,
-    /// A function literal holding any map operation the model records.
-    ClosureWithMapOp,
     /// All of these words, as whole words.
     Words(&'static [&'static str]),
     /// A call of a function of the package whose body holds a map write, itself or one
@@ -58,7 +56,6 @@ impl Shape {
     pub fn describe(self) -> &'static str {
         match self {
             Shape::MapWrite => "a map write",
-            Shape::ClosureWithMapOp => "a map operation in a closure",
             Shape::Words(_) => "the words a rule looks for",
             Shape::CallsWriter => "a call of a function that writes a map",
         }

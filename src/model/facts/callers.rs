@@ -70,13 +70,23 @@ where
         }
         let entry = entries.of(f);
         for c in &f.call_sites {
-            let held: Vec<MutexKey> = c
+            let mut held: Vec<MutexKey> = c
                 .locks
                 .iter()
                 .filter(|(k, _)| matches!(k.place().root, Root::Type(_) | Root::Pkg(_)))
                 .filter(|(k, v)| v.resolve(&entry.state(k)).state == Lock::Locked)
                 .map(|(k, _)| k.clone())
                 .collect();
+            // A mutex the function never names keeps its entry state: a helper that
+            // only calls the next helper passes its callers' lock down.
+            for k in entry.said_held() {
+                if !c.locks.contains_key(k)
+                    && !held.contains(k)
+                    && c.untouched.resolve(&entry.state(k)).state == Lock::Locked
+                {
+                    held.push(k.clone());
+                }
+            }
             sites
                 .entry((&c.recv_type, &c.method))
                 .or_default()

@@ -105,6 +105,15 @@ impl<'a> Entries<'a> {
 }
 
 impl FunctionEntry<'_> {
+    /// The mutexes a convention or every caller says are held on entry (each still
+    /// subject to [`Self::state`]): those a function can hold without naming them.
+    pub fn said_held(&self) -> impl Iterator<Item = &MutexKey> {
+        self.conventions
+            .iter()
+            .map(|(k, _)| k)
+            .chain(self.callers.iter())
+    }
+
     /// The state of `mutex` on entry, with the reason.
     pub fn state(&self, mutex: &MutexKey) -> LockVal {
         let held = |reason| LockVal::new(Lock::Locked, Cause::Entry(reason));
