@@ -62,9 +62,17 @@ pub struct MapOp<L = Locks> {
     pub via: Vec<String>,
 }
 
+/// The branch conditions a path has assumed, in order: the condition as written (without
+/// a leading `!`) and the value it has there. Two `if`s on the same unchanged condition
+/// take the same branch (`if !locked { mu.Lock() } … if !locked { mu.Unlock() }`).
+pub type Path = Vec<(String, bool)>;
+
 #[derive(Debug, Clone)]
 pub struct OpRun<L = Locks> {
     pub ctx: Ctx,
+    /// The conditions assumed on the path of this run (empty where no branch was
+    /// correlated).
+    pub path: Path,
     /// The map is inside a value the function made and has not shared yet: no other
     /// goroutine can reach it (see `interp::ownership`).
     pub owned: bool,
@@ -351,6 +359,7 @@ impl<L> FunctionModel<L> {
                         .iter()
                         .map(|r| OpRun {
                             ctx: r.ctx,
+                            path: r.path.clone(),
                             owned: r.owned,
                             locks: f(&r.locks),
                         })
@@ -377,6 +386,7 @@ impl<L> FunctionModel<L> {
                         .iter()
                         .map(|r| OpRun {
                             ctx: r.ctx,
+                            path: r.path.clone(),
                             owned: r.owned,
                             locks: f(&r.locks),
                         })

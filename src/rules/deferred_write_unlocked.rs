@@ -70,7 +70,18 @@ fn check_deferred(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Raw
         guard_note(op, &mutex, &guard),
         cause_note(cx.file, &mutex, first),
     ];
-    if !all_paths {
+    // The condition that tells the racing paths from the others, where branches on one
+    // condition decided it (`if !locked { mu.Lock() } … if !locked { mu.Unlock() }`).
+    let racing_when = if all_paths {
+        None
+    } else {
+        deciding_condition(op, &guard.mutex)
+    };
+    if let Some(cond) = &racing_when {
+        notes.push(format!(
+            "on the path where `{cond}` holds, `{mutex}` is released before the write runs; on the other, the function never takes `{mutex}` and the write runs as the caller left it: the same condition decides both"
+        ));
+    } else if !all_paths {
         notes.push(format!(
             "on other paths `{mutex}` is still held when the write runs, so the race is on some paths only"
         ));
@@ -87,7 +98,9 @@ fn check_deferred(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Raw
             first_line(what)
         ),
     };
-    let (fix, no_fix_reason) = if !all_paths {
+    let (fix, no_fix_reason) = if let Some(cond) = &racing_when {
+        fix_or_reason(lock_when(cx, f, op, defer, &mutex, cond))
+    } else if !all_paths {
         match flag_fix(cx, f, op, defer, &mutex) {
             Some(fix) => (Some(fix), None),
             None => (
@@ -424,6 +437,72 @@ fn flag_fix(
             end: info.stmt_end,
             replacement: format!(
                 "defer func() {{{nl}{ind}\tif !{flag} {{{nl}{ind}\t\t{mutex}.Lock(){nl}{ind}\t\tdefer {mutex}.Unlock(){nl}{ind}\t}}{nl}{ind}\t{call}{nl}{ind}}}()"
+            ),
+        }],
+    })
+}
+
+/// The condition, as Go source, that is true exactly on the runs where `mutex` is not held:
+/// every unlocked run assumed one value of a branch condition and every held run the
+/// other (see `model::interp::correlated`).
+fn deciding_condition(op: &MapOp, mutex: &crate::model::place::MutexKey) -> Option<String> {
+    let runs: Vec<(&crate::model::Path, Lock)> = op
+        .runs
+        .iter()
+        .filter(|r| !r.owned)
+        .filter_map(|r| Some((&r.path, r.locks.get(mutex)?.state)))
+        .collect();
+    let (first_path, _) = runs.iter().find(|(_, l)| *l == Lock::Unlocked)?;
+    first_path.iter().find_map(|(key, value)| {
+        let decides = runs.iter().all(|(path, lock)| {
+            let assumed = path.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
+            match lock {
+                Lock::Unlocked => assumed == Some(*value),
+                Lock::Locked | Lock::RLocked => assumed == Some(!*value),
+                Lock::Unknown => false,
+            }
+        });
+        decides.then(|| {
+            if *value {
+                key.clone()
+            } else {
+                format!("!{key}")
+            }
+        })
+    })
+}
+
+/// `defer func() { if COND { mu.Lock(); defer mu.Unlock() }; call }()`: the lock taken on
+/// the racing path only, where the function released it; elsewhere the caller's state
+/// stands (locking there would deadlock if the caller holds it).
+fn lock_when(
+    cx: &RuleCtx<'_>,
+    f: &FunctionModel,
+    op: &MapOp,
+    defer: usize,
+    mutex: &str,
+    cond: &str,
+) -> Result<Fix, String> {
+    let info = &f.defers[defer];
+    if info.closure.is_some() {
+        return Err("the deferred call is a closure; where to take the lock inside it is for a person to decide".into());
+    }
+    if !reassigned_after(f, op, info.stmt_end).is_empty() {
+        return Err("a variable the deferred call reads is assigned after the defer".into());
+    }
+    let src = &cx.file.src;
+    let nl = eol(src);
+    let ind = indent_at(src, info.stmt_start);
+    let call = std::str::from_utf8(&src[info.call_start..info.call_end])
+        .map_err(|_| "the call is not UTF-8")?;
+    Ok(Fix {
+        title: format!("take `{mutex}` inside the deferred call when `{cond}`, as the function released it"),
+        applicability: Applicability::Review,
+        edits: vec![Edit {
+            start: info.stmt_start,
+            end: info.stmt_end,
+            replacement: format!(
+                "defer func() {{{nl}{ind}\tif {cond} {{{nl}{ind}\t\t{mutex}.Lock(){nl}{ind}\t\tdefer {mutex}.Unlock(){nl}{ind}\t}}{nl}{ind}\t{call}{nl}{ind}}}()"
             ),
         }],
     })

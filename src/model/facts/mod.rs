@@ -154,6 +154,7 @@ impl PackageFacts {
                 };
                 let run = OpRun {
                     ctx: c.ctx,
+                    path: Vec::new(),
                     owned: false,
                     locks: at.locks,
                 };

@@ -403,6 +403,7 @@ impl<'a> Interp<'a> {
         let owner = self.owned_root_binding(map);
         let run = OpRun {
             ctx: self.ctx,
+            path: st.path.clone(),
             owned: owner.is_some(),
             locks,
         };

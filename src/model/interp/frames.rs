@@ -63,7 +63,18 @@ impl<'a> Interp<'a> {
                     defers.push(DeferRef { id: d.id, maybe });
                 }
                 defers.sort_by_key(|d| self.model.defers[d.id].stmt_start);
-                Some(State { locks, defers })
+                let path = a
+                    .path
+                    .iter()
+                    .zip(&b.path)
+                    .take_while(|(x, y)| x == y)
+                    .map(|(x, _)| x.clone())
+                    .collect();
+                Some(State {
+                    locks,
+                    defers,
+                    path,
+                })
             }
         }
     }
@@ -98,6 +109,7 @@ impl<'a> Interp<'a> {
         let entry_state = State {
             locks: state.locks,
             defers: Vec::new(),
+            path: state.path,
         };
         let end = self.block(body, Some(entry_state));
         if let Some(s) = end {
@@ -119,6 +131,7 @@ impl<'a> Interp<'a> {
             let exit_id = self.model.exits.len();
             self.model.exits.push(byte);
             let mut locks = exit_state.locks;
+            let saved_path = std::mem::replace(&mut self.exit_path, exit_state.path);
             for d in exit_state.defers.iter().rev() {
                 self.model.defers[d.id].runs_at.push((exit_id, d.maybe));
                 let after = self.run_defer(d.id, locks.clone(), exit_id);
@@ -129,6 +142,7 @@ impl<'a> Interp<'a> {
                     after
                 };
             }
+            self.exit_path = saved_path;
             results.push(locks);
         }
         self.frames.pop();
@@ -174,6 +188,7 @@ impl<'a> Interp<'a> {
                     let st = State {
                         locks: locks.clone(),
                         defers: Vec::new(),
+                        path: self.exit_path.clone(),
                     };
                     if let Some(after) = self.run_frame(lit.start_byte(), body, st, Entry::Inherit)
                     {
@@ -194,6 +209,7 @@ impl<'a> Interp<'a> {
             let st = State {
                 locks: locks.clone(),
                 defers: Vec::new(),
+                path: self.exit_path.clone(),
             };
             let stmt = find_ancestor(call, "defer_statement").unwrap_or(call);
             self.record_call_ops(call, &st, stmt);
@@ -396,6 +412,7 @@ impl<'a> Interp<'a> {
         let st = State {
             locks,
             defers: Vec::new(),
+            path: Path::new(),
         };
         let out = self.run_frame(lit.start_byte(), body, st, entry);
         self.scope.truncate(mark);

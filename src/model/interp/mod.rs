@@ -16,6 +16,7 @@
 //! - [`exprs`]: expressions and calls, and the map operations they record;
 //! - [`known`]: the table of functions whose meaning the model knows.
 
+mod correlated;
 mod exprs;
 mod frames;
 pub mod known;
@@ -42,6 +43,8 @@ struct DeferRef {
 struct State {
     locks: HeldLocks,
     defers: Vec<DeferRef>,
+    /// The branch conditions this path has assumed (see `stmts::correlated`).
+    path: Path,
 }
 
 /// How a frame's code starts, which decides the state of a mutex it has not touched.
@@ -115,6 +118,8 @@ pub struct Interp<'a> {
     closures_run: std::collections::HashSet<usize>,
     /// The function literals being run, innermost last, by start byte.
     running_literals: Vec<usize>,
+    /// The path of the exit whose deferred calls are running.
+    exit_path: Path,
     /// Calls of closure variables run inline so far (see `MAX_CLOSURE_CALLS_RUN`).
     closure_calls_run: usize,
 }
@@ -185,6 +190,7 @@ impl<'a> Interp<'a> {
             hand_off_sites: Vec::new(),
             closures_run: std::collections::HashSet::new(),
             running_literals: Vec::new(),
+            exit_path: Path::new(),
             closure_calls_run: 0,
         }
     }
@@ -216,6 +222,7 @@ impl<'a> Interp<'a> {
         let state = State {
             locks: HeldLocks::new(),
             defers: Vec::new(),
+            path: Path::new(),
         };
         self.run_frame(decl.start_byte(), body, state, Entry::TopLevel);
         self.settle_hand_offs();

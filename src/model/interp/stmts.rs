@@ -17,11 +17,36 @@ impl<'a> Interp<'a> {
         let mark = self.scope.len();
         self.block_marks.push(mark);
         let mut st = state;
-        for child in named_children(node) {
-            if st.is_none() {
+        let children = named_children(node);
+        for (i, child) in children.iter().enumerate() {
+            let Some(s) = st.take() else {
+                break;
+            };
+            if let Some(key) = self.fork_key(&children, i, &s) {
+                let ends = self.fork(&children, i, &key, s);
+                // (tree-sitter-go wraps a block's statements in a `statement_list`.)
+                let block = match node.kind() {
+                    "statement_list" => node.parent(),
+                    _ => Some(node),
+                };
+                let body_of = block.and_then(|b| b.parent()).map(|p| p.kind());
+                if matches!(
+                    body_of,
+                    Some("function_declaration" | "method_declaration" | "func_literal")
+                ) {
+                    // The function's own body: each path leaves by an exit of its own, so
+                    // its deferred calls run with the path's assumptions.
+                    let exit = block.unwrap_or(node).end_byte().saturating_sub(1);
+                    let frame = self.frames.last_mut().unwrap();
+                    frame
+                        .exits
+                        .extend(ends.into_iter().flatten().map(|e| (exit, e)));
+                } else {
+                    st = self.join_all(ends.into_iter().flatten().collect());
+                }
                 break;
             }
-            st = self.stmt(child, st);
+            st = self.stmt(*child, Some(s));
         }
         self.block_marks.pop();
         self.scope.truncate(mark);
@@ -43,6 +68,7 @@ impl<'a> Interp<'a> {
         if !self.step() {
             return None;
         }
+        self.forget_assumptions(node, &mut st);
         match node.kind() {
             "block" | "statement_list" => self.block(node, Some(st)),
             "comment" | "empty_statement" | "type_declaration" | "const_declaration" => Some(st),
@@ -239,6 +265,24 @@ impl<'a> Interp<'a> {
                 }
                 if let Some(cond) = node.child_by_field_name("condition") {
                     self.expr(cond, &mut st, node);
+                }
+                // A condition this path has assumed takes its branch only.
+                let assumed = self.condition_key(node).and_then(|(k, taken_when)| {
+                    let (_, v) = st.path.iter().find(|(x, _)| *x == k)?;
+                    Some(*v == taken_when)
+                });
+                if let Some(then_taken) = assumed {
+                    let out = if then_taken {
+                        node.child_by_field_name("consequence")
+                            .and_then(|b| self.block(b, Some(st)))
+                    } else {
+                        match node.child_by_field_name("alternative") {
+                            Some(alt) => self.stmt(alt, Some(st)),
+                            None => Some(st),
+                        }
+                    };
+                    self.scope.truncate(mark);
+                    return out;
                 }
                 let then = node
                     .child_by_field_name("consequence")
