@@ -25,7 +25,7 @@ use crate::model::interp::known;
 use crate::model::shapes;
 use crate::rules::trigger::{Later, Shape, Trigger, Version};
 use crate::syntax::lex::{
-    code_hits, group_end, has_word, skip_trivia, statement_end, top_level_block, Lexer,
+    code_hits, group_end, has_word, skip_trivia, statement_end, Lexer, TopLevelBlocks,
 };
 
 /// Why a site makes its file a candidate.
@@ -263,8 +263,13 @@ fn later_texts(src: &[u8]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut lexer = Lexer::new(src);
     let rlock = LockMethod::RLock.name().as_bytes();
+    let mut blocks: Option<TopLevelBlocks> = None;
     for at in code_hits(src, rlock, &mut lexer) {
-        out.push(top_level_block(src, at));
+        out.push(
+            blocks
+                .get_or_insert_with(|| TopLevelBlocks::new(src))
+                .holding(at),
+        );
     }
     for kw in known::LATER_STATEMENTS {
         for at in code_hits(src, kw.as_bytes(), &mut lexer) {
@@ -330,12 +335,15 @@ fn sites(
         .collect();
     if !read_locked.is_empty() {
         let rlock = LockMethod::RLock.name().as_bytes();
+        let mut blocks: Option<TopLevelBlocks> = None;
         for at in code_hits(src, rlock, &mut lexer) {
             let open = skip_trivia(src, at + rlock.len());
             if src.get(open) != Some(&b'(') || src.get(skip_trivia(src, open + 1)) != Some(&b')') {
                 continue;
             }
-            let (start, end) = top_level_block(src, at);
+            let (start, end) = blocks
+                .get_or_insert_with(|| TopLevelBlocks::new(src))
+                .holding(at);
             let text = &src[start..end];
             let fires = read_locked
                 .iter()

@@ -130,6 +130,61 @@ pub fn skip_token(src: &[u8], i: usize) -> Option<usize> {
     }
 }
 
+/// The top-level bracketed groups of a file (function bodies, `var ( … )` blocks), found in
+/// one pass, for [`top_level_block`]'s question asked many times of one file: a scan from
+/// the start per question made a file with thousands of read locks quadratic.
+pub struct TopLevelBlocks {
+    groups: Vec<(usize, usize)>,
+    len: usize,
+}
+
+impl TopLevelBlocks {
+    pub fn new(src: &[u8]) -> TopLevelBlocks {
+        let mut groups = Vec::new();
+        let mut depth = 0usize;
+        let mut open = 0;
+        let mut i = 0;
+        while i < src.len() {
+            if let Some(end) = skip_token(src, i) {
+                i = end;
+                continue;
+            }
+            match src[i] {
+                b'(' | b'[' | b'{' => {
+                    if depth == 0 {
+                        open = i;
+                    }
+                    depth += 1;
+                }
+                b')' | b']' | b'}' if depth > 0 => {
+                    depth -= 1;
+                    if depth == 0 {
+                        groups.push((open, i + 1));
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        if depth > 0 {
+            groups.push((open, src.len()));
+        }
+        TopLevelBlocks {
+            groups,
+            len: src.len(),
+        }
+    }
+
+    /// What [`top_level_block`] says of `at`, a byte of code (not inside a token).
+    pub fn holding(&self, at: usize) -> (usize, usize) {
+        let i = self.groups.partition_point(|&(open, _)| open < at);
+        match i.checked_sub(1).map(|i| self.groups[i]) {
+            Some((open, end)) if at < end => (open, end),
+            _ => (0, self.len),
+        }
+    }
+}
+
 /// The top-level bracketed group (a function body, a `var ( … )` block) holding byte `at`,
 /// from its opening bracket to after its closing one; the whole file when `at` is in none
 /// or the brackets do not balance.
@@ -320,6 +375,30 @@ pub fn is_selector_call(src: &[u8], at: usize, len: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn top_level_blocks_agree_with_the_scan_from_the_start() {
+        let sources: [&[u8]; 4] = [
+            b"package p\nfunc a() { mu.RLock(); x := f(mu.RLock) }\nvar ( v = mu.RLock )\nfunc b() { { mu.RLock() } }\n",
+            b"package p\n// mu.RLock() in a comment\nfunc a() { s := \"}\"; mu.RLock() }\nmu.RLock\n",
+            b"package p\nfunc a() { mu.RLock() \n",
+            b"package p\n}} func a() { mu.RLock() } ) mu.RLock",
+        ];
+        for src in sources {
+            let blocks = TopLevelBlocks::new(src);
+            let mut lexer = Lexer::new(src);
+            let hits: Vec<usize> = code_hits(src, b"RLock", &mut lexer).collect();
+            assert!(!hits.is_empty());
+            for at in hits {
+                assert_eq!(
+                    blocks.holding(at),
+                    top_level_block(src, at),
+                    "{} at {at}",
+                    String::from_utf8_lossy(src)
+                );
+            }
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -6,7 +6,7 @@
 //! that writes a map, called under a read lock or from a deferred call or goroutine that
 //! holds nothing, is a write there.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::model::function::{CallSite, Ctx, OpKind, RawFunction};
 use crate::model::locks::{join_held, HeldLocks};
@@ -46,11 +46,14 @@ where
         }
     }
     for _ in 0..DEPTH {
-        let mut next = out.clone();
+        // Most calls are of functions that write nothing (the standard library, loggers):
+        // a look at the callee's name spares building a key for them.
+        let callees: HashSet<&str> = out.keys().map(|(_, name)| name.as_str()).collect();
+        let mut additions: Vec<((String, String), Vec<Write>)> = Vec::new();
         for f in functions.clone() {
             let mut added: Vec<Write> = Vec::new();
             for c in &f.call_sites {
-                if c.ctx != Ctx::Immediate || c.spawned {
+                if c.ctx != Ctx::Immediate || c.spawned || !callees.contains(c.method.as_str()) {
                     continue;
                 }
                 for w in out
@@ -64,7 +67,16 @@ where
                     added.push(at_call(w, c));
                 }
             }
-            let entry = next.entry(f.key()).or_default();
+            if !added.is_empty() {
+                additions.push((f.key(), added));
+            }
+        }
+        if additions.is_empty() {
+            break;
+        }
+        // Applied after the round, so that each round adds exactly one level of calls.
+        for (key, added) in additions {
+            let entry = out.entry(key).or_default();
             for w in added {
                 let known = entry
                     .iter()
@@ -74,7 +86,6 @@ where
                 }
             }
         }
-        out = next;
     }
     out.retain(|_, ws| !ws.is_empty());
     out
