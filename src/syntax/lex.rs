@@ -131,8 +131,8 @@ pub fn skip_token(src: &[u8], i: usize) -> Option<usize> {
 }
 
 /// The top-level bracketed groups of a file (function bodies, `var ( … )` blocks), found in
-/// one pass, for [`top_level_block`]'s question asked many times of one file: a scan from
-/// the start per question made a file with thousands of read locks quadratic.
+/// one pass: the prefilter asks which one holds each `RLock` of a file, and a scan from the
+/// start per question made a file with thousands of read locks quadratic.
 pub struct TopLevelBlocks {
     groups: Vec<(usize, usize)>,
     len: usize,
@@ -175,7 +175,8 @@ impl TopLevelBlocks {
         }
     }
 
-    /// What [`top_level_block`] says of `at`, a byte of code (not inside a token).
+    /// The group holding `at`, a byte of code (not inside a token), from its opening
+    /// bracket to after its closing one; the whole file when `at` is in none.
     pub fn holding(&self, at: usize) -> (usize, usize) {
         let i = self.groups.partition_point(|&(open, _)| open < at);
         match i.checked_sub(1).map(|i| self.groups[i]) {
@@ -183,36 +184,6 @@ impl TopLevelBlocks {
             _ => (0, self.len),
         }
     }
-}
-
-/// The top-level bracketed group (a function body, a `var ( … )` block) holding byte `at`,
-/// from its opening bracket to after its closing one; the whole file when `at` is in none
-/// or the brackets do not balance.
-pub fn top_level_block(src: &[u8], at: usize) -> (usize, usize) {
-    let mut depth = 0usize;
-    let mut open = 0;
-    let mut i = 0;
-    while i < at {
-        if let Some(end) = skip_token(src, i) {
-            i = end;
-            continue;
-        }
-        match src[i] {
-            b'(' | b'[' | b'{' => {
-                if depth == 0 {
-                    open = i;
-                }
-                depth += 1;
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        i += 1;
-    }
-    if depth == 0 || i > at {
-        return (0, src.len());
-    }
-    (open, group_end(src, open))
 }
 
 /// The end of the parenthesized group that opens at `open`: after its matching `)`.
@@ -375,31 +346,45 @@ pub fn is_selector_call(src: &[u8], at: usize, len: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
-    fn top_level_blocks_agree_with_the_scan_from_the_start() {
-        let sources: [&[u8]; 4] = [
-            b"package p\nfunc a() { mu.RLock(); x := f(mu.RLock) }\nvar ( v = mu.RLock )\nfunc b() { { mu.RLock() } }\n",
-            b"package p\n// mu.RLock() in a comment\nfunc a() { s := \"}\"; mu.RLock() }\nmu.RLock\n",
-            b"package p\nfunc a() { mu.RLock() \n",
-            b"package p\n}} func a() { mu.RLock() } ) mu.RLock",
+    fn top_level_blocks_hold_the_code_inside_them() {
+        let cases: [(&str, &[&str]); 4] = [
+            (
+                "package p\nfunc a() { mu.RLock(); x := f(mu.RLock) }\nvar ( v = mu.RLock )\nfunc b() { { mu.RLock() } }\n",
+                &[
+                    "{ mu.RLock(); x := f(mu.RLock) }",
+                    "{ mu.RLock(); x := f(mu.RLock) }",
+                    "( v = mu.RLock )",
+                    "{ { mu.RLock() } }",
+                ],
+            ),
+            // Brackets in comments and strings do not count.
+            (
+                "package p\n// mu.RLock() }\nfunc a() { s := \"}\"; mu.RLock() }\nmu.RLock\n",
+                &["{ s := \"}\"; mu.RLock() }", "WHOLE"],
+            ),
+            // Unbalanced: the open group runs to the end.
+            ("package p\nfunc a() { mu.RLock() \n", &["{ mu.RLock() \n"]),
+            // Stray closers at the top level change nothing.
+            (
+                "package p\n}} func a() { mu.RLock() } ) mu.RLock",
+                &["{ mu.RLock() }", "WHOLE"],
+            ),
         ];
-        for src in sources {
-            let blocks = TopLevelBlocks::new(src);
-            let mut lexer = Lexer::new(src);
-            let hits: Vec<usize> = code_hits(src, b"RLock", &mut lexer).collect();
-            assert!(!hits.is_empty());
-            for at in hits {
-                assert_eq!(
-                    blocks.holding(at),
-                    top_level_block(src, at),
-                    "{} at {at}",
-                    String::from_utf8_lossy(src)
-                );
-            }
+        for (src, want) in cases {
+            let blocks = TopLevelBlocks::new(src.as_bytes());
+            let mut lexer = Lexer::new(src.as_bytes());
+            let got: Vec<&str> = code_hits(src.as_bytes(), b"RLock", &mut lexer)
+                .map(|at| match blocks.holding(at) {
+                    (0, end) if end == src.len() => "WHOLE",
+                    (s, e) => &src[s..e],
+                })
+                .collect();
+            assert_eq!(got, want, "{src}");
         }
     }
-
-    use super::*;
 
     #[test]
     fn selector_calls() {
