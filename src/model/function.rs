@@ -83,6 +83,33 @@ pub struct OpRun<L = Locks> {
 }
 
 impl<L> MapOp<L> {
+    /// The same operation with each run's lock states mapped by `f`.
+    pub fn map_locks<M>(self, f: &mut dyn FnMut(&L) -> M) -> MapOp<M> {
+        MapOp {
+            kind: self.kind,
+            start: self.start,
+            end: self.end,
+            stmt_start: self.stmt_start,
+            stmt_end: self.stmt_end,
+            map: self.map,
+            map_text: self.map_text,
+            key_text: self.key_text,
+            idents: self.idents,
+            frame: self.frame,
+            via: self.via,
+            runs: self
+                .runs
+                .into_iter()
+                .map(|r| OpRun {
+                    ctx: r.ctx,
+                    path: r.path,
+                    owned: r.owned,
+                    locks: f(&r.locks),
+                })
+                .collect(),
+        }
+    }
+
     /// The context of its first run (all runs have the same kind of context).
     pub fn ctx(&self) -> Ctx {
         self.runs[0].ctx
@@ -339,59 +366,11 @@ impl<L> FunctionModel<L> {
             end: self.end,
             name: self.name,
             receiver_type: self.receiver_type,
-            ops: self
-                .ops
-                .into_iter()
-                .map(|op| MapOp {
-                    kind: op.kind,
-                    start: op.start,
-                    end: op.end,
-                    stmt_start: op.stmt_start,
-                    stmt_end: op.stmt_end,
-                    map: op.map,
-                    map_text: op.map_text,
-                    key_text: op.key_text,
-                    idents: op.idents,
-                    frame: op.frame,
-                    via: op.via,
-                    runs: op
-                        .runs
-                        .iter()
-                        .map(|r| OpRun {
-                            ctx: r.ctx,
-                            path: r.path.clone(),
-                            owned: r.owned,
-                            locks: f(&r.locks),
-                        })
-                        .collect(),
-                })
-                .collect(),
+            ops: self.ops.into_iter().map(|op| op.map_locks(f)).collect(),
             call_writes: self
                 .call_writes
                 .into_iter()
-                .map(|op| MapOp {
-                    kind: op.kind,
-                    start: op.start,
-                    end: op.end,
-                    stmt_start: op.stmt_start,
-                    stmt_end: op.stmt_end,
-                    map: op.map,
-                    map_text: op.map_text,
-                    key_text: op.key_text,
-                    idents: op.idents,
-                    frame: op.frame,
-                    via: op.via,
-                    runs: op
-                        .runs
-                        .iter()
-                        .map(|r| OpRun {
-                            ctx: r.ctx,
-                            path: r.path.clone(),
-                            owned: r.owned,
-                            locks: f(&r.locks),
-                        })
-                        .collect(),
-                })
+                .map(|op| op.map_locks(f))
                 .collect(),
             defers: self
                 .defers
