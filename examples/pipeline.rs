@@ -9,8 +9,7 @@ fn main() {
     let pipeline = match args.next().as_deref() {
         Some("full") => Pipeline::Full,
         Some("fast") => Pipeline::Fast,
-        Some("lazy") => Pipeline::LazyOnly,
-        _ => panic!("usage: pipeline full|fast|lazy PATH"),
+        _ => panic!("usage: pipeline full|fast PATH"),
     };
     let opts = ScanOptions {
         paths: vec![args.next().expect("a path").into()],

@@ -46,7 +46,7 @@ pub struct FileResult {
     pub findings: Vec<Finding>,
     /// Why this file must not be rewritten, when it must not.
     pub withheld: Option<String>,
-    /// Parsed whole (else only the parts the analysis needed, or nothing).
+    /// Every byte of it parsed (else only the parts the analysis needed, or nothing).
     pub parsed_whole: bool,
 }
 
@@ -194,7 +194,9 @@ fn judge(
                     &known,
                 )
             } else {
-                (Vec::new(), None)
+                // Not judged, but read for the package's facts: a syntax error in what
+                // was read is reported all the same.
+                (Vec::new(), withheld(&f.path, &f.parsed))
             };
             FileResult {
                 path: f.path,
@@ -263,7 +265,19 @@ pub(crate) fn check_file(
     }
     crate::suppress::apply(file, path, known, &mut findings);
     sort_findings(&mut findings);
-    let withheld = match std::str::from_utf8(&file.src) {
+    (findings, withheld(path, file))
+}
+
+/// [`withheld`] for all of a file that was parsed only in part: a syntax error
+/// anywhere in it.
+pub fn withheld_in_whole(path: &str, src: &[u8]) -> Option<String> {
+    withheld(path, &parse(src.to_vec()))
+}
+
+/// Why the fixes of `file` are withheld, when they are: bytes Go rejects, or a syntax
+/// error in what was parsed of it.
+fn withheld(path: &str, file: &ParsedFile) -> Option<String> {
+    match std::str::from_utf8(&file.src) {
         // Go rejects such bytes anywhere, comments included; tree-sitter does not.
         Err(e) => {
             let p = file.lines.position(e.valid_up_to());
@@ -278,8 +292,7 @@ pub(crate) fn check_file(
                 e.line, e.column
             )
         }),
-    };
-    (findings, withheld)
+    }
 }
 
 /// Fix every file of one package, re-analyzing with the package's other files between

@@ -66,19 +66,15 @@ impl std::str::FromStr for Shard {
 }
 
 /// How much of each package is analyzed. The command line always uses [`Pipeline::Fast`];
-/// the others are for the tests that prove it changes no finding.
+/// [`Pipeline::Full`] is for the tests that prove it changes no finding and no fix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pipeline {
     /// Parse and model every file of every package: the reference.
     Full,
     /// Skip packages without a [`prefilter::candidate`]; analyze the rest from only the
-    /// functions that can matter (a demand of candidates, `model::demand`); analyze
-    /// packages with findings in full, so
-    /// that what is reported and fixed rests on every file.
+    /// functions that can matter (a demand of candidates, `model::demand`), which gives
+    /// the reference's facts for them, so its findings and fixes (`tests/prefilter.rs`).
     Fast,
-    /// As `Fast`, but report the findings of the analysis from only the functions that
-    /// can matter, without the full analysis of packages with findings.
-    LazyOnly,
 }
 
 pub struct ScanResult {
@@ -249,53 +245,31 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
     let mut parsed = 0;
     let mut parsed_partly = 0;
     for (_, pkg) in packages {
-        let mut units = pkg.files;
-        if opts.pipeline != Pipeline::Full {
+        let units = pkg.files;
+        let results = if opts.pipeline == Pipeline::Full {
+            engine::analyze(units, &opts.rules)
+        } else {
             // Most packages can hold no finding: skip them before parsing.
             let demand = package_demand(&units, &pkg.shared);
             if demand.iter().all(|d| *d == FileDemand::Facts) {
                 continue;
             }
-            // Facts from only the functions that can matter; the full analysis only where
-            // there is something to report or fix.
-            let results = engine::analyze_demand(units, Demand::Files(demand), &opts.rules);
-            let has_findings = results.iter().any(|r| !r.findings.is_empty());
-            if !has_findings || opts.pipeline == Pipeline::LazyOnly {
-                for r in &results {
-                    if r.parsed_whole {
-                        parsed += 1;
-                    } else {
-                        parsed_partly += 1;
-                    }
-                    if let Some(w) = &r.withheld {
-                        problems.push(FileProblem {
-                            path: r.path.clone(),
-                            message: withheld_message(&r.path, w),
-                        });
-                    }
-                }
-                if has_findings {
-                    let mut package: Vec<FileResult> = results
-                        .into_iter()
-                        .filter(|r| !r.findings.is_empty())
-                        .collect();
-                    package.sort_by(|a, b| a.path.cmp(&b.path));
-                    results_out.push(package);
-                }
-                continue;
-            }
-            units = results
-                .into_iter()
-                .map(|r| SourceUnit {
-                    path: r.path,
-                    src: r.src,
-                    per_iteration_loop_vars: r.per_iteration_loop_vars,
-                })
-                .collect();
-        }
-        parsed += units.len();
+            // Facts from only the functions that can matter.
+            engine::analyze_demand(units, Demand::Files(demand), &opts.rules)
+        };
+        let has_findings = results.iter().any(|r| !r.findings.is_empty());
         let mut package = Vec::new();
-        for r in engine::analyze(units, &opts.rules) {
+        for mut r in results {
+            if has_findings && !r.parsed_whole && r.withheld.is_none() {
+                // The package's findings rest on every file of it: one that does not
+                // parse is said, as when every file is parsed.
+                r.withheld = engine::withheld_in_whole(&r.path, &r.src);
+            }
+            if r.parsed_whole {
+                parsed += 1;
+            } else {
+                parsed_partly += 1;
+            }
             if let Some(w) = &r.withheld {
                 problems.push(FileProblem {
                     path: r.path.clone(),
@@ -305,8 +279,9 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
             package.push(r);
         }
         // A package without findings needs nothing more: drop its sources now, so memory
-        // stays flat however large the tree is.
-        if package.iter().any(|r| !r.findings.is_empty()) {
+        // stays flat however large the tree is. One with findings keeps every file: a
+        // fix is checked by analyzing its rewrite with the package's other files.
+        if has_findings {
             package.sort_by(|a, b| a.path.cmp(&b.path));
             results_out.push(package);
         }

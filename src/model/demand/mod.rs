@@ -322,6 +322,24 @@ impl Slot {
         self.parsed = self.selected.clone();
     }
 
+    /// Whether the parse read every byte of the file, so that its syntax errors are
+    /// the file's: a parse of parts whose ranges cover it all is one.
+    fn parsed_every_byte(&self) -> bool {
+        match self.depth {
+            Depth::Whole => true,
+            Depth::Declarations => false,
+            Depth::Parts => {
+                let ranges = chunks(
+                    &self.file.src,
+                    &self.index,
+                    &self.parsed,
+                    &self.parsed_declared,
+                );
+                ranges == [(0, self.file.src.len())]
+            }
+        }
+    }
+
     fn functions(&self) -> impl Iterator<Item = &RawFunction> {
         self.models.values().flatten()
     }
@@ -358,7 +376,7 @@ pub struct AnalyzedFile {
     pub judged: bool,
     /// The models of its judged functions, resolved with the package's facts, in order.
     pub functions: Vec<FunctionModel>,
-    /// Parsed whole.
+    /// Every byte of it parsed: whole, or in parts that cover it all.
     pub whole: bool,
 }
 
@@ -485,9 +503,7 @@ pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> 
                 .map(|f| facts.resolve(f))
                 .collect();
             functions.sort_by_key(|f| f.start);
-            let whole = slot.whole
-                || (!slot.index.functions.is_empty()
-                    && slot.parsed.len() == slot.index.functions.len());
+            let whole = slot.parsed_every_byte();
             AnalyzedFile {
                 path: slot.path,
                 per_iteration_loop_vars: slot.per_iteration_loop_vars,
