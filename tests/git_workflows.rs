@@ -671,3 +671,188 @@ fn fix_write_refuses_dirty_files_unless_allowed() {
     let out = s.defuse(&["check"]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
 }
+
+/// Copy the directory `from` to `to`, files and folders only.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let ty = e.file_type().unwrap();
+        if ty.is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else if ty.is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// Every finding of a scan of `root` down to low confidence on a line changed since
+/// `HEAD`, one line each, and how many files the scan read.
+fn changed_findings(
+    root: &Path,
+    changed: &defuse::vcs::ChangedLines,
+    only_dirs: Option<std::collections::HashSet<PathBuf>>,
+) -> (Vec<String>, usize) {
+    use defuse::scan::{scan, Pipeline, ScanOptions};
+    let result = scan(&ScanOptions {
+        paths: vec![root.to_path_buf()],
+        discover: defuse::discover::DiscoverOptions {
+            only_dirs: only_dirs.map(std::sync::Arc::new),
+            ..Default::default()
+        },
+        include_generated: false,
+        rules: defuse::engine::RuleSelection {
+            min_confidence: defuse::finding::Confidence::Low,
+            ..Default::default()
+        },
+        pipeline: Pipeline::Fast,
+        shard: None,
+    });
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let all: Vec<defuse::finding::Finding> = result
+        .files()
+        .flat_map(|f| f.findings.iter().cloned())
+        .collect();
+    let lines = defuse::vcs::filter_changed(all, changed)
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}:{} {} {:?} {} | fix={:?}",
+                f.path,
+                f.span.start.line,
+                f.span.start.column,
+                f.rule,
+                f.confidence,
+                f.message,
+                f.fix
+            )
+        })
+        .collect();
+    (lines, result.files_scanned)
+}
+
+/// `--changed-since` analyzes only the packages holding changed Go files, and reports
+/// exactly what a scan of everything would report on the changed lines.
+#[test]
+fn changed_since_analyzes_only_changed_packages_and_reports_the_same() {
+    let s = Sandbox::new();
+    s.init_repo(true);
+    let testdata = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    // Not named `testdata`, which the walk skips.
+    let tree = s.repo().join("src");
+    copy_dir(&testdata, &tree);
+    s.commit_all("initial");
+
+    let canonical = std::fs::canonicalize(&tree).unwrap();
+    let everything =
+        |changed: &defuse::vcs::ChangedLines| changed_findings(&canonical, changed, None);
+    let unchanged = defuse::vcs::changed_lines(&s.repo(), "HEAD", false).unwrap();
+    let (all, files) = everything(&unchanged);
+    assert!(all.is_empty(), "{all:#?}");
+    assert!(unchanged.go_dirs().is_empty());
+
+    // Change the line of the first finding of every third file with findings, the
+    // last line of every fifth Go file without one, and add a file to a new package.
+    let result = defuse::scan::scan(&defuse::scan::ScanOptions {
+        paths: vec![canonical.clone()],
+        discover: Default::default(),
+        include_generated: false,
+        rules: defuse::engine::RuleSelection {
+            min_confidence: defuse::finding::Confidence::Low,
+            ..Default::default()
+        },
+        pipeline: defuse::scan::Pipeline::Full,
+        shard: None,
+    });
+    let mut with_findings = Vec::new();
+    for f in result.files() {
+        if let Some(first) = f.findings.first() {
+            with_findings.push((PathBuf::from(&f.path), first.span.start.line));
+        }
+    }
+    assert!(with_findings.len() > 30, "{}", with_findings.len());
+    for (path, line) in with_findings.iter().step_by(3) {
+        let text = std::fs::read_to_string(path).unwrap();
+        let edited: Vec<String> = text
+            .split('\n')
+            .enumerate()
+            .map(|(i, l)| {
+                if i + 1 == *line {
+                    format!("{l} // changed")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        std::fs::write(path, edited.join("\n")).unwrap();
+    }
+    let mut quiet = Vec::new();
+    let mut stack = vec![canonical.clone()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "go")
+                && !with_findings.iter().any(|(f, _)| *f == p)
+            {
+                quiet.push(p);
+            }
+        }
+    }
+    quiet.sort();
+    for p in quiet.iter().step_by(5) {
+        let mut text = std::fs::read_to_string(p).unwrap();
+        text.push_str("\n// touched\n");
+        std::fs::write(p, text).unwrap();
+    }
+    let (source, _) = &with_findings[0];
+    std::fs::create_dir_all(canonical.join("fresh")).unwrap();
+    std::fs::copy(source, canonical.join("fresh/fresh.go")).unwrap();
+
+    let changed = defuse::vcs::changed_lines(&s.repo(), "HEAD", false).unwrap();
+    let (reference, scanned_all) = everything(&changed);
+    let (restricted, scanned_changed) =
+        changed_findings(&canonical, &changed, Some(changed.go_dirs()));
+    assert_eq!(scanned_all, files + 1, "the new file");
+    assert!(
+        reference.len() >= with_findings.len() / 3,
+        "the changes touch findings: {reference:#?}"
+    );
+    assert_eq!(reference, restricted);
+    assert!(
+        scanned_changed < scanned_all,
+        "{scanned_changed} of {scanned_all} files"
+    );
+
+    // The command line reports the same.
+    let out = out_json(&s);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cli: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{}:{}", f["path"].as_str().unwrap(), f["start"]["line"]))
+        .collect();
+    let repo = format!("{}/", std::fs::canonicalize(s.repo()).unwrap().display());
+    let library: Vec<String> = reference
+        .iter()
+        .map(|l| l.split(':').take(2).collect::<Vec<_>>().join(":"))
+        .map(|l| l.strip_prefix(&repo).unwrap().to_string())
+        .collect();
+    assert_eq!(cli, library);
+}
+
+fn out_json(s: &Sandbox) -> Output {
+    s.defuse(&[
+        "check",
+        "--format",
+        "json",
+        "--min-confidence",
+        "low",
+        "--changed-since",
+        "HEAD",
+        "src",
+    ])
+}

@@ -91,6 +91,14 @@ pub fn setup(a: &ScanArgs) -> Result<Setup, String> {
         exclude = a.exclude.clone();
         None
     };
+    let changed = match &a.changed.changed_since {
+        Some(rev) => Some(crate::vcs::changed_lines(
+            &start_dir(&paths),
+            rev,
+            a.changed.merge_base,
+        )?),
+        None => None,
+    };
     let discover = DiscoverOptions {
         include_vendor: a.include_vendor,
         include_testdata: a.include_testdata,
@@ -100,14 +108,10 @@ pub fn setup(a: &ScanArgs) -> Result<Setup, String> {
         exclude_base,
         default_version: config.default_version,
         threads: a.jobs.unwrap_or(0),
-    };
-    let changed = match &a.changed.changed_since {
-        Some(rev) => Some(crate::vcs::changed_lines(
-            &start_dir(&paths),
-            rev,
-            a.changed.merge_base,
-        )?),
-        None => None,
+        // Findings are reported only on changed lines, a finding lies in its own
+        // package, and a package's facts come from its own files: the packages without
+        // a changed Go file cannot change what is reported.
+        only_dirs: changed.as_ref().map(|c| std::sync::Arc::new(c.go_dirs())),
     };
     Ok(Setup {
         changed,

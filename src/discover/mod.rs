@@ -34,6 +34,7 @@ mod header;
 mod version;
 mod walk;
 
+use std::collections::HashSet;
 use std::fmt;
 use std::fs;
 use std::io;
@@ -81,6 +82,10 @@ pub struct DiscoverOptions {
     pub default_version: Option<GoVersion>,
     /// Threads walking the tree; 0: one per core.
     pub threads: usize,
+    /// Only the Go files directly in these directories (absolute and canonical), and
+    /// the walk goes only where they are; `None`: everywhere. Everything else the walk
+    /// skips (ignore files, `vendor`, excludes) is skipped as before.
+    pub only_dirs: Option<Arc<HashSet<PathBuf>>>,
 }
 
 #[derive(Debug, Clone)]
@@ -158,6 +163,13 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovered {
             found.extend(files);
             errors.extend(walk_errors);
         } else if metadata.is_file() {
+            let wanted = opts
+                .only_dirs
+                .as_ref()
+                .is_none_or(|dirs| absolute.parent().is_some_and(|d| dirs.contains(d)));
+            if !wanted {
+                continue;
+            }
             if typed.extension() == Some("go".as_ref()) {
                 found.push(walk::Found {
                     relative: display.clone(),

@@ -1,5 +1,6 @@
 //! Walking one directory tree, in parallel, for `*.go` files.
 
+use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc};
@@ -85,6 +86,15 @@ fn builder(
         opts.include_testdata,
     );
     let walk_root = absolute_root.to_path_buf();
+    // With `only_dirs`: those directories and the ones on the way to them.
+    let reach: Option<(Arc<HashSet<PathBuf>>, HashSet<PathBuf>)> =
+        opts.only_dirs.as_ref().map(|dirs| {
+            let on_the_way = dirs
+                .iter()
+                .flat_map(|d| d.ancestors().map(Path::to_path_buf))
+                .collect();
+            (dirs.clone(), on_the_way)
+        });
     builder.filter_entry(move |entry: &DirEntry| {
         let name = entry.file_name();
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
@@ -99,6 +109,17 @@ fn builder(
                 || (!include_testdata && name == OsStr::new("testdata")))
         {
             return false;
+        }
+        if let Some((dirs, on_the_way)) = &reach {
+            let path = entry.path();
+            let wanted = if is_dir {
+                on_the_way.contains(path)
+            } else {
+                path.parent().is_some_and(|d| dirs.contains(d))
+            };
+            if !wanted {
+                return false;
+            }
         }
         if let Some(exclude) = &exclude {
             if exclude.excludes(entry.path(), &walk_root, is_dir) {

@@ -28,6 +28,10 @@ enum Lines {
 }
 
 impl Lines {
+    fn is_empty(&self) -> bool {
+        matches!(self, Lines::Ranges(r) if r.is_empty())
+    }
+
     fn contains(&self, line: usize) -> bool {
         match self {
             Lines::All => true,
@@ -132,6 +136,21 @@ impl ChangedLines {
     fn lines(&self, path: &str) -> Option<&Lines> {
         let rel = relative(&self.root, Path::new(path))?;
         self.files.get(&slash_path(&rel))
+    }
+}
+
+impl ChangedLines {
+    /// The directories (absolute, canonical) holding a Go file with changed lines: the
+    /// packages a scan for findings on changed lines needs to analyze.
+    pub fn go_dirs(&self) -> std::collections::HashSet<PathBuf> {
+        self.files
+            .iter()
+            .filter(|(path, lines)| path.ends_with(".go") && !lines.is_empty())
+            .map(|(path, _)| {
+                let file = self.root.join(path);
+                file.parent().unwrap_or(&self.root).to_path_buf()
+            })
+            .collect()
     }
 }
 
