@@ -17,6 +17,7 @@ fn main() {
         dirs.entry(f.package_dir.clone()).or_default().push(f);
     }
     let mut rows = Vec::new();
+    let (mut only_calls, mut only_calls_time) = (0usize, 0.0);
     let (mut total_pre, mut total_an) = (0.0, 0.0);
     let mut whys: BTreeMap<String, usize> = BTreeMap::new();
     for (dir, files) in dirs {
@@ -65,6 +66,10 @@ fn main() {
             total_an += an;
             let whole = results.iter().filter(|r| r.parsed_whole).count();
             let findings: usize = results.iter().map(|r| r.findings.len()).sum();
+            if reasons.iter().all(|r| r.contains("a call of a function")) {
+                only_calls += 1;
+                only_calls_time += an;
+            }
             rows.push((
                 an,
                 format!(
@@ -82,6 +87,7 @@ fn main() {
         "prefilter {total_pre:.3}s analysis {total_an:.3}s candidates {}",
         rows.len()
     );
+    println!("candidates only by calls of writers: {only_calls}, analysis {only_calls_time:.3}s");
     for (w, n) in &whys {
         println!("  {n:6} {w}");
     }

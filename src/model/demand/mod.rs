@@ -264,6 +264,13 @@ impl Slot {
 
     /// Parse again, at least as deep as `depth`, when that or the selection adds anything.
     fn reparse(&mut self, depth: Depth) {
+        if self.depth == Depth::Whole {
+            // The tree holds every function already: more of them selected needs no
+            // parse.
+            self.parsed = self.selected.clone();
+            self.parsed_declared = self.declared.clone();
+            return;
+        }
         let depth = depth.max(self.depth);
         if depth == self.depth
             && self.parsed == self.selected
