@@ -202,14 +202,17 @@ pub fn writers(files: &[&[u8]]) -> Writers {
     if wanted.is_empty() {
         return Writers::default();
     }
-    // Level one: the bodies of the wanted names.
-    let bodies = |names: &std::collections::HashSet<Vec<u8>>| {
+    // Level one: the bodies of the wanted names. Each file is indexed once at most, for
+    // both levels: indexing is most of what this costs.
+    let mut indexes: Vec<Option<crate::model::demand::index::FileIndex>> =
+        files.iter().map(|_| None).collect();
+    let mut bodies = |names: &std::collections::HashSet<Vec<u8>>| {
         let mut out: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
-        for src in files {
+        for (src, index) in files.iter().zip(indexes.iter_mut()) {
             if !names.iter().any(|n| has_word(src, n)) {
                 continue;
             }
-            let index = crate::model::demand::index::index(src);
+            let index = index.get_or_insert_with(|| crate::model::demand::index::index(src));
             for f in &index.functions {
                 let Some(name) = index.name_of(src, f) else {
                     continue;
