@@ -6,8 +6,6 @@
 //! name or doc comment, what every caller holds; see `facts::entry`). Resolving the
 //! symbols gives the [`LockVal`]s the rules read.
 
-use std::collections::BTreeMap;
-
 use super::place::MutexKey;
 
 /// The state of one mutex. `Unknown` is where paths disagree or nothing says; it never
@@ -62,8 +60,15 @@ impl LockVal {
     }
 }
 
+/// Mutex → value, sorted by mutex: a sorted vector, not a `BTreeMap`, since a function
+/// holds a few mutexes at most and the model keeps one state per operation, defer and
+/// call site: a `BTreeMap`'s first node has room for eleven entries, which made each
+/// copy of a one-mutex state cost over a kilobyte (most of the model's memory on dense
+/// code).
+pub type LockMap<V> = litemap::LiteMap<MutexKey, V>;
+
 /// Mutex → resolved state, as the rules read it.
-pub type Locks = BTreeMap<MutexKey, LockVal>;
+pub type Locks = LockMap<LockVal>;
 
 /// A state during interpretation: known, the function's entry state, or, where paths
 /// that disagree met, what it is for each entry state the function may have.
@@ -96,7 +101,7 @@ fn state_index(s: Lock) -> usize {
 }
 
 /// Mutex → state during interpretation; a mutex missing is in its frame's entry state.
-pub type HeldLocks = BTreeMap<MutexKey, Held>;
+pub type HeldLocks = LockMap<Held>;
 
 pub fn join_val(a: &LockVal, b: &LockVal) -> LockVal {
     if a.state == b.state {

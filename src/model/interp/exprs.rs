@@ -396,7 +396,7 @@ impl<'a> Interp<'a> {
     ) {
         let mut locks = st.locks.clone();
         for k in self.candidate_guards(place) {
-            if let std::collections::btree_map::Entry::Vacant(slot) = locks.entry(k) {
+            if let litemap::Entry::Vacant(slot) = locks.entry(k) {
                 slot.insert(self.frame_entry());
             }
         }

@@ -220,7 +220,7 @@ impl<'a> Interp<'a> {
                 .unwrap_or_default();
             // A helper that releases locks (`defer s.unlockAll()`) makes every state unknown.
             if known::releases_locks(callee) {
-                for v in locks.values_mut() {
+                for v in locks.iter_mut().map(|(_, v)| v) {
                     *v = Held::Known(LockVal::new(
                         Lock::Unknown,
                         Cause::Deferred {

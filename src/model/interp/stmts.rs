@@ -307,7 +307,7 @@ impl<'a> Interp<'a> {
                     .find(|c| c.kind() != "label_name")?;
                 if self.model.has_goto {
                     // A goto can jump here from anywhere: nothing is known.
-                    for v in st.locks.values_mut() {
+                    for v in st.locks.iter_mut().map(|(_, v)| v) {
                         *v = Held::Known(LockVal::new(Lock::Unknown, Cause::Join));
                     }
                 }
