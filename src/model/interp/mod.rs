@@ -154,7 +154,9 @@ pub fn model_function(f: &ParsedFile, decls: &Decls, decl: Node<'_>) -> Option<R
     if run.steps > run.max_steps {
         return None;
     }
-    Some(run.model)
+    let mut model = run.model;
+    model.shrink_to_fit();
+    Some(model)
 }
 
 impl<'a> Interp<'a> {
