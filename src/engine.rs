@@ -15,6 +15,9 @@ pub struct RuleSelection {
     pub enabled: Vec<String>,
     pub severity: std::collections::BTreeMap<String, Severity>,
     pub min_confidence: Confidence,
+    /// The meta rules about suppression directives (`crate::suppress::META`) not to
+    /// report, from `--ignore` or the configuration's `ignore`.
+    pub ignored_meta: Vec<String>,
 }
 
 impl Default for RuleSelection {
@@ -23,6 +26,7 @@ impl Default for RuleSelection {
             enabled: rules::ids().into_iter().map(str::to_string).collect(),
             severity: Default::default(),
             min_confidence: Confidence::Medium,
+            ignored_meta: Vec::new(),
         }
     }
 }
@@ -235,9 +239,6 @@ pub(crate) fn check_file(
     }
     let mut findings: Vec<Finding> = Vec::new();
     for r in raw {
-        if r.confidence < sel.min_confidence {
-            continue;
-        }
         // A finding that rests on a recovered (guessed) tree is not reported.
         if let Some(node) = file.root().descendant_for_byte_range(r.start, r.end) {
             if file.in_broken_region(node) {
@@ -263,7 +264,12 @@ pub(crate) fn check_file(
             suppressed: None,
         });
     }
-    crate::suppress::apply(file, path, known, &mut findings);
+    // Suppressions see every finding the rules made, at any confidence: a directive
+    // that suppresses a finding this run hides is used, not unused. Then the hidden
+    // findings go.
+    crate::suppress::apply(file, path, known, &sel.enabled, &mut findings);
+    findings.retain(|f| f.confidence >= sel.min_confidence || crate::suppress::is_meta(&f.rule));
+    findings.retain(|f| !sel.ignored_meta.contains(&f.rule));
     sort_findings(&mut findings);
     (findings, withheld(path, file))
 }

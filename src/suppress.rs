@@ -67,8 +67,23 @@ pub fn directives(file: &ParsedFile) -> Vec<Directive> {
     out
 }
 
-/// Mark suppressed findings and add findings for bad or unused directives.
-pub fn apply(file: &ParsedFile, path: &str, known_rules: &[&str], findings: &mut Vec<Finding>) {
+/// The rules about directives themselves, which `--ignore` takes like any other.
+pub const META: [&str; 2] = [UNUSED, INVALID];
+
+pub fn is_meta(rule: &str) -> bool {
+    META.contains(&rule)
+}
+
+/// Mark suppressed findings and add findings for bad or unused directives. `ran`: the
+/// rules this run ran; a directive is reported unused only when every rule it names ran,
+/// since it may be there for a finding of a rule that did not.
+pub fn apply(
+    file: &ParsedFile,
+    path: &str,
+    known_rules: &[&str],
+    ran: &[String],
+    findings: &mut Vec<Finding>,
+) {
     let dirs = directives(file);
     let mut extra = Vec::new();
     for d in &dirs {
@@ -110,7 +125,8 @@ pub fn apply(file: &ParsedFile, path: &str, known_rules: &[&str], findings: &mut
                 used = true;
             }
         }
-        if !used {
+        let all_ran = d.rules.iter().all(|r| ran.contains(r));
+        if !used && all_ran {
             extra.push(meta(
                 file,
                 path,

@@ -375,3 +375,59 @@ fn undecided_lock_state_is_low_confidence_and_hidden_by_default() {
     assert!(stdout(&o).contains("[low confidence]"), "{}", stdout(&o));
     assert!(stdout(&o).contains("paths disagree"), "{}", stdout(&o));
 }
+
+/// A directive is reported unused only when this run could have shown what it
+/// suppresses: its rule ran, and a finding at a confidence the run hides still counts.
+/// The meta rules can be ignored by name.
+#[test]
+fn suppressions_of_rules_that_did_not_run_or_of_hidden_findings_are_not_unused() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "go.mod", "module example.com/s\n\ngo 1.22\n");
+    // A low-confidence finding (a bounded loop), suppressed.
+    write(
+        tmp.path(),
+        "batch.go",
+        "package s\n\nimport \"strings\"\n\nfunc MarkBatch(held map[string]bool, line string, work func()) {\n\tbatch := strings.Fields(line)\n\tfor _, key := range batch {\n\t\theld[key] = true\n\t\t//defuse:ignore defer-in-loop-map-cleanup the batch is small and bounded\n\t\tdefer delete(held, key)\n\t}\n\twork()\n}\n",
+    );
+    let low = defuse(
+        tmp.path(),
+        &["check", "--format", "json", "--min-confidence", "low", "."],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&low.stdout).unwrap();
+    assert_eq!(v["summary"]["suppressed"], 1, "{}", stdout(&low));
+    // The default run hides the finding: the directive is not unused for that.
+    let default = defuse(tmp.path(), &["check", "--format", "json", "."]);
+    assert_eq!(default.status.code(), Some(0), "{}", stdout(&default));
+    let v: serde_json::Value = serde_json::from_slice(&default.stdout).unwrap();
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0, "{v}");
+
+    // A run that selects another rule does not report it unused either.
+    let other = defuse(
+        tmp.path(),
+        &[
+            "check",
+            "--select",
+            "map-write-under-rlock",
+            "--min-confidence",
+            "low",
+            ".",
+        ],
+    );
+    assert_eq!(other.status.code(), Some(0), "{}", stdout(&other));
+
+    // A directive for a rule that ran and found nothing is unused, unless that meta
+    // rule is ignored.
+    write(
+        tmp.path(),
+        "batch.go",
+        "package s\n\n//defuse:ignore deferred-write-unlocked nothing here\nfunc Nothing() {}\n",
+    );
+    let unused = defuse(tmp.path(), &["check", "--format", "json", "."]);
+    assert_eq!(unused.status.code(), Some(1), "{}", stdout(&unused));
+    assert!(stdout(&unused).contains("unused-suppression"));
+    let ignored = defuse(
+        tmp.path(),
+        &["check", "--ignore", "unused-suppression", "."],
+    );
+    assert_eq!(ignored.status.code(), Some(0), "{}", stdout(&ignored));
+}

@@ -58,11 +58,14 @@ pub fn setup(a: &ScanArgs) -> Result<Setup, String> {
         }
     };
     let known = crate::rules::ids();
+    // The meta rules about suppression directives can be named too: ignored, they are
+    // not reported.
+    let nameable: Vec<&str> = known.iter().copied().chain(crate::suppress::META).collect();
     config
-        .validate_rule_ids(&known)
+        .validate_rule_ids(&nameable)
         .map_err(|e| e.to_string())?;
     for id in a.select.iter().chain(&a.ignore) {
-        if !known.contains(&id.as_str()) {
+        if !nameable.contains(&id.as_str()) {
             return Err(format!("unknown rule `{id}`; `defuse rules` lists them"));
         }
     }
@@ -77,6 +80,11 @@ pub fn setup(a: &ScanArgs) -> Result<Setup, String> {
     let rules = RuleSelection {
         enabled,
         severity: config.severity.clone(),
+        ignored_meta: crate::suppress::META
+            .iter()
+            .filter(|m| a.ignore.iter().chain(&config.ignore).any(|i| i == *m))
+            .map(|m| m.to_string())
+            .collect(),
         min_confidence: match a.min_confidence {
             MinConfidence::Low => Confidence::Low,
             MinConfidence::Medium => Confidence::Medium,
