@@ -323,7 +323,7 @@ fn sites(
         out.push((at, why));
         !all
     };
-    if let Some(at) = memmem::find(src, crate::suppress::PREFIX.as_bytes()) {
+    if let Some(at) = crate::suppress::first_directive_at(src) {
         if found(at, Why::Directive) {
             return;
         }

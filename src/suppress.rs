@@ -10,6 +10,57 @@ pub const INVALID: &str = "invalid-suppression";
 /// How every directive starts; a file without these bytes has none.
 pub const PREFIX: &str = "//defuse:ignore";
 
+/// Where the first directive, or text a person would read as one, may start in `src`:
+/// `defuse:ignore` in any case, with spaces around the `:` or not. A near miss such as
+/// `// defuse:ignore` or `//Defuse:Ignore` is reported as malformed, so its file must be
+/// read too. Over-approximates: the text may sit in a string.
+pub fn first_directive_at(src: &[u8]) -> Option<usize> {
+    const WORD: &[u8] = b"defuse";
+    let mut first: Option<usize> = None;
+    for needle in [&b"gnore"[..], b"GNORE"] {
+        for at in memchr::memmem::find_iter(src, needle) {
+            let Some(i) = at.checked_sub(1) else { continue };
+            if !src[i].eq_ignore_ascii_case(&b'i') {
+                continue;
+            }
+            let mut j = i;
+            while j > 0 && matches!(src[j - 1], b' ' | b'\t') {
+                j -= 1;
+            }
+            if j == 0 || src[j - 1] != b':' {
+                continue;
+            }
+            j -= 1;
+            while j > 0 && matches!(src[j - 1], b' ' | b'\t') {
+                j -= 1;
+            }
+            let Some(start) = j.checked_sub(WORD.len()) else {
+                continue;
+            };
+            if src[start..j].eq_ignore_ascii_case(WORD) {
+                first = Some(first.map_or(start, |f: usize| f.min(start)));
+                break;
+            }
+        }
+    }
+    first
+}
+
+/// A comment a person would read as a directive that is not one: a space after `//`,
+/// another case, spaces around the `:`, or more letters after `ignore`.
+fn near_miss(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix("//") else {
+        return false;
+    };
+    let squeezed: String = rest
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take("defuse:ignore".len())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    squeezed == "defuse:ignore"
+}
+
 #[derive(Debug, Clone)]
 pub struct Directive {
     pub line: usize,
@@ -19,12 +70,14 @@ pub struct Directive {
     pub reason: String,
     pub start: usize,
     pub end: usize,
+    /// Not a directive but a near miss of one (see [`near_miss`]): reported as malformed.
+    pub malformed: bool,
 }
 
 pub fn directives(file: &ParsedFile) -> Vec<Directive> {
     let mut out = Vec::new();
     // Walking every node of the tree costs more than the search: most files have none.
-    if memchr::memmem::find(&file.src, PREFIX.as_bytes()).is_none() {
+    if first_directive_at(&file.src).is_none() {
         return out;
     }
     for node in crate::syntax::descendants(file.root(), |_| false) {
@@ -32,12 +85,13 @@ pub fn directives(file: &ParsedFile) -> Vec<Directive> {
             continue;
         }
         let text = file.text(node);
-        let Some(rest) = text.strip_prefix(PREFIX) else {
+        let exact = text
+            .strip_prefix(PREFIX)
+            .filter(|rest| rest.is_empty() || rest.starts_with(' ') || rest.starts_with('\t'));
+        let Some(rest) = exact.or_else(|| near_miss(text).then_some("")) else {
             continue;
         };
-        if !(rest.is_empty() || rest.starts_with(' ') || rest.starts_with('\t')) {
-            continue;
-        }
+        let malformed = exact.is_none();
         let rest = rest.trim();
         let (rules, reason) = match rest.split_once(char::is_whitespace) {
             Some((r, reason)) => (r, reason.trim()),
@@ -62,6 +116,7 @@ pub fn directives(file: &ParsedFile) -> Vec<Directive> {
             reason: reason.to_string(),
             start: node.start_byte(),
             end: node.end_byte(),
+            malformed,
         });
     }
     out
@@ -87,6 +142,19 @@ pub fn apply(
     let dirs = directives(file);
     let mut extra = Vec::new();
     for d in &dirs {
+        if d.malformed {
+            extra.push(meta(
+                file,
+                path,
+                d,
+                INVALID,
+                "this comment reads like a suppression but is not one: write \
+                 `//defuse:ignore RULE reason`, in lower case, with no space after `//` \
+                 or around the `:`"
+                    .to_string(),
+            ));
+            continue;
+        }
         let mut problems = Vec::new();
         if d.rules.is_empty() {
             problems.push("names no rule".to_string());
@@ -154,5 +222,51 @@ fn meta(file: &ParsedFile, path: &str, d: &Directive, rule: &str, message: Strin
         fix: None,
         no_fix_reason: None,
         suppressed: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directives_and_their_near_misses_are_found_and_nothing_else() {
+        for hit in [
+            "//defuse:ignore r why",
+            "// defuse:ignore r why",
+            "//Defuse:Ignore r why",
+            "//DEFUSE:IGNORE r why",
+            "//defuse: ignore r why",
+            "//defuse :ignore r why",
+        ] {
+            let src = format!("package p\n\n{hit}\nvar x = 1\n");
+            assert_eq!(
+                first_directive_at(src.as_bytes()),
+                src.find(['d', 'D']),
+                "{hit}"
+            );
+        }
+        for miss in [
+            "// ignore errors here",
+            "// defuse ignores this",
+            "x := a[i:ignore]",
+            "//defused:ignore",
+        ] {
+            let src = format!("package p\n\n{miss}\n");
+            let found = first_directive_at(src.as_bytes());
+            // `defused:ignore` holds `defuse` only as part of a longer word: a harmless
+            // over-approximation the comment walk rules out.
+            assert!(found.is_none() || miss.contains("defused"), "{miss}");
+        }
+    }
+
+    #[test]
+    fn near_misses_are_told_from_directives() {
+        assert!(near_miss("// defuse:ignore r why"));
+        assert!(near_miss("//Defuse:Ignore r why"));
+        assert!(near_miss("//defuse : ignore r why"));
+        assert!(near_miss("//defuse:ignored r why"));
+        assert!(!near_miss("// ignore the defuse rules"));
+        assert!(!near_miss("/* defuse:ignore r why */"));
     }
 }

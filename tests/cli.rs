@@ -431,3 +431,52 @@ fn suppressions_of_rules_that_did_not_run_or_of_hidden_findings_are_not_unused()
     );
     assert_eq!(ignored.status.code(), Some(0), "{}", stdout(&ignored));
 }
+
+/// A comment a person reads as a suppression but defuse would not (a space after `//`,
+/// another case) is reported as malformed, never silently ignored, even in a file with
+/// nothing else to report.
+#[test]
+fn near_miss_suppressions_are_reported_as_malformed() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "go.mod", "module example.com/s\n\ngo 1.22\n");
+    for comment in [
+        "// defuse:ignore deferred-write-unlocked Drop is only called from tests",
+        "//Defuse:Ignore deferred-write-unlocked Drop is only called from tests",
+    ] {
+        write(
+            tmp.path(),
+            "a.go",
+            &GUARDED.replace(
+                "\tdefer delete(c.items, k)\n",
+                &format!("\t{comment}\n\tdefer delete(c.items, k)\n"),
+            ),
+        );
+        let o = defuse(tmp.path(), &["check", "--format", "json", "."]);
+        assert_eq!(o.status.code(), Some(1), "{comment}: {}", stdout(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let rules: Vec<&str> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap())
+            .collect();
+        assert!(
+            rules.contains(&"invalid-suppression"),
+            "{comment}: {rules:?}"
+        );
+        // Not read as a suppression: the finding shows.
+        assert!(
+            rules.contains(&"deferred-write-unlocked"),
+            "{comment}: {rules:?}"
+        );
+    }
+    // Alone in a file that holds nothing else to report.
+    write(
+        tmp.path(),
+        "a.go",
+        "package s\n\n// defuse:ignore deferred-write-unlocked old\nfunc F() {}\n",
+    );
+    let o = defuse(tmp.path(), &["check", "--format", "json", "."]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("invalid-suppression"), "{}", stdout(&o));
+}
