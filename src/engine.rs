@@ -268,8 +268,7 @@ pub(crate) fn check_file(
     // that suppresses a finding this run hides is used, not unused. Then the hidden
     // findings go.
     crate::suppress::apply(file, path, known, &sel.enabled, &mut findings);
-    findings.retain(|f| f.confidence >= sel.min_confidence || crate::suppress::is_meta(&f.rule));
-    findings.retain(|f| !sel.ignored_meta.contains(&f.rule));
+    findings.retain(|f| f.confidence >= sel.min_confidence && !sel.ignored_meta.contains(&f.rule));
     sort_findings(&mut findings);
     (findings, withheld(path, file))
 }

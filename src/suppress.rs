@@ -123,11 +123,8 @@ pub fn directives(file: &ParsedFile) -> Vec<Directive> {
 }
 
 /// The rules about directives themselves, which `--ignore` takes like any other.
+/// Always reported at high confidence, so no confidence filter hides them.
 pub const META: [&str; 2] = [UNUSED, INVALID];
-
-pub fn is_meta(rule: &str) -> bool {
-    META.contains(&rule)
-}
 
 /// Mark suppressed findings and add findings for bad or unused directives. `ran`: the
 /// rules this run ran; a directive is reported unused only when every rule it names ran,

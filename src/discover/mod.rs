@@ -163,14 +163,14 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovered {
             found.extend(files);
             errors.extend(walk_errors);
         } else if metadata.is_file() {
-            let wanted = opts
-                .only_dirs
-                .as_ref()
-                .is_none_or(|dirs| absolute.parent().is_some_and(|d| dirs.contains(d)));
-            if !wanted {
-                continue;
-            }
             if typed.extension() == Some("go".as_ref()) {
+                let wanted = opts
+                    .only_dirs
+                    .as_ref()
+                    .is_none_or(|dirs| absolute.parent().is_some_and(|d| dirs.contains(d)));
+                if !wanted {
+                    continue;
+                }
                 found.push(walk::Found {
                     relative: display.clone(),
                     display,
