@@ -262,7 +262,7 @@ fn known_action(uses: &str) -> (&'static [&'static str], &'static [&'static str]
             ],
             &["cache-hit"],
         ),
-        "github/codeql-action/upload-sarif@v3" => (
+        "github/codeql-action/upload-sarif@v4" => (
             &[
                 "sarif_file",
                 "checkout_path",
@@ -435,7 +435,7 @@ fn action_yml_is_a_composite_action_with_the_documented_interface() {
         uses,
         BTreeSet::from([
             "actions/cache@v4".to_string(),
-            "github/codeql-action/upload-sarif@v3".to_string(),
+            "github/codeql-action/upload-sarif@v4".to_string(),
             "peter-evans/create-pull-request@v7".to_string(),
         ])
     );

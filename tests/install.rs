@@ -246,7 +246,11 @@ fn a_tampered_archive_installs_nothing() {
     let to = rel.tmp.path().join("bin");
     let out = rel.install(&to);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("checksum mismatch"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("checksum mismatch"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!to.join("defuse").exists());
 }
 
@@ -264,7 +268,11 @@ fn a_missing_release_or_platform_exits_3() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    assert!(stderr(&out).contains("no release v9.9.8"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no release v9.9.8"),
+        "{}",
+        stderr(&out)
+    );
 
     let out = Command::new("sh")
         .arg(common::repo_root().join("scripts/install.sh"))
