@@ -298,7 +298,7 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
 /// What the rules need of each file of a package, from the byte-level prefilter:
 /// nothing (it can hold no finding), the functions holding its candidate sites, or all
 /// of it (a suppression directive concerns the whole file).
-fn package_demand(units: &[SourceUnit], shared: &[bool]) -> Vec<FileDemand> {
+pub(crate) fn package_demand(units: &[SourceUnit], shared: &[bool]) -> Vec<FileDemand> {
     let files: Vec<(&[u8], bool)> = units
         .iter()
         .zip(shared)

@@ -8,6 +8,7 @@ mod git;
 mod progress;
 mod rules_cmd;
 mod setup;
+pub mod vettool;
 
 use clap::Parser;
 use std::path::PathBuf;
@@ -20,6 +21,12 @@ pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
 
 pub fn main() -> i32 {
+    // The go command runs the tool with `-V=full`, `-flags` or `[flags] x.cfg`
+    // (`go vet -vettool`, `go fix -fixtool`): not a command line clap knows.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    if let Some(invocation) = vettool::detect(&args) {
+        return vettool::run(invocation);
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
