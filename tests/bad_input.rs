@@ -292,7 +292,8 @@ fn a_file_of_thousands_of_small_functions_is_scanned_and_fixed() {
     assert_eq!(check.code, 1, "{}", check.both());
     assert_contains(&check.stdout, "big.go:18:2");
     assert_contains(&check.stdout, "held in 3003 of 3003 other functions");
-    assert_contains(&check.stdout, "1 finding in 1 file scanned");
+    assert_contains(&check.stderr, "scanned 1 file in ");
+    assert_contains(&check.stderr, "s: 1 finding\n");
     let fix = defuse(d.path(), &["fix", "--write", "--allow-dirty", "."]);
     assert_eq!(fix.code, 0, "{}", fix.both());
     let fixed = fs::read_to_string(d.path().join("big.go")).unwrap();
@@ -379,7 +380,8 @@ fn empty_file_and_package_clause_only() {
         "warning: empty.go: empty file, not Go source (no package clause); skipped",
     );
     assert!(!check.stdout.contains("pkg.go"), "{}", check.stdout);
-    assert_contains(&check.stdout, "0 findings in 2 files scanned");
+    assert_contains(&check.stderr, "scanned 2 files in ");
+    assert_contains(&check.stderr, "s: no findings\n");
     let before = snapshot(d.path());
     let fix = defuse(d.path(), &["fix", "--write", "--allow-dirty", "."]);
     assert_eq!(fix.code, 0, "{}", fix.both());
@@ -558,7 +560,8 @@ fn symlink_loops_and_dangling_links_are_skipped_in_a_walk_and_errors_when_named(
     // Walking: links are not followed (README.md, discover), so loops cannot happen.
     let check = defuse(d.path(), &["check", "."]);
     assert_eq!(check.code, 1, "{}", check.both());
-    assert_contains(&check.stdout, "1 finding in 1 file scanned");
+    assert_contains(&check.stderr, "scanned 1 file in ");
+    assert_contains(&check.stderr, "s: 1 finding\n");
     // Named on the command line: an error that names the link, exit 2, and the other
     // paths are still scanned.
     let named = defuse(d.path(), &["check", "loop1.go", "dangling.go", "store.go"]);

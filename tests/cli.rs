@@ -76,7 +76,10 @@ fn check_examples_reports_with_snippets_and_exits_1() {
         out.contains("= note: `s.mu` is released by `defer s.mu.Unlock()` on line 67"),
         "{out}"
     );
-    assert!(out.contains("7 findings in 5 files scanned"), "{out}");
+    let err = stderr(&o);
+    assert!(err.contains("scanned 5 files in "), "{err}");
+    assert!(err.trim_end().ends_with("s: 7 findings"), "{err}");
+    assert!(!out.contains("scanned"), "one summary, on stderr: {out}");
 }
 
 #[test]
@@ -93,7 +96,13 @@ fn safe_tree_exits_0() {
     );
     let o = defuse(tmp.path(), &["check", "."]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
-    assert!(stdout(&o).contains("0 findings in 1 file scanned"));
+    assert_eq!(stdout(&o), "");
+    assert!(stderr(&o).contains("scanned 1 file in "), "{}", stderr(&o));
+    assert!(
+        stderr(&o).trim_end().ends_with(": no findings"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -479,4 +488,170 @@ fn near_miss_suppressions_are_reported_as_malformed() {
     let o = defuse(tmp.path(), &["check", "--format", "json", "."]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stdout(&o).contains("invalid-suppression"), "{}", stdout(&o));
+}
+
+#[test]
+fn concise_prints_one_compiler_style_line_per_finding() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = defuse(root, &["check", "--format", "concise", "testdata/examples"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 7, "{out}");
+    for l in &lines {
+        let mut parts = l.splitn(5, ':');
+        let (path, line, col, rule) = (
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+        );
+        assert!(
+            path.starts_with("testdata/examples/") && path.ends_with(".go"),
+            "{l}"
+        );
+        assert!(
+            line.parse::<usize>().is_ok() && col.parse::<usize>().is_ok(),
+            "{l}"
+        );
+        assert!(
+            rule.starts_with(' ') && !rule.contains(' ') || rule.trim().contains('-'),
+            "{l}"
+        );
+    }
+    assert!(out.contains(
+        "testdata/examples/store.go:66:2: deferred-write-unlocked: deferred `delete(s.sessions, id)` runs after `s.mu` is released"
+    ), "{out}");
+}
+
+#[test]
+fn several_outputs_in_one_run_each_where_it_was_asked() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let sarif = tmp.path().join("out/defuse.sarif");
+    std::fs::create_dir_all(sarif.parent().unwrap()).unwrap();
+    let json = tmp.path().join("defuse.json");
+    let spec = |f: &str, p: &Path| format!("{f}={}", p.display());
+    let o = defuse(
+        root,
+        &[
+            "check",
+            "testdata/examples",
+            "--output",
+            &spec("sarif", &sarif),
+            "--output",
+            "github",
+            "--output",
+            &spec("json", &json),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let annotations = stdout(&o)
+        .lines()
+        .filter(|l| l.starts_with("::error file=") || l.starts_with("::warning file="))
+        .count();
+    assert_eq!(annotations, 7, "{}", stdout(&o));
+    let s: serde_json::Value = serde_json::from_slice(&std::fs::read(&sarif).unwrap()).unwrap();
+    assert_eq!(s["runs"][0]["results"].as_array().unwrap().len(), 7);
+    let j: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(j["findings"].as_array().unwrap().len(), 7, "{j}");
+    // Two reports on stdout would interleave; a format without a file is stdout.
+    let o = defuse(
+        root,
+        &[
+            "check",
+            "testdata/examples",
+            "--output",
+            "github",
+            "--output",
+            "text",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("more than one --output goes to stdout"),
+        "{}",
+        stderr(&o)
+    );
+    let o = defuse(
+        root,
+        &["check", "testdata/examples", "--output", "xml=a.xml"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown format `xml`"),
+        "{}",
+        stderr(&o)
+    );
+    // A file that cannot be written is an error naming it, exit 2.
+    let bad = tmp.path().join("no/such/dir/x.sarif");
+    let o = defuse(
+        root,
+        &[
+            "check",
+            "testdata/examples",
+            "--output",
+            &spec("sarif", &bad),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("x.sarif"), "{}", stderr(&o));
+}
+
+#[test]
+fn exit_zero_keeps_findings_but_not_errors_from_the_exit_code() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = defuse(root, &["check", "--exit-zero", "testdata/examples"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("error[deferred-write-unlocked]"));
+    let o = defuse(root, &["fix", "--exit-zero", "testdata/examples"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = defuse(
+        root,
+        &["check", "--exit-zero", "testdata/examples", "no/such/dir"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn statistics_count_findings_and_fixes_per_rule() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = defuse(root, &["check", "--statistics", "testdata/examples"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 5, "{out}");
+    assert!(
+        out.lines().any(|l| l.split_whitespace().collect::<Vec<_>>()
+            == ["2", "deferred-write-unlocked", "2", "safe", "fixes"]),
+        "{out}"
+    );
+    let o = defuse(
+        root,
+        &[
+            "check",
+            "--statistics",
+            "--format",
+            "json",
+            "testdata/examples",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let total: u64 = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["findings"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 7, "{v}");
+    let o = defuse(
+        root,
+        &[
+            "check",
+            "--statistics",
+            "--format",
+            "sarif",
+            "testdata/examples",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }

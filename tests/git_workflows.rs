@@ -588,6 +588,17 @@ fn changed_since_reports_only_lines_changed_since_the_revision() {
     let out = s.defuse(&["check", "--changed-since", "HEAD"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 
+    // check and fix count the same findings: those on changed lines.
+    let check = s.defuse(&["check", "--changed-since", "HEAD~1"]);
+    let fix = s.defuse(&["fix", "--diff", "--changed-since", "HEAD~1"]);
+    let last = |o: &Output| stderr(o).lines().last().unwrap_or_default().to_string();
+    assert!(last(&check).ends_with("s: 1 finding"), "{}", stderr(&check));
+    assert!(
+        last(&fix).ends_with("s: 1 finding; would apply 1 fix in 1 file"),
+        "{}",
+        stderr(&fix)
+    );
+
     // fix keeps to the same lines.
     let out = s.defuse(&["fix", "--diff", "--changed-since", "HEAD~1"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -616,6 +627,37 @@ fn changed_since_reports_only_lines_changed_since_the_revision() {
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(stderr(&out).contains("`no-such-rev`"), "{}", stderr(&out));
     assert!(stdout(&out).is_empty());
+}
+
+#[test]
+fn annotations_and_sarif_name_files_from_the_repository_root_wherever_the_run_starts() {
+    let s = Sandbox::with_repo();
+    let store = s.repo().join("store");
+    let github = s.defuse_in(&store, &["check", "--format", "github", "."]);
+    let out = stdout(&github);
+    assert!(
+        out.contains("::error file=store/store.go,line=18,"),
+        "{out}"
+    );
+    let sarif = s.defuse_in(&store, &["check", "--format", "sarif", "../store"]);
+    let v: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let run = &v["runs"][0];
+    let loc = &run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(loc["uri"], "store/store.go", "{loc}");
+    assert_eq!(loc["uriBaseId"], "%SRCROOT%", "{loc}");
+    let root = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    let expected = format!("{}/", std::fs::canonicalize(s.repo()).unwrap().display());
+    assert!(root.ends_with(&expected), "{root} vs {expected}");
+    assert_eq!(run["automationDetails"]["id"], "defuse/");
+    // The text report keeps paths as typed, for the person at the terminal.
+    let text = s.defuse_in(&store, &["check", "--format", "concise", "."]);
+    assert!(
+        stdout(&text).starts_with("store.go:18:2: "),
+        "{}",
+        stdout(&text)
+    );
 }
 
 #[test]

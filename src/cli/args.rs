@@ -79,6 +79,10 @@ pub struct ScanArgs {
     /// Print nothing on stderr but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Exit 0 even when findings remain (errors still exit 2): for a CI step that only
+    /// reports, such as a SARIF upload.
+    #[arg(long)]
+    pub exit_zero: bool,
     #[command(flatten)]
     pub changed: super::git::ChangedArgs,
 }
@@ -87,9 +91,18 @@ pub struct ScanArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub scan: ScanArgs,
-    /// Output format.
+    /// Output format, on stdout.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// A report in FORMAT, to FILE or (without `=FILE`) to stdout; repeatable, so that one
+    /// run writes several (`--output sarif=defuse.sarif --output github`). Replaces
+    /// `--format`.
+    #[arg(long, value_name = "FORMAT[=FILE]", conflicts_with = "format")]
+    pub output: Vec<OutputSpec>,
+    /// Print how many findings each rule has, and how many of them a fix covers, instead
+    /// of the findings (a table; JSON with `--format json`).
+    #[arg(long, conflicts_with = "output")]
+    pub statistics: bool,
 }
 
 #[derive(Args, Debug)]
@@ -137,6 +150,8 @@ pub struct ExplainArgs {
 pub enum Format {
     /// Human text with source snippets.
     Text,
+    /// One line per finding, `path:line:col: rule: message`, as compilers and `go vet` print.
+    Concise,
     /// The JSON report described by docs/json-schema.json.
     Json,
     /// SARIF 2.1.0, for GitHub code scanning (upload-sarif) and other SARIF readers.
@@ -164,4 +179,36 @@ pub enum ColorWhen {
     Auto,
     Always,
     Never,
+}
+
+/// Where one `--output` goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputSpec {
+    pub format: Format,
+    /// `None`: stdout.
+    pub file: Option<PathBuf>,
+}
+
+impl std::str::FromStr for OutputSpec {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<OutputSpec, String> {
+        let (name, file) = match s.split_once('=') {
+            Some((name, "")) => {
+                return Err(format!(
+                    "`{name}=` names no file; write `{name}=FILE`, or `{name}` for stdout"
+                ))
+            }
+            Some((name, file)) => (name, Some(PathBuf::from(file))),
+            None => (s, None),
+        };
+        let format = Format::from_str(name, false).map_err(|_| {
+            let names: Vec<String> = Format::value_variants()
+                .iter()
+                .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+                .collect();
+            format!("unknown format `{name}`; one of: {}", names.join(", "))
+        })?;
+        Ok(OutputSpec { format, file })
+    }
 }

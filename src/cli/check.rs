@@ -1,15 +1,20 @@
 use std::collections::HashMap;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::args::{CheckArgs, Format};
-use super::progress::{summary, Bar};
+use super::args::{CheckArgs, Format, OutputSpec};
+use super::progress::{summary, Bar, Tally};
 use super::{setup::setup, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::finding::Finding;
-use crate::report::{self, Run};
-use crate::scan::scan_with_progress;
+use crate::report::{self, FileProblem, Run};
+use crate::scan::{scan_with_progress, ScanResult};
 
 pub fn run(a: CheckArgs) -> i32 {
+    let outputs = match outputs(&a) {
+        Ok(o) => o,
+        Err(e) => return super::error(e),
+    };
     let s = match setup(&a.scan) {
         Ok(s) => s,
         Err(e) => return super::error(e),
@@ -18,69 +23,280 @@ pub fn run(a: CheckArgs) -> i32 {
     let bar = Bar::new(a.scan.quiet);
     let result = scan_with_progress(&s.scan, &bar);
     bar.finish();
-    let mut findings: Vec<Finding> = Vec::new();
+    let findings = reported_findings(&result, s.changed.as_ref());
     let mut sources: HashMap<String, Arc<Vec<u8>>> = HashMap::new();
     for f in result.files() {
         if !f.findings.is_empty() {
             sources.insert(f.path.clone(), Arc::new(f.src.clone()));
         }
-        findings.extend(f.findings.iter().cloned());
     }
-    if let Some(changed) = &s.changed {
-        findings = crate::vcs::filter_changed(findings, changed);
-    }
-    let lookup = |p: &str| sources.get(p).cloned();
-    let mut problems = result.problems.clone();
-    // The text report calls its problems warnings; errors go to stderr as errors below.
-    // JSON has one list of problems for both, as its schema says.
-    if a.format == Format::Json {
-        problems.extend(result.errors.iter().cloned());
-    }
-    let run = Run {
-        findings: &findings,
-        problems: &problems,
-        files_scanned: result.files_scanned,
-        sources: &lookup,
-    };
-    let out = match a.format {
-        Format::Text => report::text::render(&run, true),
-        Format::Json => report::json::render(&run),
-        Format::Sarif => {
-            let root = match std::env::current_dir() {
-                Ok(d) => d,
-                Err(e) => return super::error(format!("cannot read the current directory: {e}")),
-            };
-            report::sarif::render(
-                &run,
-                &report::sarif::Options {
-                    root: &root,
-                    execution_successful: result.errors.is_empty(),
-                    automation_id: None,
+    let stdout_shows_problems = outputs
+        .iter()
+        .any(|o| o.file.is_none() && o.format != Format::Concise)
+        && !a.statistics;
+    let mut failed = false;
+    for o in &outputs {
+        let text = if a.statistics {
+            with_run(
+                &findings,
+                &[],
+                result.files_scanned,
+                &sources,
+                |run| match o.format {
+                    Format::Json => report::statistics::render_json(run),
+                    _ => report::statistics::render_text(run),
                 },
             )
+        } else {
+            match render(o.format, &findings, &result, &sources, s.scan.shard) {
+                Ok(t) => t,
+                Err(e) => return super::error(e),
+            }
+        };
+        if let Err(e) = deliver(o, &text) {
+            if o.file.is_none() {
+                // stdout closed (`| head`): nothing more to say to anyone.
+                return EXIT_ERROR;
+            }
+            anstream::eprintln!("defuse: error: {e}");
+            failed = true;
         }
-        Format::Github => report::github::render(&run),
-    };
-    let mut stdout = anstream::stdout();
-    if stdout
-        .write_all(out.as_bytes())
-        .and_then(|_| stdout.flush())
-        .is_err()
-    {
-        return EXIT_ERROR;
     }
     for e in &result.errors {
         anstream::eprintln!("defuse: error: {}: {}", e.path, e.message);
     }
-    if !a.scan.quiet {
-        let shown = findings.iter().filter(|f| f.suppressed.is_none()).count();
-        anstream::eprintln!("{}", summary(&result, shown, started));
+    if !a.scan.quiet && !stdout_shows_problems {
+        for p in &result.problems {
+            anstream::eprintln!("defuse: warning: {}: {}", p.path, p.message);
+        }
     }
-    if !result.errors.is_empty() {
+    let suppressed = findings.iter().filter(|f| f.suppressed.is_some()).count();
+    let shown = findings.len() - suppressed;
+    if !a.scan.quiet {
+        let tally = Tally {
+            files_scanned: result.files_scanned,
+            findings: shown,
+            suppressed,
+            errors: result.errors.len(),
+            fixes: None,
+        };
+        anstream::eprintln!("{}", summary(&tally, started));
+    }
+    if failed || !result.errors.is_empty() {
         EXIT_ERROR
-    } else if findings.iter().any(|f| f.suppressed.is_none()) {
+    } else if shown > 0 && !a.scan.exit_zero {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
+    }
+}
+
+/// The findings a run reports, suppressed ones included (reports show or count them):
+/// every file's, less those off the changed lines with `--changed-since`. `check` and `fix`
+/// count the same list.
+pub(super) fn reported_findings(
+    result: &crate::scan::ScanResult,
+    changed: Option<&crate::vcs::ChangedLines>,
+) -> Vec<crate::finding::Finding> {
+    let all: Vec<crate::finding::Finding> = result
+        .files()
+        .flat_map(|f| f.findings.iter().cloned())
+        .collect();
+    match changed {
+        Some(c) => crate::vcs::filter_changed(all, c),
+        None => all,
+    }
+}
+
+/// The reports to write: `--output` as given, or else `--format` on stdout. At most one
+/// goes to stdout (two would interleave), and no file twice.
+fn outputs(a: &CheckArgs) -> Result<Vec<OutputSpec>, String> {
+    if a.output.is_empty() {
+        if a.statistics && !matches!(a.format, Format::Text | Format::Json) {
+            return Err("--statistics prints a table, or JSON with `--format json`".into());
+        }
+        return Ok(vec![OutputSpec {
+            format: a.format,
+            file: None,
+        }]);
+    }
+    if a.output.iter().filter(|o| o.file.is_none()).count() > 1 {
+        return Err(
+            "more than one --output goes to stdout; give all but one of them `=FILE`".into(),
+        );
+    }
+    let mut files: Vec<&Path> = Vec::new();
+    for o in &a.output {
+        if let Some(f) = &o.file {
+            if files.contains(&f.as_path()) {
+                return Err(format!("--output names {} twice", f.display()));
+            }
+            files.push(f);
+        }
+    }
+    Ok(a.output.clone())
+}
+
+/// Call `f` with the report input: findings, problems and the sources for snippets.
+fn with_run<R>(
+    findings: &[Finding],
+    problems: &[FileProblem],
+    files_scanned: usize,
+    sources: &HashMap<String, Arc<Vec<u8>>>,
+    f: impl FnOnce(&Run<'_>) -> R,
+) -> R {
+    let lookup = |p: &str| sources.get(p).cloned();
+    f(&Run {
+        findings,
+        problems,
+        files_scanned,
+        sources: &lookup,
+    })
+}
+
+fn render(
+    format: Format,
+    findings: &[Finding],
+    result: &ScanResult,
+    sources: &HashMap<String, Arc<Vec<u8>>>,
+    shard: Option<crate::scan::Shard>,
+) -> Result<String, String> {
+    let n = result.files_scanned;
+    Ok(match format {
+        Format::Text => with_run(findings, &result.problems, n, sources, |run| {
+            report::text::render(run, true)
+        }),
+        Format::Concise => with_run(findings, &[], n, sources, report::concise::render),
+        Format::Json => {
+            // JSON has one list of problems for both warnings and errors, as its schema says.
+            let mut problems = result.problems.clone();
+            problems.extend(result.errors.iter().cloned());
+            with_run(findings, &problems, n, sources, report::json::render)
+        }
+        Format::Github | Format::Sarif => {
+            let cwd = std::env::current_dir()
+                .map_err(|e| format!("cannot read the current directory: {e}"))?;
+            let root = repository_root(&cwd);
+            let rebase = |p: &str| relative_to(p, &cwd, &root);
+            let findings: Vec<Finding> = findings
+                .iter()
+                .map(|f| Finding {
+                    path: rebase(&f.path),
+                    ..f.clone()
+                })
+                .collect();
+            let problems: Vec<FileProblem> = result
+                .problems
+                .iter()
+                .map(|p| FileProblem {
+                    path: rebase(&p.path),
+                    message: p.message.clone(),
+                })
+                .collect();
+            let sources: HashMap<String, Arc<Vec<u8>>> = sources
+                .iter()
+                .map(|(p, src)| (rebase(p), src.clone()))
+                .collect();
+            with_run(&findings, &problems, n, &sources, |run| {
+                if format == Format::Github {
+                    report::github::render(run)
+                } else {
+                    report::sarif::render(
+                        run,
+                        &report::sarif::Options {
+                            root: &root,
+                            execution_successful: result.errors.is_empty(),
+                            automation_id: Some(&automation_id(shard)),
+                        },
+                    )
+                }
+            })
+        }
+    })
+}
+
+/// SARIF's `runAutomationDetails.id`. GitHub code scanning keeps one analysis per
+/// category (the id up to its last `/`), so each shard of a sharded run gets its own,
+/// and a later upload of shard 2 does not replace shard 1's alerts.
+fn automation_id(shard: Option<crate::scan::Shard>) -> String {
+    match shard {
+        Some(s) => format!("defuse/shard-{}-of-{}/", s.index + 1, s.count),
+        None => "defuse/".to_string(),
+    }
+}
+
+/// The top of the git working tree that holds `cwd`, or `cwd` outside one: what GitHub
+/// resolves annotation and SARIF paths against, whichever directory the run started in.
+fn repository_root(cwd: &Path) -> PathBuf {
+    git2::Repository::discover(cwd)
+        .ok()
+        .and_then(|r| r.workdir().and_then(|w| std::fs::canonicalize(w).ok()))
+        .unwrap_or_else(|| cwd.to_path_buf())
+}
+
+/// `path` (as the scan names it: relative to `cwd`, or absolute) relative to `root`, with
+/// `.` and `..` resolved by name; unchanged when it lies outside `root`.
+fn relative_to(path: &str, cwd: &Path, root: &Path) -> String {
+    let mut abs = PathBuf::new();
+    for c in cwd.join(path).components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                abs.pop();
+            }
+            other => abs.push(other),
+        }
+    }
+    match abs.strip_prefix(root) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
+        _ => path.to_string(),
+    }
+}
+
+/// Write one report: to stdout, or to its file through a temporary file renamed over it,
+/// so that a reader (an upload step) never sees half a report.
+fn deliver(o: &OutputSpec, text: &str) -> Result<(), String> {
+    match &o.file {
+        None => {
+            let mut stdout = anstream::stdout();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush())
+                .map_err(|e| format!("cannot write to stdout: {e}"))
+        }
+        Some(path) => {
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            let fail = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+            let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+            tmp.write_all(text.as_bytes()).map_err(fail)?;
+            tmp.persist(path).map_err(|e| fail(e.error))?;
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_relative_to_the_repository_root() {
+        let root = Path::new("/repo");
+        let cwd = Path::new("/repo/sub");
+        assert_eq!(relative_to("pkg/a.go", cwd, root), "sub/pkg/a.go");
+        assert_eq!(relative_to("./pkg/../b.go", cwd, root), "sub/b.go");
+        assert_eq!(relative_to("../top.go", cwd, root), "top.go");
+        assert_eq!(relative_to("/repo/x/y.go", cwd, root), "x/y.go");
+        assert_eq!(relative_to("/elsewhere/z.go", cwd, root), "/elsewhere/z.go");
+    }
+
+    #[test]
+    fn each_shard_has_its_own_code_scanning_category() {
+        let shard = |s: &str| Some(s.parse::<crate::scan::Shard>().unwrap());
+        assert_eq!(automation_id(None), "defuse/");
+        assert_eq!(automation_id(shard("2/3")), "defuse/shard-2-of-3/");
     }
 }

@@ -3,7 +3,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::args::FixArgs;
-use super::progress::{summary, Bar};
+use super::progress::{summary, Bar, Tally};
 use super::{setup::setup, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::engine::{fix_package, fix_package_where};
 use crate::fix::{unified_diff, write_atomic, FileFix, PlanOptions};
@@ -143,12 +143,6 @@ pub fn run(a: FixArgs) -> i32 {
         } else {
             "would apply"
         };
-        anstream::eprintln!(
-            "{verb} {applied} fix{} in {} file{}",
-            if applied == 1 { "" } else { "es" },
-            changed.len(),
-            if changed.len() == 1 { "" } else { "s" }
-        );
         for (f, why) in &remaining {
             let why = why.strip_prefix(&format!("{} ", f.path)).unwrap_or(why);
             anstream::eprintln!(
@@ -160,16 +154,25 @@ pub fn run(a: FixArgs) -> i32 {
                 why
             );
         }
-        let findings = result
-            .files()
-            .flat_map(|f| &f.findings)
-            .filter(|f| f.suppressed.is_none())
-            .count();
-        anstream::eprintln!("{}", summary(&result, findings, started));
+        let findings = super::check::reported_findings(&result, s.changed.as_ref());
+        let suppressed = findings.iter().filter(|f| f.suppressed.is_some()).count();
+        let tally = Tally {
+            files_scanned: result.files_scanned,
+            findings: findings.len() - suppressed,
+            suppressed,
+            errors: result.errors.len(),
+            fixes: Some(format!(
+                "{verb} {applied} fix{} in {} file{}",
+                if applied == 1 { "" } else { "es" },
+                changed.len(),
+                if changed.len() == 1 { "" } else { "s" }
+            )),
+        };
+        anstream::eprintln!("{}", summary(&tally, started));
     }
     if failed {
         EXIT_ERROR
-    } else if !remaining.is_empty() {
+    } else if !remaining.is_empty() && !a.scan.exit_zero {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::scan::{Progress, ScanResult};
+use crate::scan::Progress;
 
 /// A scan shorter than this shows no bar at all.
 const SHOW_AFTER: Duration = Duration::from_millis(500);
@@ -65,21 +65,48 @@ impl Progress for Bar {
     }
 }
 
-/// The last line on stderr, the same for `check` and `fix`: files scanned, parsed in
-/// full (and in part, for package facts), findings, time.
-pub fn summary(result: &ScanResult, findings: usize, started: Instant) -> String {
+/// What the summary line counts.
+#[derive(Default)]
+pub struct Tally {
+    pub files_scanned: usize,
+    /// Findings the run reports (after `--changed-since`), not suppressed.
+    pub findings: usize,
+    pub suppressed: usize,
+    /// Files or paths that could not be scanned: the results miss whatever they hold.
+    pub errors: usize,
+    /// `fix` only: what was (or would be) applied, as "would apply 3 fixes in 2 files".
+    pub fixes: Option<String>,
+}
+
+/// The last line on stderr, the same for `check` and `fix`, and the only summary a run
+/// prints: files scanned, time, errors, findings, fixes. How much of each file was parsed
+/// is the engine's business (`examples/packages.rs` shows it), not the user's.
+pub fn summary(t: &Tally, started: Instant) -> String {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let partly = if result.files_parsed_partly > 0 {
-        format!(" ({} more in part)", result.files_parsed_partly)
+    let mut parts: Vec<String> = Vec::new();
+    if t.errors > 0 {
+        parts.push(format!(
+            "{}, so the results are incomplete",
+            plural(t.errors, "error", "errors")
+        ));
+    }
+    let mut findings = if t.findings == 0 {
+        "no findings".to_string()
     } else {
-        String::new()
+        plural(t.findings, "finding", "findings")
     };
+    if t.suppressed > 0 {
+        findings.push_str(&format!(" ({} suppressed)", t.suppressed));
+    }
+    parts.push(findings);
+    if let Some(fixes) = &t.fixes {
+        parts.push(fixes.clone());
+    }
     format!(
-        "scanned {}, parsed {}{partly}, {}, in {:.2}s",
-        plural(result.files_scanned, "file", "files"),
-        result.files_parsed,
-        plural(findings, "finding", "findings"),
-        started.elapsed().as_secs_f64()
+        "scanned {} in {:.2}s: {}",
+        plural(t.files_scanned, "file", "files"),
+        started.elapsed().as_secs_f64(),
+        parts.join("; ")
     )
 }

@@ -1,10 +1,12 @@
 //! Output formats. Each takes the findings of a run and knows nothing about how they
 //! were made.
 
+pub mod concise;
 pub mod github;
 pub mod json;
 pub mod pr_body;
 pub mod sarif;
+pub mod statistics;
 pub mod text;
 
 use crate::finding::Finding;

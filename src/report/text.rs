@@ -14,9 +14,7 @@ pub fn render(run: &Run<'_>, styled: bool) -> String {
         Renderer::plain()
     };
     let mut out = String::new();
-    let mut shown = 0;
     for f in run.shown() {
-        shown += 1;
         let src = (run.sources)(&f.path);
         out.push_str(&render_one(
             &renderer,
@@ -28,19 +26,7 @@ pub fn render(run: &Run<'_>, styled: bool) -> String {
     for p in run.problems {
         let _ = writeln!(out, "warning: {}: {}", p.path, p.message);
     }
-    let suppressed = run.findings.len() - shown;
-    let _ = write!(
-        out,
-        "{} finding{} in {} file{} scanned",
-        shown,
-        if shown == 1 { "" } else { "s" },
-        run.files_scanned,
-        if run.files_scanned == 1 { "" } else { "s" }
-    );
-    if suppressed > 0 {
-        let _ = write!(out, " ({suppressed} suppressed)");
-    }
-    out.push('\n');
+    // No count here: the summary line on stderr gives it, once, for every format.
     out
 }
 
@@ -189,6 +175,6 @@ mod tests {
             out.contains("help: fix (safe): take `c.mu` inside the deferred call"),
             "{out}"
         );
-        assert!(out.ends_with("1 finding in 1 file scanned\n"), "{out}");
+        assert!(!out.contains("scanned"), "the summary is on stderr: {out}");
     }
 }
