@@ -9,6 +9,8 @@
 //! is a command the binary accepts.
 
 mod common;
+#[cfg(unix)]
+mod release_fixture;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -373,7 +375,7 @@ fn action_yml_is_a_composite_action_with_the_documented_interface() {
     assert_eq!(defaults["branch"], "defuse/fixes");
     assert_eq!(defaults["base"], "");
     assert_eq!(defaults["token"], "${{ github.token }}");
-    assert_eq!(defaults["version"], "source");
+    assert_eq!(defaults["version"], "auto");
     assert_eq!(defaults["fail-on-findings"], "true");
 
     assert_eq!(
@@ -494,10 +496,15 @@ fn every_input_is_used_and_every_input_reference_is_declared() {
         );
     }
     // ... and every DEFUSE_* variable a script reads is one a step sets (a typo in either
-    // place would leave an input silently unused). DEFUSE_ACTION_JSON_TOOL is the tests'.
+    // place would leave an input silently unused). DEFUSE_ACTION_JSON_TOOL is the tests';
+    // DEFUSE_RELEASE_BASE_URL comes from the job's `env:` (a mirror of the releases) or
+    // the tests.
     for name in script_names() {
         for var in shell_vars(&script_text(&name)) {
-            if var.starts_with("DEFUSE_") && var != "DEFUSE_ACTION_JSON_TOOL" {
+            if var.starts_with("DEFUSE_")
+                && var != "DEFUSE_ACTION_JSON_TOOL"
+                && var != "DEFUSE_RELEASE_BASE_URL"
+            {
                 assert!(
                     set_vars.contains(&var),
                     "scripts/action/{name} reads {var}, which no step sets"
@@ -1306,7 +1313,7 @@ fn every_command_line_the_scripts_produce_is_accepted() {
     );
 
     // The defuse options the scripts write. Options of other tools in the scripts are
-    // listed here by hand: jq's and cargo's.
+    // listed here by hand: jq's, cargo's and scripts/install.sh's.
     let others = [
         "--arg",
         "--argjson",
@@ -1314,6 +1321,8 @@ fn every_command_line_the_scripts_produce_is_accepted() {
         "--locked",
         "--force",
         "--root",
+        "--to",
+        "--base-url",
     ];
     let mut written = BTreeSet::new();
     for name in script_names() {
@@ -1474,4 +1483,92 @@ fn the_cache_key_follows_the_source() {
     );
     std::fs::write(action_src.join("src/main.rs"), "fn main() { }\n").unwrap();
     assert_ne!(key(&[("DEFUSE_ACTION_REF", "v1")]), k1, "a source change");
+}
+
+/// `version: auto`: a release tag gets its release binary (checksum verified, on PATH, no
+/// cargo needed); any other ref, or a tag without a release, falls through to the source
+/// build; a bad checksum fails the step instead of falling back.
+#[cfg(unix)]
+#[test]
+fn auto_installs_the_release_of_a_tag_and_builds_from_source_otherwise() {
+    let fx = fixture();
+    let base = fx.runner_temp.parent().unwrap().join("releases");
+    let dist = release_fixture::make_release(&base, "v9.9.9", "#!/bin/sh\necho 'defuse 9.9.9'\n");
+    let url = format!("file://{}", base.display());
+    let release = |inputs: &[(&str, &str)], r: &str| {
+        fx.run_step(
+            "release",
+            "release.sh",
+            inputs,
+            &[("DEFUSE_ACTION_REF", r), ("DEFUSE_RELEASE_BASE_URL", &url)],
+            false,
+        )
+    };
+    let github_path = || std::fs::read_to_string(&fx.github_path).unwrap();
+
+    let r = release(&[], "v9.9.9");
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.outputs["installed"], "true", "{r:?}");
+    let bin = fx.runner_temp.join("defuse-release/bin");
+    assert!(bin.join("defuse").is_file(), "{r:?}");
+    assert_eq!(github_path(), format!("{}\n", bin.display()));
+
+    // The install step then takes that binary; no cargo on PATH, no cached build.
+    let r = fx.run_step(
+        "install",
+        "install.sh",
+        &[],
+        &[
+            ("DEFUSE_RELEASE_INSTALLED", "true"),
+            ("PATH", "/usr/bin:/bin"),
+        ],
+        false,
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("defuse 9.9.9"), "{r:?}");
+    assert!(r.stdout.contains("using the release binary"), "{r:?}");
+    assert_eq!(github_path(), "", "the release step put it on PATH already");
+
+    // Branches, commits, a local action (no ref) and tags without a release: source.
+    for r in [
+        "main",
+        "0123456789abcdef0123456789abcdef01234567",
+        "",
+        "v9.9.8",
+        "v1",
+    ] {
+        let run = release(&[], r);
+        assert_eq!(run.code, 0, "{r}: {run:?}");
+        assert_eq!(run.outputs["installed"], "false", "{r}: {run:?}");
+        assert!(
+            run.stdout.contains("building defuse from source"),
+            "{r}: {run:?}"
+        );
+        assert_eq!(github_path(), "", "{r}");
+    }
+    // Other versions: the step does nothing (action.yml skips it anyway).
+    for v in ["source", "installed"] {
+        let run = release(&[("version", v)], "v9.9.9");
+        assert_eq!(run.code, 0, "{v}: {run:?}");
+        assert_eq!(run.outputs["installed"], "false", "{v}: {run:?}");
+    }
+
+    // A checksum mismatch is an error, not a reason to build something else.
+    let sums = dist.join("SHA256SUMS");
+    let text = std::fs::read_to_string(&sums).unwrap();
+    let corrupted: String = text
+        .lines()
+        .map(|l| match l.strip_prefix('0') {
+            Some(rest) => format!("1{rest}\n"),
+            None => format!("0{}\n", &l[1..]),
+        })
+        .collect();
+    std::fs::write(&sums, corrupted).unwrap();
+    std::fs::remove_dir_all(&bin).unwrap();
+    let r = release(&[], "v9.9.9");
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("checksum mismatch"), "{r:?}");
+    assert!(r.stderr.contains("::error"), "{r:?}");
+    assert!(!r.outputs.contains_key("installed"), "{r:?}");
+    assert!(!bin.join("defuse").exists());
 }

@@ -1,74 +1,21 @@
 //! `scripts/install.sh` against a release made on disk: the archive and `SHA256SUMS` are
 //! made by the very shell steps of `.github/workflows/release.yml` that make the real ones
-//! ("Pack" and "SHA256SUMS"), around a small shell script standing in for the binary, and
-//! the script installs from them through a `file://` base URL. No network, no timing.
+//! ("Pack" and "SHA256SUMS", see tests/release_fixture), around a small shell script
+//! standing in for the binary, and the script installs from them through a `file://` base
+//! URL. No network, no timing.
 
 #![cfg(unix)]
 
 mod common;
+mod release_fixture;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use yaml_rust2::{Yaml, YamlLoader};
+use release_fixture::{make_release, this_target, write_exec};
 
 const VERSION: &str = "v9.9.9";
-
-/// The release build `install.sh` picks on this machine, named as the workflow names it.
-fn this_target() -> String {
-    let arch = match std::env::consts::ARCH {
-        "x86_64" => "x86_64",
-        "aarch64" => "aarch64",
-        other => panic!("no release build for the architecture {other}"),
-    };
-    let os = match std::env::consts::OS {
-        "linux" => "unknown-linux-musl",
-        "macos" => "apple-darwin",
-        other => panic!("no release build for {other}"),
-    };
-    format!("{arch}-{os}")
-}
-
-/// The `run:` text of the step named `name` in job `job` of the release workflow.
-fn release_step(job: &str, name: &str) -> String {
-    let path = common::repo_root().join(".github/workflows/release.yml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let doc = YamlLoader::load_from_str(&text)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .remove(0);
-    let steps = doc["jobs"][job]["steps"]
-        .as_vec()
-        .unwrap_or_else(|| panic!("release.yml has no job {job} with steps"));
-    let step = steps
-        .iter()
-        .find(|s| s["name"].as_str() == Some(name))
-        .unwrap_or_else(|| panic!("release.yml job {job} has no step {name:?}"));
-    match &step["run"] {
-        Yaml::String(s) => s.clone(),
-        other => panic!("step {name:?} has no run text: {other:?}"),
-    }
-}
-
-fn bash(script: &str, dir: &Path, env: &[(&str, &str)]) {
-    let out = Command::new("bash")
-        .args(["-eo", "pipefail", "-c", script])
-        .current_dir(dir)
-        .envs(env.iter().copied())
-        .output()
-        .expect("bash is required for this test");
-    assert!(
-        out.status.success(),
-        "{script}\n--- stdout\n{}\n--- stderr\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn write_exec(path: &Path, text: &str) {
-    std::fs::write(path, text).unwrap();
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
-}
 
 struct Release {
     tmp: tempfile::TempDir,
@@ -106,44 +53,12 @@ impl Release {
 /// A release of a stand-in `defuse` for this machine's target, as the workflow packs it.
 fn fake_release() -> Release {
     let tmp = tempfile::tempdir().unwrap();
-    let target = this_target();
-
-    // The build job's checkout after `cargo build --target T`.
-    let work = tmp.path().join("build");
-    let bin_dir = work.join("target").join(&target).join("release");
-    std::fs::create_dir_all(&bin_dir).unwrap();
-    write_exec(
-        &bin_dir.join("defuse"),
+    let base = tmp.path().join("releases");
+    make_release(
+        &base,
+        VERSION,
         "#!/bin/sh\necho \"defuse 9.9.9 (stand-in) $*\"\n",
     );
-    std::fs::write(work.join("README.md"), "# defuse\n").unwrap();
-    std::fs::write(work.join("CHANGELOG.md"), "# Changelog\n").unwrap();
-    bash(
-        &release_step("build", "Pack"),
-        &work,
-        &[("TARGET", target.as_str())],
-    );
-
-    // The publish job: the artifacts merged into dist/, then the checksums.
-    let base = tmp.path().join("releases");
-    let dist = base.join(VERSION);
-    std::fs::create_dir_all(&dist).unwrap();
-    let archive = format!("defuse-{target}.tar.gz");
-    std::fs::copy(work.join("dist").join(&archive), dist.join(&archive)).unwrap();
-    // The step checks that all five platforms are there; the others are empty files here.
-    for other in [
-        "x86_64-unknown-linux-musl",
-        "aarch64-unknown-linux-musl",
-        "x86_64-apple-darwin",
-        "aarch64-apple-darwin",
-        "x86_64-pc-windows-msvc",
-    ] {
-        let p = dist.join(format!("defuse-{other}.tar.gz"));
-        if !p.exists() {
-            std::fs::write(p, "").unwrap();
-        }
-    }
-    bash(&release_step("release", "SHA256SUMS"), &dist, &[]);
     Release { tmp, base }
 }
 
