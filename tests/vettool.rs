@@ -56,7 +56,11 @@ fn diagnostics(out: &Output) -> BTreeSet<(String, usize, usize, String)> {
         .filter(|l| !l.is_empty())
         .map(|l| {
             let mut parts = l.splitn(5, ':');
-            let mut next = || parts.next().unwrap_or_else(|| panic!("not a diagnostic: {l}"));
+            let mut next = || {
+                parts
+                    .next()
+                    .unwrap_or_else(|| panic!("not a diagnostic: {l}"))
+            };
             let file = next().to_string();
             let line = next().parse().unwrap_or_else(|_| panic!("{l}"));
             let column = next().parse().unwrap_or_else(|_| panic!("{l}"));
@@ -160,8 +164,7 @@ fn go_vet_json_gives_unitcheckers_tree_with_the_safe_fixes() {
     // With -json the go command passes the tool's output through and exits 0.
     assert!(out.status.success(), "{}", describe(&out));
     let mut diags = Vec::new();
-    for tree in serde_json::Deserializer::from_slice(&out.stdout).into_iter::<serde_json::Value>()
-    {
+    for tree in serde_json::Deserializer::from_slice(&out.stdout).into_iter::<serde_json::Value>() {
         let tree = tree.unwrap_or_else(|e| panic!("{e}\n{}", describe(&out)));
         for (id, analyzers) in tree.as_object().unwrap() {
             assert!(id.starts_with("example.com/store"), "{id}");
@@ -173,9 +176,14 @@ fn go_vet_json_gives_unitcheckers_tree_with_the_safe_fixes() {
     assert_eq!(diags.len(), 4, "{}", describe(&out));
     for d in &diags {
         let rule = d["category"].as_str().unwrap();
-        assert!(d["message"].as_str().unwrap().starts_with(&format!("{rule}: ")));
+        assert!(d["message"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{rule}: ")));
         // Safe fixes only: the read-lock write's fix needs review.
-        let fixes = d.get("suggested_fixes").map(|f| f.as_array().unwrap().len());
+        let fixes = d
+            .get("suggested_fixes")
+            .map(|f| f.as_array().unwrap().len());
         if rule == "map-write-under-rlock" {
             assert_eq!(fixes, None, "{d}");
         } else {
@@ -250,7 +258,10 @@ fn version_names_the_executables_content() {
     let id = f.last().unwrap().strip_prefix("buildID=").expect(&line);
     let hash = git2::Oid::hash_file(git2::ObjectType::Blob, BIN).unwrap();
     assert_eq!(id, hash.to_string());
-    assert!(line.ends_with('\n') && line.lines().count() == 1, "{line:?}");
+    assert!(
+        line.ends_with('\n') && line.lines().count() == 1,
+        "{line:?}"
+    );
 }
 
 #[test]
@@ -264,7 +275,15 @@ fn flags_lists_the_flags_go_vet_may_pass_on() {
     }
     assert_eq!(
         names,
-        BTreeSet::from(["V", "flags", "json", "c", "diff", "min-confidence", "ignore"])
+        BTreeSet::from([
+            "V",
+            "flags",
+            "json",
+            "c",
+            "diff",
+            "min-confidence",
+            "ignore"
+        ])
     );
 }
 
@@ -328,7 +347,11 @@ fn a_dependency_run_only_writes_the_facts_file() {
         &dir,
         &format!(",\n\t\"VetxOnly\": true,\n\t\"Stdout\": {stdout:?}"),
     );
-    let out = Command::new(BIN).args(["-json"]).arg(&cfg).output().unwrap();
+    let out = Command::new(BIN)
+        .args(["-json"])
+        .arg(&cfg)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     assert!(out.stdout.is_empty() && out.stderr.is_empty());
     assert!(dir.join("vet.out").exists());

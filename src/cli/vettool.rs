@@ -276,14 +276,18 @@ impl Options {
                         .parse()
                         .map_err(|_| format!("invalid value {v:?} for flag -c: parse error"))?;
                 }
-                "min-confidence" => o.min_confidence = match value.as_deref().unwrap_or_default() {
-                    "low" => Confidence::Low,
-                    "medium" => Confidence::Medium,
-                    "high" => Confidence::High,
-                    v => return Err(format!(
+                "min-confidence" => {
+                    o.min_confidence = match value.as_deref().unwrap_or_default() {
+                        "low" => Confidence::Low,
+                        "medium" => Confidence::Medium,
+                        "high" => Confidence::High,
+                        v => {
+                            return Err(format!(
                         "invalid value {v:?} for flag -min-confidence: want low, medium or high"
-                    )),
-                },
+                    ))
+                        }
+                    }
+                }
                 "ignore" => {
                     let known: Vec<&str> = crate::rules::ids()
                         .into_iter()
@@ -484,7 +488,10 @@ fn cgo_original(src: &[u8], dir: &Path) -> Option<PathBuf> {
         // Cut inside a character, or not text: what comes before is enough.
         Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).ok()?,
     };
-    let line = text.lines().take(5).find_map(|l| l.strip_prefix("//line "))?;
+    let line = text
+        .lines()
+        .take(5)
+        .find_map(|l| l.strip_prefix("//line "))?;
     // `path:line:col` or `path:line`.
     let mut path = line.trim_end();
     for _ in 0..2 {
@@ -558,7 +565,11 @@ fn json(cfg: &Config, results: &[FileResult], out: &mut dyn Write) -> Result<i32
             "end": posn(f.span.end),
             "message": message(f),
         });
-        if let Some(fix) = f.fix.as_ref().filter(|x| x.applicability == Applicability::Safe) {
+        if let Some(fix) = f
+            .fix
+            .as_ref()
+            .filter(|x| x.applicability == Applicability::Safe)
+        {
             let mut edits: Vec<_> = fix.edits.iter().collect();
             edits.sort();
             d["suggested_fixes"] = serde_json::json!([{
