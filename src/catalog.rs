@@ -15,6 +15,10 @@ pub const DOCS_BASE: &str = "https://github.com/defuse-go/defuse/blob/main/trans
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     pub id: String,
+    /// A rule about the code, or a meta rule about `//defuse:ignore` directives, which the
+    /// engine applies to every rule's findings (`src/suppress.rs`).
+    #[serde(default)]
+    pub kind: Kind,
     pub title: String,
     pub severity: Severity,
     /// How sure the rule's findings are at worst, among those shown by default
@@ -35,6 +39,16 @@ pub struct Rule {
     pub examples: Vec<Example>,
     #[serde(default, rename = "ok")]
     pub ok: Vec<OkCase>,
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    #[default]
+    Analysis,
+    Meta,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -83,10 +97,11 @@ impl Rule {
     }
 }
 
-pub fn rules() -> &'static [Rule] {
+/// Every catalog entry: the analysis rules, then the meta rules, each sorted by id.
+pub fn everything() -> &'static [Rule] {
     static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
     RULES.get_or_init(|| {
-        CATALOG_FILES
+        let mut all: Vec<Rule> = CATALOG_FILES
             .iter()
             .map(|(name, text)| {
                 let rule: Rule = toml::from_str(text)
@@ -98,12 +113,27 @@ pub fn rules() -> &'static [Rule] {
                 );
                 rule
             })
-            .collect()
+            .collect();
+        // Stable: ids stay in file-name order within each kind.
+        all.sort_by_key(|r| r.kind);
+        all
     })
 }
 
+/// The rules about code, which `src/rules/` implements.
+pub fn rules() -> &'static [Rule] {
+    let all = everything();
+    &all[..all.partition_point(|r| r.kind == Kind::Analysis)]
+}
+
+/// The rules about suppression directives.
+pub fn meta_rules() -> &'static [Rule] {
+    let all = everything();
+    &all[all.partition_point(|r| r.kind == Kind::Analysis)..]
+}
+
 pub fn rule(id: &str) -> Option<&'static Rule> {
-    rules().iter().find(|r| r.id == id)
+    everything().iter().find(|r| r.id == id)
 }
 
 #[cfg(test)]
@@ -117,5 +147,15 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), rules.len());
+    }
+
+    #[test]
+    fn the_meta_rules_are_the_ones_the_suppression_code_reports() {
+        let mut ids: Vec<&str> = meta_rules().iter().map(|r| r.id.as_str()).collect();
+        ids.sort();
+        let mut code = crate::suppress::META.to_vec();
+        code.sort();
+        assert_eq!(ids, code);
+        assert!(rules().iter().all(|r| r.kind == Kind::Analysis));
     }
 }

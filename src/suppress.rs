@@ -1,4 +1,6 @@
-//! `//defuse:ignore RULE[,RULE] reason` on the finding's line or alone on the line above.
+//! `//defuse:ignore RULE[,RULE] reason` on the finding's line or alone on the line above,
+//! and `//defuse:file-ignore RULE[,RULE] reason` anywhere in a file for the whole file
+//! (staticcheck's `//lint:file-ignore`); `all` in place of the rules covers every rule.
 //! A directive needs a reason (as staticcheck's `//lint:ignore` does), and one that
 //! suppresses nothing is reported, so suppressions cannot rot silently.
 
@@ -7,11 +9,15 @@ use crate::syntax::ParsedFile;
 
 pub const UNUSED: &str = "unused-suppression";
 pub const INVALID: &str = "invalid-suppression";
-/// How every directive starts; a file without these bytes has none.
+/// How a directive for one line starts.
 pub const PREFIX: &str = "//defuse:ignore";
+/// How a directive for the whole file starts.
+pub const FILE_PREFIX: &str = "//defuse:file-ignore";
+/// The rule name that stands for every rule.
+pub const ALL: &str = "all";
 
 /// Where the first directive, or text a person would read as one, may start in `src`:
-/// `defuse:ignore` in any case, with spaces around the `:` or not. A near miss such as
+/// `defuse:ignore` or `defuse:file-ignore` in any case, with spaces around the `:` or not. A near miss such as
 /// `// defuse:ignore` or `//Defuse:Ignore` is reported as malformed, so its file must be
 /// read too. Over-approximates: the text may sit in a string.
 pub fn first_directive_at(src: &[u8]) -> Option<usize> {
@@ -24,6 +30,10 @@ pub fn first_directive_at(src: &[u8]) -> Option<usize> {
                 continue;
             }
             let mut j = i;
+            // `file-ignore`: the same search, from before `file-`.
+            if j >= 5 && src[j - 5..j].eq_ignore_ascii_case(b"file-") {
+                j -= 5;
+            }
             while j > 0 && matches!(src[j - 1], b' ' | b'\t') {
                 j -= 1;
             }
@@ -55,14 +65,24 @@ fn near_miss(text: &str) -> bool {
     let squeezed: String = rest
         .chars()
         .filter(|c| !c.is_whitespace())
-        .take("defuse:ignore".len())
+        .take("defuse:file-ignore".len())
         .collect::<String>()
         .to_ascii_lowercase();
-    squeezed == "defuse:ignore"
+    squeezed.starts_with("defuse:ignore") || squeezed.starts_with("defuse:file-ignore")
+}
+
+/// What a directive covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Its own line, and the next one when it stands alone on its line.
+    Line,
+    /// Every line of its file.
+    File,
 }
 
 #[derive(Debug, Clone)]
 pub struct Directive {
+    pub scope: Scope,
     pub line: usize,
     /// The directive stands alone on its line, so it covers the next line.
     pub own_line: bool,
@@ -85,10 +105,16 @@ pub fn directives(file: &ParsedFile) -> Vec<Directive> {
             continue;
         }
         let text = file.text(node);
-        let exact = text
-            .strip_prefix(PREFIX)
-            .filter(|rest| rest.is_empty() || rest.starts_with(' ') || rest.starts_with('\t'));
-        let Some(rest) = exact.or_else(|| near_miss(text).then_some("")) else {
+        let word_ends = |rest: &&str| rest.is_empty() || rest.starts_with([' ', '\t']);
+        let exact = [(PREFIX, Scope::Line), (FILE_PREFIX, Scope::File)]
+            .into_iter()
+            .find_map(|(prefix, scope)| {
+                text.strip_prefix(prefix)
+                    .filter(word_ends)
+                    .map(|rest| (rest, scope))
+            });
+        let Some((rest, scope)) = exact.or_else(|| near_miss(text).then_some(("", Scope::Line)))
+        else {
             continue;
         };
         let malformed = exact.is_none();
@@ -106,6 +132,7 @@ pub fn directives(file: &ParsedFile) -> Vec<Directive> {
             .iter()
             .all(|b| b.is_ascii_whitespace());
         out.push(Directive {
+            scope,
             line: file.lines.position(node.start_byte()).line,
             own_line,
             rules: rules
@@ -146,8 +173,8 @@ pub fn apply(
                 d,
                 INVALID,
                 "this comment reads like a suppression but is not one: write \
-                 `//defuse:ignore RULE reason`, in lower case, with no space after `//` \
-                 or around the `:`"
+                 `//defuse:ignore RULE reason` (or `//defuse:file-ignore RULE reason`), in \
+                 lower case, with no space after `//` or around the `:`"
                     .to_string(),
             ));
             continue;
@@ -157,13 +184,20 @@ pub fn apply(
             problems.push("names no rule".to_string());
         }
         for r in &d.rules {
-            if !known_rules.contains(&r.as_str()) {
+            if r == ALL && d.rules.len() > 1 {
+                problems.push("names `all` beside other rules".to_string());
+            } else if r != ALL && !known_rules.contains(&r.as_str()) {
                 problems.push(format!("names an unknown rule `{r}`"));
             }
         }
         if d.reason.is_empty() {
-            problems
-                .push("gives no reason (write `//defuse:ignore RULE why it is safe`)".to_string());
+            problems.push(format!(
+                "gives no reason (write `{} RULE why it is safe`)",
+                match d.scope {
+                    Scope::Line => PREFIX,
+                    Scope::File => FILE_PREFIX,
+                }
+            ));
         }
         if !problems.is_empty() {
             extra.push(meta(
@@ -180,9 +214,15 @@ pub fn apply(
             .iter_mut()
             .filter(|f| f.path == path && f.suppressed.is_none())
         {
-            let covers =
-                f.span.start.line == d.line || (d.own_line && f.span.start.line == d.line + 1);
-            if covers && d.rules.contains(&f.rule) {
+            let covers = match d.scope {
+                Scope::File => true,
+                Scope::Line => {
+                    f.span.start.line == d.line || (d.own_line && f.span.start.line == d.line + 1)
+                }
+            };
+            let names = d.rules.iter().any(|r| *r == f.rule || r == ALL);
+            // A directive does not hide what is said about directives.
+            if covers && names && !META.contains(&f.rule.as_str()) {
                 f.suppressed = Some(Suppression {
                     line: d.line,
                     reason: d.reason.clone(),
@@ -190,7 +230,17 @@ pub fn apply(
                 used = true;
             }
         }
-        let all_ran = d.rules.iter().all(|r| ran.contains(r));
+        // `all` is unused only when every rule ran: one that did not may be what it is for.
+        let all_ran = d.rules.iter().all(|r| {
+            if r == ALL {
+                known_rules
+                    .iter()
+                    .filter(|k| !META.contains(k))
+                    .all(|k| ran.iter().any(|x| x == k))
+            } else {
+                ran.contains(r)
+            }
+        });
         if !used && all_ran {
             extra.push(meta(
                 file,
@@ -198,8 +248,13 @@ pub fn apply(
                 d,
                 UNUSED,
                 format!(
-                    "this suppression of {} suppresses nothing",
-                    d.rules.join(", ")
+                    "this suppression of {} suppresses nothing{}",
+                    d.rules.join(", "),
+                    if d.scope == Scope::File {
+                        " in this file"
+                    } else {
+                        ""
+                    }
                 ),
             ));
         }
@@ -235,6 +290,8 @@ mod tests {
             "//DEFUSE:IGNORE r why",
             "//defuse: ignore r why",
             "//defuse :ignore r why",
+            "//defuse:file-ignore r why",
+            "// Defuse: File-Ignore r why",
         ] {
             let src = format!("package p\n\n{hit}\nvar x = 1\n");
             assert_eq!(
@@ -263,6 +320,8 @@ mod tests {
         assert!(near_miss("//Defuse:Ignore r why"));
         assert!(near_miss("//defuse : ignore r why"));
         assert!(near_miss("//defuse:ignored r why"));
+        assert!(near_miss("// defuse:file-ignore r why"));
+        assert!(near_miss("//defuse:file-ignored r why"));
         assert!(!near_miss("// ignore the defuse rules"));
         assert!(!near_miss("/* defuse:ignore r why */"));
     }

@@ -5,14 +5,14 @@ use super::{EXIT_CLEAN, EXIT_ERROR};
 use crate::catalog;
 
 pub fn list(a: RulesArgs) -> i32 {
-    let rules = catalog::rules();
+    let rules = catalog::everything();
     let out = match a.format {
         RulesFormat::Json => {
             let v: Vec<_> = rules
                 .iter()
                 .map(|r| {
                     serde_json::json!({
-                        "id": r.id, "title": r.title, "severity": r.severity, "summary": r.summary,
+                        "id": r.id, "kind": r.kind, "title": r.title, "severity": r.severity, "summary": r.summary,
                         "fixes": r.fixes.iter().map(|f| serde_json::json!({"name": f.name, "applicability": f.applicability})).collect::<Vec<_>>(),
                         "docs_url": r.docs_url(),
                     })
@@ -25,7 +25,9 @@ pub fn list(a: RulesArgs) -> i32 {
             let mut s = String::new();
             for r in rules {
                 let fixes: Vec<&str> = r.fixes.iter().map(|f| f.applicability.as_str()).collect();
-                let fix = if fixes.is_empty() {
+                let fix = if r.kind == catalog::Kind::Meta {
+                    "about //defuse:ignore comments".to_string()
+                } else if fixes.is_empty() {
                     "no fix".to_string()
                 } else {
                     format!("fix: {}", fixes.join("/"))
@@ -47,7 +49,10 @@ pub fn list(a: RulesArgs) -> i32 {
 
 pub fn explain(a: ExplainArgs) -> i32 {
     let Some(r) = catalog::rule(&a.rule) else {
-        let known: Vec<&str> = catalog::rules().iter().map(|r| r.id.as_str()).collect();
+        let known: Vec<&str> = catalog::everything()
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect();
         return super::error(format!(
             "unknown rule `{}`; known rules: {}",
             a.rule,

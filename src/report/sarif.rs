@@ -24,7 +24,6 @@ use serde_sarif::sarif as s;
 use super::{line_start, sentence, utf16_column, Run};
 use crate::catalog;
 use crate::finding::{Confidence, Finding, Severity};
-use crate::suppress;
 
 /// The schema URL GitHub's documentation uses.
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -32,9 +31,6 @@ pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const INFORMATION_URI: &str = "https://github.com/defuse-go/defuse";
 /// The base every relative `uri` is resolved against.
 pub const SRCROOT: &str = "%SRCROOT%";
-
-/// Where the documentation of the suppression meta rules lives.
-const SUPPRESSION_DOCS: &str = "https://github.com/defuse-go/defuse/blob/main/docs/suppressions.md";
 
 pub struct Options<'a> {
     /// The directory relative paths are relative to; `%SRCROOT%` points at it.
@@ -58,8 +54,9 @@ struct RuleDoc {
     help_uri: String,
 }
 
+/// Every catalog entry, the meta rules about suppression directives included.
 fn rule_docs() -> Vec<RuleDoc> {
-    let mut out: Vec<RuleDoc> = catalog::rules()
+    catalog::everything()
         .iter()
         .map(|r| RuleDoc {
             id: r.id.clone(),
@@ -81,36 +78,7 @@ fn rule_docs() -> Vec<RuleDoc> {
             confidence: r.confidence,
             help_uri: r.docs_url(),
         })
-        .collect();
-    let meta = |id: &str, title: &str, summary: &str, rationale: &str| RuleDoc {
-        id: id.to_string(),
-        title: title.to_string(),
-        summary: summary.to_string(),
-        rationale: rationale.to_string(),
-        fixes: Vec::new(),
-        severity: Severity::Warning,
-        confidence: Confidence::High,
-        help_uri: format!("{SUPPRESSION_DOCS}#{id}"),
-    };
-    out.push(meta(
-        suppress::UNUSED,
-        "Suppression comment suppresses nothing",
-        "A `//defuse:ignore` comment names rules that report nothing on the line it covers.",
-        "A suppression that no longer matches a finding hides nothing today, but it will \
-         silently hide the next finding of that rule on its line. It usually means the \
-         code was fixed or moved: delete the comment, or move it next to the finding it \
-         was written for.",
-    ));
-    out.push(meta(
-        suppress::INVALID,
-        "Malformed suppression comment",
-        "A `//defuse:ignore` comment names no rule, names an unknown rule, or gives no reason.",
-        "Write `//defuse:ignore RULE[,RULE] reason` on the finding's line or alone on the \
-         line above it. The reason is required, as for staticcheck's `//lint:ignore`, so \
-         that a reviewer can tell why the hazard is acceptable; a malformed comment \
-         suppresses nothing.",
-    ));
-    out
+        .collect()
 }
 
 /// `deferred-write-unlocked` → `DeferredWriteUnlocked`.
