@@ -650,7 +650,17 @@ fn annotations_and_sarif_name_files_from_the_repository_root_wherever_the_run_st
         .unwrap();
     let expected = format!("{}/", std::fs::canonicalize(s.repo()).unwrap().display());
     assert!(root.ends_with(&expected), "{root} vs {expected}");
-    assert_eq!(run["automationDetails"]["id"], "defuse/");
+    // No shard, no id: upload-sarif's `category` input decides.
+    assert!(run["automationDetails"].is_null(), "{run}");
+    let sharded = s.defuse_in(
+        &store,
+        &["check", "--format", "sarif", "--shard", "2/2", "."],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&sharded.stdout).unwrap();
+    assert_eq!(
+        v["runs"][0]["automationDetails"]["id"],
+        "defuse/shard-2-of-2/"
+    );
     // The text report keeps paths as typed, for the person at the terminal.
     let text = s.defuse_in(&store, &["check", "--format", "concise", "."]);
     assert!(

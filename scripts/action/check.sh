@@ -31,9 +31,17 @@ init_json_tool
 work=$(work_dir)
 report="$work/check.json"
 
-# The JSON report gives the count and the summary; errors still reach stderr.
+# One run writes both reports: the JSON one gives the count and the job summary, the
+# other goes to GitHub (annotations on stdout, or the SARIF file). Errors reach stderr.
+outputs=(--output "json=$report")
+if [[ "$format" == github ]]; then
+  outputs+=(--output github)
+else
+  mkdir -p "$(dirname "$sarif_file")"
+  outputs+=(--output "sarif=$sarif_file")
+fi
 rc=0
-defuse check --format=json --quiet ${filter[@]+"${filter[@]}"} -- "${paths[@]}" >"$report" || rc=$?
+defuse check "${outputs[@]}" ${filter[@]+"${filter[@]}"} -- "${paths[@]}" || rc=$?
 if [[ $rc -ge 2 ]]; then
   # shellcheck disable=SC2016 # backticks for Markdown
   printf '### defuse: failed\n\n`defuse check` exited with %s; its error is in the log.\n' "$rc" | summary
@@ -43,18 +51,6 @@ findings=$(count_findings "$report")
 set_output findings "$findings"
 render_summary "$report" "$since" | summary
 
-# The report for GitHub: annotations on stdout, or the SARIF file.
-rc=0
-if [[ "$format" == github ]]; then
-  defuse check --format=github ${filter[@]+"${filter[@]}"} -- "${paths[@]}" || rc=$?
-else
-  sarif_dir=$(dirname "$sarif_file")
-  mkdir -p "$sarif_dir"
-  defuse check --format=sarif ${filter[@]+"${filter[@]}"} -- "${paths[@]}" >"$sarif_file" || rc=$?
-fi
-if [[ $rc -ge 2 ]]; then
-  die "defuse check --format=$format failed (exit $rc); see the error above"
-fi
 if [[ "$format" == sarif ]]; then
   # Set only once the file is complete: the upload step runs when this is not empty.
   set_output sarif-file "$sarif_file"

@@ -206,7 +206,7 @@ fn render(
                         &report::sarif::Options {
                             root: &root,
                             execution_successful: result.errors.is_empty(),
-                            automation_id: Some(&automation_id(shard)),
+                            automation_id: automation_id(shard).as_deref(),
                         },
                     )
                 }
@@ -215,14 +215,12 @@ fn render(
     })
 }
 
-/// SARIF's `runAutomationDetails.id`. GitHub code scanning keeps one analysis per
-/// category (the id up to its last `/`), so each shard of a sharded run gets its own,
-/// and a later upload of shard 2 does not replace shard 1's alerts.
-fn automation_id(shard: Option<crate::scan::Shard>) -> String {
-    match shard {
-        Some(s) => format!("defuse/shard-{}-of-{}/", s.index + 1, s.count),
-        None => "defuse/".to_string(),
-    }
+/// SARIF's `runAutomationDetails.id` for a shard. GitHub code scanning keeps one analysis
+/// per category (the id up to its last `/`), so each shard gets its own, and a later upload
+/// of shard 2 does not replace shard 1's alerts. Without a shard there is none: then
+/// upload-sarif's `category` input (which never overrides an id in the file) decides.
+fn automation_id(shard: Option<crate::scan::Shard>) -> Option<String> {
+    shard.map(|s| format!("defuse/shard-{}-of-{}/", s.index + 1, s.count))
 }
 
 /// The top of the git working tree that holds `cwd`, or `cwd` outside one: what GitHub
@@ -296,7 +294,7 @@ mod tests {
     #[test]
     fn each_shard_has_its_own_code_scanning_category() {
         let shard = |s: &str| Some(s.parse::<crate::scan::Shard>().unwrap());
-        assert_eq!(automation_id(None), "defuse/");
-        assert_eq!(automation_id(shard("2/3")), "defuse/shard-2-of-3/");
+        assert_eq!(automation_id(None), None);
+        assert_eq!(automation_id(shard("2/3")).unwrap(), "defuse/shard-2-of-3/");
     }
 }
