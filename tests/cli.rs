@@ -131,6 +131,23 @@ fn unknown_rule_is_a_usage_error() {
     );
     let o = defuse(&common::repo_root(), &["explain", "no-such-rule"]);
     assert_eq!(o.status.code(), Some(2));
+    let o = defuse(&common::repo_root(), &["explain", "map-write-under-lock"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean `map-write-under-rlock`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = defuse(
+        &common::repo_root(),
+        &["check", "--ignore", "unused-supression", "."],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean `unused-suppression`?"),
+        "{}",
+        stderr(&o)
+    );
     let o = defuse(&common::repo_root(), &["check", "--bogus-flag"]);
     assert_eq!(o.status.code(), Some(2));
 }
@@ -154,16 +171,37 @@ fn rules_lists_seven_and_two_meta_and_explain_prints_rationale_and_examples() {
         .collect();
     assert_eq!(kinds.iter().filter(|k| **k == "analysis").count(), 7);
     assert_eq!(kinds.iter().filter(|k| **k == "meta").count(), 2);
-    let o = defuse(&common::repo_root(), &["explain", "unused-suppression"]);
+    let o = defuse(
+        &common::repo_root(),
+        &["explain", "--full", "unused-suppression"],
+    );
     assert_eq!(o.status.code(), Some(0));
     assert!(
         stdout(&o).contains("Example: the-code-was-fixed"),
         "{}",
         stdout(&o)
     );
+    // Short by default: what it finds, its fixes, where the rest is.
     let o = defuse(
         &common::repo_root(),
         &["explain", "deferred-write-unlocked"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let short = stdout(&o);
+    assert!(short.lines().count() < 25, "{short}");
+    assert!(short.contains("lock-in-deferred-closure (safe)"), "{short}");
+    assert!(
+        short.contains("defuse explain --full deferred-write-unlocked"),
+        "{short}"
+    );
+    assert!(
+        short.contains("docs/rules/deferred-write-unlocked.md"),
+        "{short}"
+    );
+    assert!(!short.contains("Example: "), "{short}");
+    let o = defuse(
+        &common::repo_root(),
+        &["explain", "--full", "deferred-write-unlocked"],
     );
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);

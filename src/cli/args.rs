@@ -144,6 +144,10 @@ pub struct RulesArgs {
 pub struct ExplainArgs {
     /// A rule id, as `defuse rules` lists them.
     pub rule: String,
+    /// Everything: the rationale, every example before and after its fix, and the cases
+    /// the rule stays silent on. On a terminal, through `$PAGER` (default `less -FRX`).
+    #[arg(long)]
+    pub full: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -53,12 +53,111 @@ pub fn explain(a: ExplainArgs) -> i32 {
             .iter()
             .map(|r| r.id.as_str())
             .collect();
+        let hint = match did_you_mean(&a.rule, &known) {
+            Some(m) => format!("did you mean `{m}`? "),
+            None => String::new(),
+        };
         return super::error(format!(
-            "unknown rule `{}`; known rules: {}",
-            a.rule,
-            known.join(", ")
+            "unknown rule `{}`; {hint}`defuse rules` lists them",
+            a.rule
         ));
     };
+    let text = if a.full { full(r) } else { short(r) };
+    if page(&text).is_err() {
+        return EXIT_ERROR;
+    }
+    EXIT_CLEAN
+}
+
+/// The closest known id, when it is close enough to be what was meant.
+pub(super) fn did_you_mean<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(name, k), *k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+/// What a user needs at the terminal: what the rule finds, how it is fixed, and where
+/// the rest is.
+fn short(r: &catalog::Rule) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{}: {}
+",
+        r.id, r.title
+    );
+    let _ = writeln!(
+        s,
+        "{}
+",
+        r.summary.trim()
+    );
+    let _ = writeln!(
+        s,
+        "Severity {}; findings shown by default: {} confidence or higher.",
+        r.severity.as_str(),
+        r.confidence.as_str()
+    );
+    fixes(&mut s, r);
+    facts(&mut s, r);
+    let _ = writeln!(
+        s,
+        "\nThe rationale, {} and {}: `defuse explain --full {}`, or\n{}",
+        count(r.examples.len(), "example"),
+        count(r.ok.len(), "case it stays silent on"),
+        r.id,
+        r.docs_url()
+    );
+    s
+}
+
+fn count(n: usize, what: &str) -> String {
+    match n {
+        1 => format!("1 {what}"),
+        _ => {
+            let (head, tail) = what.split_once(' ').unwrap_or((what, ""));
+            format!(
+                "{n} {head}s{}{tail}",
+                if tail.is_empty() { "" } else { " " }
+            )
+        }
+    }
+}
+
+fn fixes(s: &mut String, r: &catalog::Rule) {
+    if r.fixes.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "\nFixes:");
+    for f in &r.fixes {
+        let _ = writeln!(
+            s,
+            "  - {} ({}): {}",
+            f.name,
+            f.applicability.as_str(),
+            f.description.trim()
+        );
+    }
+}
+
+fn facts(s: &mut String, r: &catalog::Rule) {
+    if r.facts.is_empty() {
+        return;
+    }
+    let numbers: Vec<String> = r.facts.iter().map(|n| n.to_string()).collect();
+    let _ = writeln!(
+        s,
+        "\nIt rests on Go fact{} {}: {}",
+        if numbers.len() == 1 { "" } else { "s" },
+        numbers.join(", "),
+        catalog::GO_FACTS_URL
+    );
+}
+
+fn full(r: &catalog::Rule) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -68,20 +167,10 @@ pub fn explain(a: ExplainArgs) -> i32 {
         r.title,
         r.summary
     );
-    let _ = writeln!(s, "{}\n", r.rationale.trim_end());
-    if !r.fixes.is_empty() {
-        let _ = writeln!(s, "Fixes:");
-        for f in &r.fixes {
-            let _ = writeln!(
-                s,
-                "  - {} ({}): {}",
-                f.name,
-                f.applicability.as_str(),
-                f.description.trim()
-            );
-        }
-        s.push('\n');
-    }
+    let _ = writeln!(s, "{}", r.rationale.trim_end());
+    facts(&mut s, r);
+    fixes(&mut s, r);
+    s.push('\n');
     for e in &r.examples {
         let _ = writeln!(s, "Example: {}", e.name);
         if !e.description.is_empty() {
@@ -114,10 +203,35 @@ pub fn explain(a: ExplainArgs) -> i32 {
         s.push('\n');
     }
     let _ = writeln!(s, "Documentation: {}", r.docs_url());
-    if std::io::Write::write_all(&mut std::io::stdout(), s.as_bytes()).is_err() {
-        return EXIT_ERROR;
+    s
+}
+
+/// Print `text`: through `$PAGER` (default `less -FRX`, which prints a short text and
+/// returns at once) when stdout is a terminal, else straight to stdout. A pager that does
+/// not start is no error: the text is printed instead.
+fn page(text: &str) -> std::io::Result<()> {
+    use std::io::{IsTerminal, Write};
+    if std::io::stdout().is_terminal() {
+        let pager = std::env::var("PAGER").unwrap_or_else(|_| "less -FRX".to_string());
+        let mut words = pager.split_whitespace();
+        if let Some(program) = words.next() {
+            let child = std::process::Command::new(program)
+                .args(words)
+                .stdin(std::process::Stdio::piped())
+                .spawn();
+            if let Ok(mut child) = child {
+                if let Some(mut stdin) = child.stdin.take() {
+                    // A pager quit early (`q`) closes the pipe: not an error.
+                    let _ = stdin.write_all(text.as_bytes());
+                }
+                child.wait()?;
+                return Ok(());
+            }
+        }
     }
-    EXIT_CLEAN
+    let mut out = std::io::stdout();
+    out.write_all(text.as_bytes())?;
+    out.flush()
 }
 
 fn indent(code: &str) -> String {

@@ -66,7 +66,13 @@ pub fn setup(a: &ScanArgs) -> Result<Setup, String> {
         .map_err(|e| e.to_string())?;
     for id in a.select.iter().chain(&a.ignore) {
         if !nameable.contains(&id.as_str()) {
-            return Err(format!("unknown rule `{id}`; `defuse rules` lists them"));
+            let hint = match super::rules_cmd::did_you_mean(id, &nameable) {
+                Some(m) => format!("did you mean `{m}`? "),
+                None => String::new(),
+            };
+            return Err(format!(
+                "unknown rule `{id}`; {hint}`defuse rules` lists them"
+            ));
         }
     }
     let mut enabled: Vec<String> = if !a.select.is_empty() {

@@ -8,8 +8,13 @@ use crate::finding::{Applicability, Confidence, Severity};
 
 include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
 
-/// Where `explain` and SARIF point readers for the full rule documentation.
-pub const DOCS_BASE: &str = "https://github.com/defuse-go/defuse/blob/main/transforms/";
+pub mod markdown;
+
+/// Where `explain`, SARIF, annotations and pull-request bodies point readers: the rule
+/// pages rendered from the catalog (`docs/rules/<id>.md`).
+pub const DOCS_BASE: &str = "https://github.com/defuse-go/defuse/blob/main/docs/rules/";
+/// The Go facts the rules cite by number.
+pub const GO_FACTS_URL: &str = "https://github.com/defuse-go/defuse/blob/main/docs/go-facts.md";
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,7 +35,7 @@ pub struct Rule {
     pub summary: String,
     /// Markdown: why it is a hazard, citing the Go facts it rests on.
     pub rationale: String,
-    /// Numbers of the Go facts in DESIGN.md section 1 that the rule rests on.
+    /// Numbers of the Go facts in `docs/go-facts.md` that the rule rests on.
     #[serde(default)]
     pub facts: Vec<u32>,
     #[serde(default, rename = "fix")]
@@ -93,7 +98,7 @@ fn high() -> Confidence {
 
 impl Rule {
     pub fn docs_url(&self) -> String {
-        format!("{DOCS_BASE}{}.toml", self.id)
+        format!("{DOCS_BASE}{}.md", self.id)
     }
 }
 
