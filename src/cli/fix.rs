@@ -186,16 +186,16 @@ fn report_verdicts(verdicts: &[crate::fix::verify::PackageVerdict], quiet: bool)
         match &v.verdict {
             Verdict::Passed => {
                 if !quiet {
-                    anstream::eprintln!("verified: {} (go vet passes with the fixes)", v.dir.display());
+                    anstream::eprintln!("verified: {} (type-checks with the fixes)", v.dir.display());
                 }
             }
             Verdict::Broken { output } => anstream::eprintln!(
-                "defuse: warning: dropped the fixes in {}: the package passed go vet before and fails after:\n    {}",
+                "defuse: warning: dropped the fixes in {}: the package type-checked before and does not after:\n    {}",
                 v.files.join(", "),
                 first(output)
             ),
             Verdict::Unchecked { output } => anstream::eprintln!(
-                "defuse: warning: could not verify {}: go vet fails even without the fixes, which are kept:\n    {}",
+                "defuse: warning: could not verify {}: it does not type-check even without the fixes, which are kept:\n    {}",
                 v.dir.display(),
                 first(output)
             ),

@@ -1,24 +1,43 @@
 //! `--verify`: type-check the rewritten packages with the Go toolchain before anything is
-//! written. Rewritten files go to a temporary overlay (`go vet -overlay`, which compiles the
-//! package and its tests); a package that passed before and fails after keeps its original
-//! text. The toolchain runs offline, with the local toolchain only and a scrubbed
-//! environment, and never runs code from the scanned repository.
+//! written.
+//!
+//! A fix can break what the compiler checks (a name, a type, an import), so that is what is
+//! checked, and nothing else: the rewritten files go to a temporary overlay and one
+//! `go list -e -json -export -test -overlay=… DIR…` per module compiles every touched
+//! package together with its `_test.go` files (`-export` makes `go list` compile, `-test`
+//! adds the test variants, `-e` reports each package's errors in its own JSON record instead
+//! of failing the whole call). `go vet` is not used: its analyzers report findings unrelated
+//! to a fix (`loopclosure` reports the very loop that `deferred-loopvar-capture` fixes), and
+//! a finding is not a breakage.
+//!
+//! A package whose check fails with the fixes is checked again without them, in one more
+//! call for all such packages of the module: if it type-checks without them, its fixes are
+//! dropped (`new` set back to `old`); if it fails without them too, it cannot be checked and
+//! keeps its fixes. Errors are attributed to packages by the `Dir` of the JSON records; when
+//! a call's output cannot be attributed (the call itself fails, or leaves a package out),
+//! each of its packages is checked by a call of its own.
+//!
+//! The toolchain runs offline, with the local toolchain only and a scrubbed environment, and
+//! never runs code from the scanned repository: `go list -export` compiles, it does not link
+//! or run tests, and it never runs `go generate`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use serde::Deserialize;
 
 use super::FileFix;
 
 /// What verification decided for one package directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    /// Compiles and vets with the fixes.
+    /// Type-checks with the fixes, its tests included.
     Passed,
-    /// Passed before, fails with the fixes: the fixes were dropped.
+    /// Type-checked before, does not with the fixes: the fixes were dropped.
     Broken { output: String },
-    /// Did not pass before the fixes either (missing dependencies, a build error, a vet
-    /// finding): cannot be checked, the fixes are kept.
+    /// Did not type-check before the fixes either (missing dependencies, a build error, a
+    /// toolchain too old for the module): cannot be checked, the fixes are kept.
     Unchecked { output: String },
 }
 
@@ -54,76 +73,373 @@ pub fn find_go() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-fn vet(go: &Path, dir: &Path, overlay: Option<&Path>) -> Result<(), String> {
-    let mut c = go_command(go, dir);
-    c.arg("vet");
+/// Why one package does not type-check.
+#[derive(Debug, Clone)]
+struct Failure {
+    /// The compiler's messages, each line once.
+    output: String,
+    /// The package's own files fail (an `Error` on the package or one of its test variants),
+    /// not only a package it imports (`DepsErrors`).
+    own: bool,
+}
+
+/// The result of one check, per package directory.
+type Checked = BTreeMap<PathBuf, Result<(), Failure>>;
+
+/// One record of `go list -json`.
+#[derive(Deserialize)]
+struct GoPackage {
+    #[serde(rename = "Dir", default)]
+    dir: Option<PathBuf>,
+    #[serde(rename = "ImportPath", default)]
+    import_path: String,
+    #[serde(rename = "Error", default)]
+    error: Option<GoError>,
+    #[serde(rename = "DepsErrors", default)]
+    deps_errors: Vec<GoError>,
+}
+
+#[derive(Deserialize)]
+struct GoError {
+    #[serde(rename = "Pos", default)]
+    pos: String,
+    #[serde(rename = "Err", default)]
+    err: String,
+}
+
+/// The messages of `errors`, each line once, without the `# import/path` headers (the
+/// test variants of a package repeat its errors under headers of their own).
+fn messages<'a>(errors: impl IntoIterator<Item = &'a GoError>, lines: &mut Vec<String>) {
+    for e in errors {
+        let text = if !e.pos.is_empty() && !e.err.contains(&e.pos) {
+            format!("{}: {}", e.pos, e.err)
+        } else {
+            e.err.clone()
+        };
+        let mut any = false;
+        for l in text.lines().map(str::trim_end) {
+            if l.trim().is_empty() || l.starts_with("# ") {
+                continue;
+            }
+            any = true;
+            if !lines.iter().any(|x| x == l) {
+                lines.push(l.to_string());
+            }
+        }
+        if !any && !text.trim().is_empty() && !lines.iter().any(|x| x == text.trim()) {
+            lines.push(text.trim().to_string());
+        }
+    }
+}
+
+/// Type-check the packages in `dirs` (absolute, canonical, all in the module at `root`) in
+/// one `go list` call. `Err` when the output cannot be attributed to the packages: the call
+/// failed as a whole, printed something that is not JSON, or left a package out.
+fn go_list(
+    go: &Path,
+    root: &Path,
+    dirs: &[PathBuf],
+    overlay: Option<&Path>,
+) -> Result<Checked, String> {
+    let mut c = go_command(go, root);
+    c.args([
+        "list",
+        "-e",
+        "-json=Dir,ImportPath,Error,DepsErrors",
+        "-export",
+        "-test",
+    ]);
     if let Some(o) = overlay {
         c.arg(format!("-overlay={}", o.display()));
     }
-    c.arg(".");
-    match c.output() {
-        Ok(out) if out.status.success() => Ok(()),
-        Ok(out) => Err(String::from_utf8_lossy(&out.stderr).trim().to_string()),
-        Err(e) => Err(format!("could not run go: {e}")),
+    c.args(dirs);
+    let out = c.output().map_err(|e| format!("could not run go: {e}"))?;
+    let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    if !out.status.success() {
+        return Err(if stderr.is_empty() {
+            format!("go list failed ({})", out.status)
+        } else {
+            stderr
+        });
     }
+    let wanted: BTreeSet<&PathBuf> = dirs.iter().collect();
+    let mut lines: BTreeMap<PathBuf, (Vec<String>, bool)> = BTreeMap::new();
+    let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
+    for p in serde_json::Deserializer::from_slice(&out.stdout).into_iter::<GoPackage>() {
+        let p = p.map_err(|e| format!("cannot read the output of go list: {e}\n{stderr}"))?;
+        // A pattern that names no package comes back without a Dir, under its own name.
+        let dir = match &p.dir {
+            Some(d) => std::fs::canonicalize(d).unwrap_or_else(|_| d.clone()),
+            None => PathBuf::from(&p.import_path),
+        };
+        if !wanted.contains(&dir) {
+            continue;
+        }
+        seen.insert(dir.clone());
+        if p.error.is_none() && p.deps_errors.is_empty() {
+            continue;
+        }
+        let entry = lines.entry(dir).or_default();
+        entry.1 |= p.error.is_some();
+        messages(p.error.iter().chain(&p.deps_errors), &mut entry.0);
+    }
+    if let Some(missing) = dirs.iter().find(|d| !seen.contains(*d)) {
+        return Err(format!(
+            "go list said nothing about {}\n{stderr}",
+            missing.display()
+        ));
+    }
+    Ok(dirs
+        .iter()
+        .map(|d| {
+            let r = match lines.remove(d) {
+                None => Ok(()),
+                Some((l, own)) => Err(Failure {
+                    output: l.join("\n"),
+                    own,
+                }),
+            };
+            (d.clone(), r)
+        })
+        .collect())
+}
+
+/// [`go_list`] for all of `dirs`, or, when its output cannot be attributed, one call per
+/// package; a package whose own call fails as a whole fails with that call's message.
+fn check(go: &Path, root: &Path, dirs: &[PathBuf], overlay: Option<&Path>) -> Checked {
+    let whole = |output: String| Failure { output, own: true };
+    match go_list(go, root, dirs, overlay) {
+        Ok(c) => c,
+        Err(e) if dirs.len() == 1 => Checked::from([(dirs[0].clone(), Err(whole(e)))]),
+        Err(_) => dirs
+            .iter()
+            .map(|d| {
+                let r = match go_list(go, root, std::slice::from_ref(d), overlay) {
+                    Ok(mut c) => c.remove(d).unwrap_or(Ok(())),
+                    Err(e) => Err(whole(e)),
+                };
+                (d.clone(), r)
+            })
+            .collect(),
+    }
+}
+
+/// The directory `go` runs in for the package in `dir`: the root of its module (the nearest
+/// directory at or above it with a `go.mod`), or `dir` itself outside any module.
+fn module_root(dir: &Path) -> PathBuf {
+    dir.ancestors()
+        .find(|d| d.join("go.mod").is_file())
+        .unwrap_or(dir)
+        .to_path_buf()
+}
+
+/// Write an overlay that replaces every changed file outside `dropped` by its new text
+/// (already in `staged`: original path → temporary file).
+fn write_overlay(
+    tmp: &Path,
+    round: usize,
+    staged: &BTreeMap<PathBuf, PathBuf>,
+    dropped: &BTreeSet<PathBuf>,
+) -> Result<PathBuf, String> {
+    let replace: serde_json::Map<String, serde_json::Value> = staged
+        .iter()
+        .filter(|(orig, _)| !orig.parent().is_some_and(|d| dropped.contains(d)))
+        .map(|(orig, file)| {
+            (
+                orig.display().to_string(),
+                serde_json::Value::String(file.display().to_string()),
+            )
+        })
+        .collect();
+    let overlay = tmp.join(format!("overlay{round}.json"));
+    let json = serde_json::json!({ "Replace": replace });
+    std::fs::write(&overlay, json.to_string())
+        .map_err(|e| format!("{}: {e}", overlay.display()))?;
+    Ok(overlay)
 }
 
 /// Check every package that `fixes` change. Fixes in a package whose check breaks are
 /// reverted in place (`new` set back to `old`).
 pub fn verify(go: &Path, fixes: &mut [FileFix]) -> Result<Vec<PackageVerdict>, String> {
+    let tmp =
+        tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
     let mut by_dir: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
+    let mut staged: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
     for (i, f) in fixes.iter().enumerate() {
         if f.changed() {
             let abs = std::fs::canonicalize(&f.path).map_err(|e| format!("{}: {e}", f.path))?;
+            let name = format!("f{i}_{}", abs.file_name().unwrap().to_string_lossy());
+            let file = tmp.path().join(name);
+            std::fs::write(&file, &f.new).map_err(|e| format!("{}: {e}", file.display()))?;
             by_dir
                 .entry(abs.parent().unwrap_or(Path::new("/")).to_path_buf())
                 .or_default()
                 .push(i);
+            staged.insert(abs, file);
         }
     }
-    let tmp =
-        tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
-    let mut verdicts = Vec::new();
-    for (n, (dir, idx)) in by_dir.into_iter().enumerate() {
-        let mut replace = serde_json::Map::new();
-        for (k, &i) in idx.iter().enumerate() {
-            let abs = std::fs::canonicalize(&fixes[i].path)
-                .map_err(|e| format!("{}: {e}", fixes[i].path))?;
-            let name = format!("p{n}_{k}_{}", abs.file_name().unwrap().to_string_lossy());
-            let file = tmp.path().join(name);
-            std::fs::write(&file, &fixes[i].new).map_err(|e| format!("{}: {e}", file.display()))?;
-            replace.insert(
-                abs.display().to_string(),
-                serde_json::Value::String(file.display().to_string()),
-            );
-        }
-        let overlay = tmp.path().join(format!("overlay{n}.json"));
-        let json = serde_json::json!({ "Replace": replace });
-        std::fs::write(&overlay, json.to_string())
-            .map_err(|e| format!("{}: {e}", overlay.display()))?;
-        let files: Vec<String> = idx.iter().map(|&i| fixes[i].path.clone()).collect();
-        let verdict = match vet(go, &dir, None) {
-            Err(before) => Verdict::Unchecked { output: before },
-            Ok(()) => match vet(go, &dir, Some(&overlay)) {
-                Ok(()) => Verdict::Passed,
-                Err(after) => {
-                    for &i in &idx {
-                        let f = &mut fixes[i];
-                        f.new = f.old.clone();
-                        let applied = std::mem::take(&mut f.applied);
-                        for a in applied {
-                            f.skipped.push((a, "dropped by --verify: the package no longer compiles or vets with it".into()));
-                        }
+    let mut by_root: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for dir in by_dir.keys() {
+        by_root
+            .entry(module_root(dir))
+            .or_default()
+            .push(dir.clone());
+    }
+    let mut verdicts: BTreeMap<PathBuf, Verdict> = BTreeMap::new();
+    let mut dropped: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut round = 0;
+    for (root, dirs) in by_root {
+        let mut before = Checked::new();
+        let mut pending = dirs;
+        loop {
+            let overlay = write_overlay(tmp.path(), round, &staged, &dropped)?;
+            round += 1;
+            let after = check(go, &root, &pending, Some(&overlay));
+            let mut failing: Vec<(PathBuf, Failure)> = Vec::new();
+            for (d, r) in after {
+                match r {
+                    Ok(()) => {
+                        verdicts.insert(d, Verdict::Passed);
                     }
-                    Verdict::Broken { output: after }
+                    Err(f) => failing.push((d, f)),
                 }
-            },
-        };
-        verdicts.push(PackageVerdict {
+            }
+            if failing.is_empty() {
+                break;
+            }
+            // Only now, and only for the packages that fail, is the unfixed code checked.
+            let unknown: Vec<PathBuf> = failing
+                .iter()
+                .map(|(d, _)| d.clone())
+                .filter(|d| !before.contains_key(d))
+                .collect();
+            if !unknown.is_empty() {
+                before.extend(check(go, &root, &unknown, None));
+            }
+            let mut dropped_now = false;
+            let mut deps_only = Vec::new();
+            for (d, after) in failing {
+                match &before[&d] {
+                    Err(b) => {
+                        verdicts.insert(
+                            d,
+                            Verdict::Unchecked {
+                                output: b.output.clone(),
+                            },
+                        );
+                    }
+                    // Fails only through an import: maybe a package whose fixes are
+                    // dropped in this round; check again without them.
+                    Ok(()) if !after.own => deps_only.push((d, after)),
+                    Ok(()) => {
+                        dropped.insert(d.clone());
+                        dropped_now = true;
+                        verdicts.insert(
+                            d,
+                            Verdict::Broken {
+                                output: after.output,
+                            },
+                        );
+                    }
+                }
+            }
+            if deps_only.is_empty() {
+                break;
+            }
+            if !dropped_now {
+                for (d, after) in deps_only {
+                    dropped.insert(d.clone());
+                    verdicts.insert(
+                        d,
+                        Verdict::Broken {
+                            output: after.output,
+                        },
+                    );
+                }
+                break;
+            }
+            pending = deps_only.into_iter().map(|(d, _)| d).collect();
+        }
+    }
+    let mut out = Vec::new();
+    for (dir, idx) in by_dir {
+        if dropped.contains(&dir) {
+            for &i in &idx {
+                let f = &mut fixes[i];
+                f.new = f.old.clone();
+                for a in std::mem::take(&mut f.applied) {
+                    f.skipped.push((
+                        a,
+                        "dropped by --verify: the package no longer type-checks with it".into(),
+                    ));
+                }
+            }
+        }
+        let verdict = verdicts
+            .remove(&dir)
+            .expect("every touched package gets a verdict");
+        out.push(PackageVerdict {
+            files: idx.iter().map(|&i| fixes[i].path.clone()).collect(),
             dir,
-            files,
             verdict,
         });
     }
-    Ok(verdicts)
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(pos: &str, err: &str) -> GoError {
+        GoError {
+            pos: pos.into(),
+            err: err.into(),
+        }
+    }
+
+    #[test]
+    fn messages_drop_package_headers_and_repeats() {
+        // A compile error comes back on the package and again on its test variant.
+        let mut lines = Vec::new();
+        messages(
+            &[
+                err("", "# example.com/m/a\na/a.go:3:9: undefined: x\n"),
+                err(
+                    "",
+                    "# example.com/m/a [example.com/m/a.test]\na/a.go:3:9: undefined: x\na/a_test.go:5:1: undefined: y\n",
+                ),
+            ],
+            &mut lines,
+        );
+        assert_eq!(
+            lines,
+            ["a/a.go:3:9: undefined: x", "a/a_test.go:5:1: undefined: y"]
+        );
+    }
+
+    #[test]
+    fn messages_keep_a_position_given_apart_and_a_bare_header() {
+        let mut lines = Vec::new();
+        messages(
+            &[
+                err("a/a.go:1:1", "expected 'package'"),
+                err("", "# only a header"),
+            ],
+            &mut lines,
+        );
+        assert_eq!(lines, ["a/a.go:1:1: expected 'package'", "# only a header"]);
+    }
+
+    #[test]
+    fn module_root_is_the_nearest_go_mod_or_the_directory_itself() {
+        let tmp = tempfile::tempdir().unwrap();
+        let sub = tmp.path().join("x/y");
+        std::fs::create_dir_all(&sub).unwrap();
+        if tmp.path().ancestors().all(|d| !d.join("go.mod").is_file()) {
+            assert_eq!(module_root(&sub), sub, "no go.mod anywhere above");
+        }
+        std::fs::write(tmp.path().join("x/go.mod"), "module x\n").unwrap();
+        assert_eq!(module_root(&sub), tmp.path().join("x"));
+    }
 }
