@@ -121,8 +121,9 @@ pub struct FixArgs {
     /// With `--write`, touch files that have uncommitted changes.
     #[arg(long)]
     pub allow_dirty: bool,
-    /// Type-check the rewritten packages with the Go toolchain (`go vet -overlay`) before
-    /// anything is written or printed; fixes that break a package are dropped.
+    /// Type-check the rewritten packages and their tests with the Go compiler (one
+    /// `go list -export -test -overlay` per module) before anything is written or printed;
+    /// fixes that break a package's type check are dropped.
     #[arg(long)]
     pub verify: bool,
     #[command(flatten)]
