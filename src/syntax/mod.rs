@@ -1,8 +1,9 @@
-//! tree-sitter parsing of Go, node helpers, and byte/line/column conversion.
+//! tree-sitter parsing of Go, node helpers, and text positions ([`lines`]: line
+//! starts and ends, indentation, line endings, columns).
 //! Nothing here knows about rules.
 
 pub mod lex;
-mod lines;
+pub mod lines;
 mod parse;
 mod walk;
 
