@@ -97,6 +97,9 @@ pub struct Edit {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fix {
+    /// The catalog form this fix implements (`[[fix]] name` in `transforms/<rule>.toml`);
+    /// a test holds every rule to the forms and applicabilities its catalog declares.
+    pub form: &'static str,
     /// One line for humans: "lock `s.mu` inside the deferred closure".
     pub title: String,
     pub applicability: Applicability,

@@ -124,3 +124,88 @@ fn ok_cases_are_silent() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Every fix a rule emits is a form its catalog declares, with the declared applicability
+/// (or `review` where the form says when): on the catalog's examples and on all of
+/// `testdata/`, at every confidence.
+#[test]
+fn fixes_are_the_forms_their_catalog_declares() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_defuse"))
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--min-confidence",
+            "low",
+            "--quiet",
+            "testdata",
+        ])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut emitted: Vec<(String, String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| !f["fix"].is_null())
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["fix"]["form"].as_str().unwrap().to_string(),
+                f["fix"]["applicability"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for r in rules() {
+        for e in &r.examples {
+            for f in &run(&e.before, &e.go_version)[0].findings {
+                if let Some(fix) = &f.fix {
+                    let a = fix.applicability.as_str().to_string();
+                    emitted.push((f.rule.clone(), fix.form.to_string(), a));
+                }
+            }
+        }
+    }
+    assert!(emitted.len() > 50, "{}", emitted.len());
+    let mut problems = Vec::new();
+    for (rule, form, applicability) in &emitted {
+        let Some(entry) = defuse::catalog::rule(rule) else {
+            problems.push(format!("{rule}: not in the catalog"));
+            continue;
+        };
+        match entry.fixes.iter().find(|f| f.name == *form) {
+            None => problems.push(format!(
+                "{rule}: emits form `{form}`, which its catalog does not declare"
+            )),
+            Some(declared) => {
+                let ok = declared.applicability.as_str() == applicability
+                    || (applicability == "review" && declared.review_when.is_some());
+                if !ok {
+                    problems.push(format!(
+                        "{rule}: form `{form}` emitted as {applicability}; the catalog says {}",
+                        declared.applicability_text()
+                    ));
+                }
+            }
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // And every declared form is emitted somewhere, so the catalog says only what the
+    // code does.
+    for r in rules() {
+        for f in &r.fixes {
+            assert!(
+                emitted
+                    .iter()
+                    .any(|(rule, form, _)| *rule == r.id && *form == f.name),
+                "{}: form `{}` is declared but never emitted on testdata or the examples",
+                r.id,
+                f.name
+            );
+        }
+    }
+}

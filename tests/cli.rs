@@ -189,7 +189,10 @@ fn rules_lists_seven_and_two_meta_and_explain_prints_rationale_and_examples() {
     assert_eq!(o.status.code(), Some(0));
     let short = stdout(&o);
     assert!(short.lines().count() < 25, "{short}");
-    assert!(short.contains("lock-in-deferred-closure (safe)"), "{short}");
+    assert!(
+        short.contains("lock-in-deferred-closure (safe; review when"),
+        "{short}"
+    );
     assert!(
         short.contains("defuse explain --full deferred-write-unlocked"),
         "{short}"

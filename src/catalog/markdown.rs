@@ -51,7 +51,7 @@ pub fn render(r: &Rule) -> String {
                 s,
                 "- **{}** ({}): {}",
                 f.name,
-                f.applicability.as_str(),
+                f.applicability_text(),
                 f.description.trim()
             );
         }

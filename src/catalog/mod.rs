@@ -61,6 +61,11 @@ pub enum Kind {
 pub struct FixForm {
     pub name: String,
     pub applicability: Applicability,
+    /// For a `safe` form: when the code offers it for review instead (a finding below high
+    /// confidence, a write in called code). The catalog says so, so that the code cannot
+    /// downgrade a fix the catalog calls safe without a word.
+    #[serde(default)]
+    pub review_when: Option<String>,
     pub description: String,
 }
 
@@ -90,6 +95,16 @@ pub struct OkCase {
     pub description: String,
     pub code: String,
     pub go_version: Option<String>,
+}
+
+impl FixForm {
+    /// "safe", "review", or "safe; review when …".
+    pub fn applicability_text(&self) -> String {
+        match &self.review_when {
+            Some(when) => format!("{}; review {}", self.applicability.as_str(), when.trim()),
+            None => self.applicability.as_str().to_string(),
+        }
+    }
 }
 
 fn high() -> Confidence {

@@ -137,7 +137,7 @@ fn fixes(s: &mut String, r: &catalog::Rule) {
             s,
             "  - {} ({}): {}",
             f.name,
-            f.applicability.as_str(),
+            f.applicability_text(),
             f.description.trim()
         );
     }

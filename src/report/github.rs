@@ -237,6 +237,7 @@ mod tests {
         err.span.end.column = err.span.start.column + 18;
         err.notes = vec!["`mu.Unlock()` was deferred later, so it runs first".into()];
         err.fix = Some(Fix {
+            form: "test-form",
             title: "take `mu` inside the deferred call".into(),
             applicability: Applicability::Safe,
             edits: vec![],

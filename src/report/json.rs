@@ -33,6 +33,7 @@ struct Pos {
 
 #[derive(Serialize)]
 struct JsonFix<'a> {
+    form: &'a str,
     title: &'a str,
     applicability: Applicability,
     edits: &'a [Edit],
@@ -105,6 +106,7 @@ pub fn render(run: &Run<'_>) -> String {
                 message: &f.message,
                 notes: &f.notes,
                 fix: f.fix.as_ref().map(|x| JsonFix {
+                    form: x.form,
                     title: &x.title,
                     applicability: x.applicability,
                     edits: &x.edits,

@@ -48,7 +48,7 @@ struct RuleDoc {
     title: String,
     summary: String,
     rationale: String,
-    fixes: Vec<(String, &'static str, String)>,
+    fixes: Vec<(String, String, String)>,
     severity: Severity,
     confidence: Confidence,
     help_uri: String,
@@ -69,7 +69,7 @@ fn rule_docs() -> Vec<RuleDoc> {
                 .map(|f| {
                     (
                         f.name.clone(),
-                        f.applicability.as_str(),
+                        f.applicability_text(),
                         f.description.trim().to_string(),
                     )
                 })

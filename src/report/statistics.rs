@@ -101,6 +101,7 @@ mod tests {
             message: String::new(),
             notes: vec![],
             fix: fix.map(|applicability| Fix {
+                form: "test-form",
                 title: String::new(),
                 applicability,
                 edits: vec![],

@@ -137,6 +137,7 @@ mod tests {
             message: "deferred `delete(c.m, k)` runs after `c.mu` is released".into(),
             notes: vec!["`c.mu` is released first".into()],
             fix: Some(Fix {
+                form: "test-form",
                 title: "take `c.mu` inside the deferred call".into(),
                 applicability: Applicability::Safe,
                 edits: vec![],

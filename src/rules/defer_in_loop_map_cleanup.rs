@@ -175,6 +175,7 @@ fn fix(file: &ParsedFile, _f: &FunctionModel, l: &LoopInfo) -> Result<Fix, Strin
     }
     let replacement = format!("{ind}func() {{{nl}{shifted}{ind}}}(){nl}");
     Ok(Fix {
+        form: "wrap-body-in-func-literal",
         title:
             "run the loop body in a function literal, so its deferred cleanup runs every iteration"
                 .into(),

@@ -222,6 +222,7 @@ fn fix(
         };
         if let (true, false, false, Some(trailing)) = (is_delete, has_params, call_args, trailing) {
             return Ok(Fix {
+                form: "defer-call-directly",
                 title: format!(
                     "evaluate `{}` at the defer: `defer {}`",
                     cx.file.text(*only),
@@ -261,6 +262,7 @@ fn fix(
         .and_then(|c| c.child_by_field_name("arguments"))
         .ok_or("no argument list")?;
     Ok(Fix {
+        form: "pass-as-arguments",
         title: format!("pass `{}` to the closure at the defer", args.join("`, `")),
         applicability: Applicability::Review,
         edits: vec![

@@ -283,6 +283,7 @@ fn fix(
         return Err("the defer statement shares its line with other code".into());
     }
     Ok(Fix {
+        form: "delete-before-first-write",
         title: "delete the header before the response is written".into(),
         applicability: Applicability::Review,
         edits: vec![

@@ -218,6 +218,7 @@ fn fix(
         });
     }
     Some(Fix {
+        form: "per-iteration-copy",
         title: "copy the loop variable at the top of the loop body".into(),
         applicability: Applicability::Safe,
         edits,

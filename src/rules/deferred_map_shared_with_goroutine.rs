@@ -246,6 +246,7 @@ fn sync_map_fix(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Result<Fix, 
     let func = node_at(cx.file, f.start, f.end).ok_or("function not found")?;
     let edits = super::sync_map_conversion::convert(cx.file, func, &b.name, b.decl)?;
     Ok(Fix {
+        form: "convert-to-sync-map",
         title: format!("make `{}` a `sync.Map`", b.name),
         applicability: Applicability::Review,
         edits,

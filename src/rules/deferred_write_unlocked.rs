@@ -215,6 +215,7 @@ fn fix_deferred(
         args = args.join(", "),
     );
     Ok(Fix {
+        form: "lock-in-deferred-closure",
         title: format!("take `{mutex}` inside the deferred call"),
         applicability: Applicability::Safe,
         edits: vec![Edit {
@@ -242,6 +243,7 @@ fn lock_in_literal(
         let first = first_statement(body).ok_or("the function literal is empty")?;
         let ind = indent_at(src, first.start_byte());
         return Ok(Fix {
+            form: "lock-in-callback",
             title: format!("take `{mutex}` at the start of the function literal"),
             applicability: Applicability::Safe,
             edits: vec![Edit {
@@ -296,6 +298,7 @@ fn lock_in_literal(
         return Err("the write shares its line with other code".into());
     }
     Ok(Fix {
+        form: "lock-in-callback",
         title: format!("hold `{mutex}` around the write"),
         applicability: Applicability::Safe,
         edits: vec![
@@ -430,6 +433,7 @@ fn flag_fix(
     let ind = indent_at(src, info.stmt_start);
     let call = std::str::from_utf8(&src[info.call_start..info.call_end]).ok()?;
     Some(Fix {
+        form: "lock-unless-the-flag-says-held",
         title: format!("take `{mutex}` inside the deferred call when `{flag}` says it is not held"),
         applicability: Applicability::Review,
         edits: vec![Edit {
@@ -496,6 +500,7 @@ fn lock_when(
     let call = std::str::from_utf8(&src[info.call_start..info.call_end])
         .map_err(|_| "the call is not UTF-8")?;
     Ok(Fix {
+        form: "lock-on-the-paths-that-released",
         title: format!("take `{mutex}` inside the deferred call when `{cond}`, as the function released it"),
         applicability: Applicability::Review,
         edits: vec![Edit {

@@ -206,6 +206,7 @@ fn fix(
         title.push_str(&format!(" (review: {why} under the write lock)"));
     }
     Ok(Fix {
+        form: "take-write-lock",
         title,
         applicability,
         edits,

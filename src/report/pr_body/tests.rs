@@ -16,6 +16,7 @@ fn finding(rule: &str, line: usize, title: Option<&str>) -> Finding {
         message: "deferred `delete(c.m, k)` runs after `c.mu` is released".into(),
         notes: vec![],
         fix: title.map(|t| Fix {
+            form: "test-form",
             title: t.into(),
             applicability: Applicability::Safe,
             edits: vec![],

@@ -323,6 +323,7 @@ fn fixes_are_byte_replacements() {
     let mut f = finding_at("a.go", SRC, "defer delete", 18);
     let start = f.span.start_byte;
     f.fix = Some(Fix {
+        form: "test-form",
         title: "take `mu` inside the deferred call".into(),
         applicability: Applicability::Review,
         edits: vec![
@@ -402,6 +403,7 @@ fn output_with_every_feature_validates_against_the_sarif_schema() {
     let src = "package p\n\nfunc f() {\n\ts := \"é\"; defer delete(m, s)\n}\n";
     let mut a = finding_at("dir, with: odd %chars/a.go", src, "defer delete", 18);
     a.fix = Some(Fix {
+        form: "test-form",
         title: "lock".into(),
         applicability: Applicability::Safe,
         edits: vec![Edit {
