@@ -251,7 +251,7 @@ fn toml_message(message: &str) -> String {
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line_start = crate::syntax::lines::line_start(before.as_bytes(), offset);
     (line, before[line_start..].chars().count() + 1)
 }
 

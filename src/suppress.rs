@@ -5,6 +5,7 @@
 //! suppresses nothing is reported, so suppressions cannot rot silently.
 
 use crate::finding::{Confidence, Finding, Severity, Suppression};
+use crate::syntax::lines::starts_line;
 use crate::syntax::ParsedFile;
 
 pub const UNUSED: &str = "unused-suppression";
@@ -123,14 +124,7 @@ pub fn directives(file: &ParsedFile) -> Vec<Directive> {
             Some((r, reason)) => (r, reason.trim()),
             None => (rest, ""),
         };
-        let line_start = file.src[..node.start_byte()]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map(|i| i + 1)
-            .unwrap_or(0);
-        let own_line = file.src[line_start..node.start_byte()]
-            .iter()
-            .all(|b| b.is_ascii_whitespace());
+        let own_line = starts_line(&file.src, node.start_byte());
         out.push(Directive {
             scope,
             line: file.lines.position(node.start_byte()).line,

@@ -8,8 +8,9 @@
 
 use std::fmt::Write;
 
-use super::{sentence, utf16_column, Run};
+use super::{sentence, Run};
 use crate::finding::{Finding, Severity};
+use crate::syntax::lines::utf16_column;
 
 /// Annotations GitHub displays per level and step.
 pub const MAX_PER_LEVEL: usize = 10;

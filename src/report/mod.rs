@@ -33,23 +33,6 @@ impl Run<'_> {
     }
 }
 
-/// Start of the line holding `byte`.
-pub(crate) fn line_start(src: &[u8], byte: usize) -> usize {
-    memchr::memrchr(b'\n', &src[..byte.min(src.len())]).map_or(0, |i| i + 1)
-}
-
-/// 1-based column of `byte` in UTF-16 code units: SARIF's default `columnKind`, and
-/// what GitHub's web pages count in. Invalid UTF-8 counts one unit per replaced
-/// sequence, as a reader decoding the file would.
-pub(crate) fn utf16_column(src: &[u8], byte: usize) -> usize {
-    let byte = byte.min(src.len());
-    let start = line_start(src, byte);
-    String::from_utf8_lossy(&src[start..byte])
-        .encode_utf16()
-        .count()
-        + 1
-}
-
 /// `s` as a sentence: capitalized and closed with a period, for readers (GitHub among
 /// them) that show messages as prose.
 pub(crate) fn sentence(s: &str) -> String {

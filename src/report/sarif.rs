@@ -21,9 +21,10 @@ use std::path::{Component, Path};
 use serde_json::json;
 use serde_sarif::sarif as s;
 
-use super::{line_start, sentence, utf16_column, Run};
+use super::{sentence, Run};
 use crate::catalog;
 use crate::finding::{Confidence, Finding, Severity};
+use crate::syntax::lines::{line_end, line_start, utf16_column};
 
 /// The schema URL GitHub's documentation uses.
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -290,17 +291,6 @@ fn artifact_location(path: &str, root: &Path) -> s::ArtifactLocation {
         _ => s::ArtifactLocation::builder()
             .uri(file_uri(&root.join(p), false))
             .build(),
-    }
-}
-
-/// End of the line holding `byte`, without its `\n` (or `\r\n`).
-fn line_end(src: &[u8], byte: usize) -> usize {
-    let byte = byte.min(src.len());
-    let end = memchr::memchr(b'\n', &src[byte..]).map_or(src.len(), |i| byte + i);
-    if end > byte && src[end - 1] == b'\r' {
-        end - 1
-    } else {
-        end
     }
 }
 

@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use super::Run;
 use crate::finding::{Finding, Severity};
+use crate::syntax::lines::{line_end, line_start};
 
 pub fn render(run: &Run<'_>, styled: bool) -> String {
     let renderer = if styled {
@@ -50,7 +51,7 @@ fn render_one(renderer: &Renderer, f: &Finding, src: Option<&[u8]>) -> String {
     let origin = f.path.clone();
     // Only the finding's own lines go to the renderer: snippets stay cheap on big files.
     let excerpt = src
-        .and_then(|s| excerpt(s, f.span.start_byte, f.span.end_byte))
+        .and_then(|s| excerpt(s, f.span.start_byte))
         .map(|(text, offset)| {
             expand_tabs(&text, f.span.start_byte - offset, f.span.end_byte - offset)
         });
@@ -93,20 +94,10 @@ fn expand_tabs(text: &str, start: usize, end: usize) -> (String, usize, usize) {
     (text.replace('\t', " "), start, end)
 }
 
-/// The whole lines around `start..end`, as text, with the byte offset of their start.
-fn excerpt(src: &[u8], start: usize, end: usize) -> Option<(String, usize)> {
-    let ls = src[..start.min(src.len())]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map(|i| i + 1)
-        .unwrap_or(0);
-    let first_nl = src[start.min(src.len())..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map(|i| start + i);
-    let le = first_nl
-        .unwrap_or(src.len())
-        .max(end.min(src.len()).min(first_nl.unwrap_or(src.len())));
+/// The line holding `start` (a finding marks its first line only), as text, with the
+/// byte offset of its start.
+fn excerpt(src: &[u8], start: usize) -> Option<(String, usize)> {
+    let (ls, le) = (line_start(src, start), line_end(src, start));
     let text = String::from_utf8_lossy(&src[ls..le]).into_owned();
     if text.len() != le - ls {
         return None; // invalid UTF-8 would shift the marker; show the location only

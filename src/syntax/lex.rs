@@ -338,7 +338,7 @@ pub fn is_selector_call(src: &[u8], at: usize, len: usize) -> bool {
         // `x. // note` on the line before: the `.` is before the comment.
         _ => {
             let newline = before[j..].contains(&b'\n');
-            let line_start = memchr::memrchr(b'\n', &before[..j]).map_or(0, |n| n + 1);
+            let line_start = super::lines::line_start(before, j);
             newline && memmem::find(&before[line_start..=j], b"//").is_some()
         }
     }
