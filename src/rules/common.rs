@@ -1,5 +1,6 @@
 //! Helpers several rules share: how to name a mutex in the function's own words, how to
-//! explain a lock state, and how to lay out inserted Go code the way gofmt would.
+//! explain a lock state, and where statements are; text positions (line starts,
+//! indentation, line endings) come from [`crate::syntax::lines`].
 
 use tree_sitter::Node;
 
@@ -7,6 +8,9 @@ use super::RuleCtx;
 use crate::model::locks::{Cause, LockVal};
 use crate::model::{FunctionModel, Guard, GuardEvidence, MapOp};
 use crate::syntax::ParsedFile;
+
+/// Where lines start and how they are indented and ended, for laying out inserted code.
+pub use crate::syntax::lines::{indentation, line_end, line_ending, line_start, reindent};
 
 pub fn line_of(file: &ParsedFile, byte: usize) -> usize {
     file.lines.position(byte).line
@@ -89,28 +93,6 @@ pub fn cause_note(file: &ParsedFile, mutex: &str, val: &LockVal) -> String {
         Cause::Goto => format!(
             "the function has a `goto`, so the model does not know whether `{mutex}` is held"
         ),
-    }
-}
-
-/// The indentation of the line holding `byte`.
-pub fn indent_at(src: &[u8], byte: usize) -> String {
-    let start = src[..byte]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map(|i| i + 1)
-        .unwrap_or(0);
-    src[start..]
-        .iter()
-        .take_while(|&&b| b == b'\t' || b == b' ')
-        .map(|&b| b as char)
-        .collect()
-}
-
-/// "\r\n" when the file's first line ends that way, so inserted lines match the file.
-pub fn eol(src: &[u8]) -> &'static str {
-    match src.iter().position(|&b| b == b'\n') {
-        Some(i) if i > 0 && src[i - 1] == b'\r' => "\r\n",
-        _ => "\n",
     }
 }
 

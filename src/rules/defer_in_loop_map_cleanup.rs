@@ -139,40 +139,21 @@ fn fix(file: &ParsedFile, _f: &FunctionModel, l: &LoopInfo) -> Result<Fix, Strin
         ));
     }
     let src = &file.src;
-    let nl = eol(src);
+    let nl = line_ending(src);
     let first = first_statement(body).ok_or("the loop body is empty")?;
-    let ind = indent_at(src, first.start_byte());
+    let ind = indentation(src, first.start_byte());
     // From the first statement's line start to the end of the last line in the body.
-    let content_start = src[..first.start_byte()]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map(|i| i + 1)
-        .unwrap_or(0);
+    let content_start = line_start(src, first.start_byte());
     let close = body.end_byte() - 1;
-    let content_end = src[..close]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map(|i| i + 1)
-        .unwrap_or(close);
+    let content_end = match line_start(src, close) {
+        0 => close, // no line break before the brace: the whole file is one line
+        start => start,
+    };
     if content_end <= content_start {
         return Err("the loop body is on one line".into());
     }
-    let protected = raw_string_lines(body);
     let content = std::str::from_utf8(&src[content_start..content_end]).map_err(|_| "not UTF-8")?;
-    let mut shifted = String::new();
-    let mut offset = content_start;
-    for line in content.split_inclusive('\n') {
-        let blank = line.trim().is_empty();
-        if !blank && !protected.iter().any(|r| r.contains(&offset)) {
-            shifted.push('\t');
-        }
-        shifted.push_str(if blank {
-            line.trim_start_matches([' ', '\t'])
-        } else {
-            line
-        });
-        offset += line.len();
-    }
+    let shifted = reindent(content, "\t", &raw_string_lines(body, content_start));
     let replacement = format!("{ind}func() {{{nl}{shifted}{ind}}}(){nl}");
     Ok(Fix {
         form: "wrap-body-in-func-literal",
@@ -188,12 +169,12 @@ fn fix(file: &ParsedFile, _f: &FunctionModel, l: &LoopInfo) -> Result<Fix, Strin
     })
 }
 
-/// Byte ranges of line starts inside raw string literals: re-indenting them would change
-/// the string.
-fn raw_string_lines(node: tree_sitter::Node<'_>) -> Vec<std::ops::Range<usize>> {
+/// Byte ranges (counted from `from`) of line starts inside raw string literals:
+/// re-indenting them would change the string.
+fn raw_string_lines(node: tree_sitter::Node<'_>, from: usize) -> Vec<std::ops::Range<usize>> {
     crate::syntax::descendants(node, |_| false)
         .filter(|n| n.kind() == "raw_string_literal")
-        .map(|n| (n.start_byte() + 1)..n.end_byte())
+        .map(|n| (n.start_byte() + 1).saturating_sub(from)..n.end_byte().saturating_sub(from))
         .collect()
 }
 

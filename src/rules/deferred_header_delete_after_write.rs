@@ -249,14 +249,10 @@ fn fix(
         return Err("the first write is in another block than the defer".into());
     }
     let src = &file.src;
-    let nl = eol(src);
-    let ind = indent_at(src, write_stmt.start_byte());
+    let nl = line_ending(src);
+    let ind = indentation(src, write_stmt.start_byte());
     // Remove the whole defer line, indentation and newline included.
-    let line_start = src[..stmt_start]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map(|i| i + 1)
-        .unwrap_or(0);
+    let line_start = line_start(src, stmt_start);
     let mut line_end = stmt_end;
     while line_end < src.len() && (src[line_end] == b' ' || src[line_end] == b'\t') {
         line_end += 1;
@@ -264,12 +260,7 @@ fn fix(
     // A trailing `// comment` moves with the statement, so no byte of it is lost.
     let mut moved = file.text(header_call).to_string();
     if src[line_end..].starts_with(b"//") {
-        let end = src[line_end..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map(|i| line_end + i)
-            .unwrap_or(src.len());
-        let comment_end = if src[end - 1] == b'\r' { end - 1 } else { end };
+        let comment_end = super::common::line_end(src, line_end);
         let comment = std::str::from_utf8(&src[line_end..comment_end]).map_err(|_| "not UTF-8")?;
         moved = format!("{moved} {comment}");
         line_end = comment_end;

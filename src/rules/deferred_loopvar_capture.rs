@@ -189,7 +189,7 @@ fn fix(
     loops: &[LoopInfo],
     captured: &[(usize, usize)],
 ) -> Option<Fix> {
-    let nl = eol(&cx.file.src);
+    let nl = line_ending(&cx.file.src);
     let mut edits: Vec<Edit> = Vec::new();
     for (li, l) in loops.iter().enumerate() {
         let mut vars: Vec<usize> = captured
@@ -203,7 +203,7 @@ fn fix(
         vars.sort_by_key(|b| f.binding(*b).decl);
         let body = node_at(cx.file, l.body_start, l.body_end)?;
         let first = first_statement(body)?;
-        let ind = indent_at(&cx.file.src, first.start_byte());
+        let ind = indentation(&cx.file.src, first.start_byte());
         let text: String = vars
             .iter()
             .map(|b| {

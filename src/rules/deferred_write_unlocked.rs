@@ -180,7 +180,7 @@ fn fix_deferred(
     mutex: &str,
 ) -> Result<Fix, String> {
     let src = &cx.file.src;
-    let nl = eol(src);
+    let nl = line_ending(src);
     let info = &f.defers[defer];
     if let Some((lit_start, lit_end)) = closure {
         let lit =
@@ -193,7 +193,7 @@ fn fix_deferred(
     // `defer delete(s.m, k)` → a closure that takes the lock around the same call.
     let call_text =
         std::str::from_utf8(&src[info.call_start..info.call_end]).map_err(|_| "not UTF-8")?;
-    let ind = indent_at(src, info.stmt_start);
+    let ind = indentation(src, info.stmt_start);
     let moved = reassigned_after(f, op, info.stmt_end);
     let mut params = Vec::new();
     let mut args = Vec::new();
@@ -241,7 +241,7 @@ fn lock_in_literal(
     let src = &cx.file.src;
     if !has_other_calls(cx.file, body) {
         let first = first_statement(body).ok_or("the function literal is empty")?;
-        let ind = indent_at(src, first.start_byte());
+        let ind = indentation(src, first.start_byte());
         return Ok(Fix {
             form: "lock-in-callback",
             title: format!("take `{mutex}` at the start of the function literal"),
@@ -278,18 +278,14 @@ fn lock_in_literal(
                 .into(),
         );
     }
-    let ind = indent_at(src, stmt.start_byte());
+    let ind = indentation(src, stmt.start_byte());
     // The unlock goes on the line after the write, below any comment that ends it.
     let mut at = stmt.end_byte();
     while at < src.len() && (src[at] == b' ' || src[at] == b'\t') {
         at += 1;
     }
     if src[at..].starts_with(b"//") {
-        at = src[at..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map(|i| at + i)
-            .unwrap_or(src.len());
+        at = line_end(src, at);
     }
     if src.get(at) == Some(&b'\r') {
         at += 1;
@@ -381,9 +377,14 @@ fn check_goroutine(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Ra
             .and_then(|(s, e)| node_at(cx.file, s, e))
             .and_then(|lit| lit.child_by_field_name("body"))
         {
-            Some(body) => {
-                fix_or_reason(lock_in_literal(cx, f, body, op, &mutex, eol(&cx.file.src)))
-            }
+            Some(body) => fix_or_reason(lock_in_literal(
+                cx,
+                f,
+                body,
+                op,
+                &mutex,
+                line_ending(&cx.file.src),
+            )),
             None => (
                 None,
                 Some("the goroutine's function is not a literal".to_string()),
@@ -429,8 +430,8 @@ fn flag_fix(
             unlock_flag(cx, node_at(cx.file, s, e)?, mutex)
         })?;
     let src = &cx.file.src;
-    let nl = eol(src);
-    let ind = indent_at(src, info.stmt_start);
+    let nl = line_ending(src);
+    let ind = indentation(src, info.stmt_start);
     let call = std::str::from_utf8(&src[info.call_start..info.call_end]).ok()?;
     Some(Fix {
         form: "lock-unless-the-flag-says-held",
@@ -495,8 +496,8 @@ fn lock_when(
         return Err("a variable the deferred call reads is assigned after the defer".into());
     }
     let src = &cx.file.src;
-    let nl = eol(src);
-    let ind = indent_at(src, info.stmt_start);
+    let nl = line_ending(src);
+    let ind = indentation(src, info.stmt_start);
     let call = std::str::from_utf8(&src[info.call_start..info.call_end])
         .map_err(|_| "the call is not UTF-8")?;
     Ok(Fix {

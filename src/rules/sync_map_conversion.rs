@@ -4,7 +4,7 @@
 
 use tree_sitter::Node;
 
-use super::common::{eol, indent_at};
+use super::common::{indentation, line_ending, line_start};
 use crate::finding::Edit;
 use crate::fix::{ensure_import, ImportPlan};
 use crate::syntax::{children, descendants, named_children, ParsedFile};
@@ -204,14 +204,13 @@ fn range(file: &ParsedFile, clause: Node<'_>, name: &str) -> Result<Vec<Edit>, S
     let k = vars.first().cloned().unwrap_or_else(|| "_".into());
     let v = vars.get(1).cloned().unwrap_or_else(|| "_".into());
     let src = &file.src;
-    let nl = eol(src);
+    let nl = line_ending(src);
     let close = body.end_byte() - 1;
-    let ind = indent_at(src, stmt.start_byte());
-    let close_line = src[..close]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map(|i| i + 1)
-        .ok_or("one-line loop")?;
+    let ind = indentation(src, stmt.start_byte());
+    let close_line = line_start(src, close);
+    if close_line == 0 {
+        return Err("one-line loop".into());
+    }
     if close_line <= body.start_byte() {
         return Err("the range loop is on one line".into());
     }
