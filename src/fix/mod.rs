@@ -1,5 +1,5 @@
-//! Fixes: merging edits, conflicts, fixed-point iteration, imports, indentation,
-//! diffs and atomic writes. Nothing here knows which rule made an edit.
+//! Fixes: merging edits, conflicts, fixed-point iteration, imports, diffs and
+//! atomic writes. Nothing here knows which rule made an edit.
 //!
 //! The flow for one file: the rules' fixes become [`FixCandidate`]s; [`fix_file`]
 //! merges them ([`merge`]), splices them in ([`apply`]), checks the result still
@@ -9,7 +9,6 @@
 mod diff;
 mod edits;
 mod imports;
-mod indent;
 mod plan;
 pub mod verify;
 mod write;
@@ -17,7 +16,6 @@ mod write;
 pub use diff::{unified_diff, unified_diff_bytes};
 pub use edits::{apply, merge, FixCandidate, Merged};
 pub use imports::{ensure_import, ImportPlan};
-pub use indent::{line_ending, line_indent, normalize_newlines, raw_string_ranges, reindent};
 pub use plan::{plan_file, FileFix, PlanOptions};
 pub use write::{write_atomic, WriteError};
 
