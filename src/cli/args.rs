@@ -1,3 +1,6 @@
+//! The command line's arguments, and nothing else: the leaf every other `cli` module
+//! reads.
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -84,7 +87,43 @@ pub struct ScanArgs {
     #[arg(long)]
     pub exit_zero: bool,
     #[command(flatten)]
-    pub changed: super::git::ChangedArgs,
+    pub changed: ChangedArgs,
+}
+
+/// `--changed-since`, for `check` and `fix` (the git work is in `super::git`).
+#[derive(Args, Debug, Clone, Default)]
+pub struct ChangedArgs {
+    /// Only findings that start on a line added or changed since REV (a commit, branch or
+    /// tag), as the working tree stands: committed, staged, unstaged, or in an untracked file.
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+    /// With --changed-since: since the merge base of REV and HEAD, as `git diff REV...`
+    /// (what a pull request into REV changes).
+    #[arg(long, requires = "changed_since")]
+    pub merge_base: bool,
+}
+
+/// `fix --branch` (the git work is in `super::git`).
+#[derive(Args, Debug, Clone, Default)]
+pub struct BranchArgs {
+    /// Commit the fixes on branch NAME, on top of --base, without touching the working
+    /// tree, the index or HEAD; print the commit id. The files to fix must be as they
+    /// are in --base.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["write", "diff"])]
+    pub branch: Option<String>,
+    /// With --branch: the commit to fix and to build on.
+    #[arg(long, value_name = "REV", default_value = "HEAD", requires = "branch")]
+    pub base: String,
+    /// With --branch: the commit message's first line (default: "defuse: fix N hazards in M files").
+    #[arg(long, value_name = "MSG", requires = "branch")]
+    pub message: Option<String>,
+    /// With --branch: replace branch NAME when it exists.
+    #[arg(long, requires = "branch")]
+    pub force: bool,
+    /// With --branch: the commit's author, as `Name <email>` (default: git's user.name
+    /// and user.email).
+    #[arg(long, value_name = "AUTHOR", requires = "branch")]
+    pub author: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -127,7 +166,7 @@ pub struct FixArgs {
     #[arg(long)]
     pub verify: bool,
     #[command(flatten)]
-    pub branch: super::git::BranchArgs,
+    pub branch: BranchArgs,
     /// After fixing, write a Markdown pull-request body (per-rule summary, per-file
     /// changes, findings not fixed, how to regenerate) to FILE.
     #[arg(long, value_name = "FILE")]

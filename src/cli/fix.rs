@@ -4,12 +4,15 @@ use std::path::{Path, PathBuf};
 
 use super::args::FixArgs;
 use super::progress::{summary, Bar, Tally};
-use super::{setup::setup, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use super::setup::{setup, Setup};
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::engine::{fix_package, fix_package_where};
 use crate::fix::{unified_diff, write_atomic, FileFix, PlanOptions};
-use crate::scan::scan_with_progress;
+use crate::scan::{scan_with_progress, ScanResult};
 use crate::vcs::filter_changed_rewrite;
 
+/// `defuse fix`: scan, plan the rewrites, verify them (`--verify`), deliver them (a diff,
+/// the files, or a branch), and summarize. Each step is a function below.
 pub fn run(a: FixArgs) -> i32 {
     let s = match setup(&a.scan) {
         Ok(s) => s,
@@ -26,6 +29,38 @@ pub fn run(a: FixArgs) -> i32 {
     let bar = Bar::new(a.scan.quiet);
     let result = scan_with_progress(&s.scan, &bar);
     bar.finish();
+    let mut fixes = plan(&a, &s, &result);
+    if a.verify {
+        if let Err(e) = verify(&mut fixes, a.scan.quiet) {
+            return super::error(e);
+        }
+    }
+    let scan_failed = report_problems(&result, a.scan.quiet);
+    let delivered = match deliver(&a, &s, branch.as_ref(), &fixes, scan_failed) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    if let Some(path) = &a.pr_body {
+        if let Err(e) = write_pr_body(path, &fixes, &delivered.not_written) {
+            return super::error(e);
+        }
+    }
+    let remaining = fixes.iter().flat_map(|f| f.skipped.iter()).count();
+    if !a.scan.quiet {
+        summarize(&a, &s, &result, &fixes, &delivered, branch.is_some(), started);
+    }
+    if scan_failed || !delivered.not_written.is_empty() {
+        EXIT_ERROR
+    } else if remaining > 0 && !a.scan.exit_zero {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+/// Every package's fixes, merged per file, kept to the changed lines with
+/// `--changed-since`, sorted by path.
+fn plan(a: &FixArgs, s: &Setup, result: &ScanResult) -> Vec<FileFix> {
     let opts = PlanOptions {
         review: a.review_fixes || s.config.review_fixes,
         ..PlanOptions::default()
@@ -41,28 +76,50 @@ pub fn run(a: FixArgs) -> i32 {
         })
         .collect();
     fixes.sort_by(|x, y| x.path.cmp(&y.path));
-    if a.verify {
-        let Some(go) = crate::fix::verify::find_go() else {
-            return super::error("--verify needs the Go toolchain: no `go` on PATH");
-        };
-        match crate::fix::verify::verify(&go, &mut fixes) {
-            Ok(verdicts) => report_verdicts(&verdicts, a.scan.quiet),
-            Err(e) => return super::error(e),
-        }
-    }
-    let changed: Vec<&FileFix> = fixes.iter().filter(|f| f.changed()).collect();
-    let mut failed = false;
+    fixes
+}
+
+/// `--verify`: type-check the rewritten packages; fixes that break one are dropped.
+fn verify(fixes: &mut [FileFix], quiet: bool) -> Result<(), String> {
+    let go = crate::fix::verify::find_go()
+        .ok_or("--verify needs the Go toolchain: no `go` on PATH")?;
+    let verdicts = crate::fix::verify::verify(&go, fixes)?;
+    report_verdicts(&verdicts, quiet);
+    Ok(())
+}
+
+/// Errors and warnings of the scan on stderr; whether there was an error.
+fn report_problems(result: &ScanResult, quiet: bool) -> bool {
     for e in &result.errors {
         anstream::eprintln!("defuse: error: {}: {}", e.path, e.message);
-        failed = true;
     }
-    for p in &result.problems {
-        if !a.scan.quiet {
+    if !quiet {
+        for p in &result.problems {
             anstream::eprintln!("defuse: warning: {}: {}", p.path, p.message);
         }
     }
-    // Files whose write failed: the summary counts only what reached the disk.
-    let mut not_written: Vec<String> = Vec::new();
+    !result.errors.is_empty()
+}
+
+/// What reached its destination.
+#[derive(Default)]
+struct Delivered {
+    /// Files whose write failed (named on stderr): the summary and the pull-request body
+    /// count only what reached the disk.
+    not_written: Vec<String>,
+}
+
+/// The changed files as a unified diff on stdout (the default), written in place
+/// (`--write`), or committed on a branch (`--branch`). `Err` carries the exit code.
+fn deliver(
+    a: &FixArgs,
+    s: &Setup,
+    branch: Option<&crate::vcs::BranchTarget>,
+    fixes: &[FileFix],
+    scan_failed: bool,
+) -> Result<Delivered, i32> {
+    let changed: Vec<&FileFix> = fixes.iter().filter(|f| f.changed()).collect();
+    let mut delivered = Delivered::default();
     if a.write {
         if !a.allow_dirty {
             let paths: Vec<PathBuf> = changed.iter().map(|f| PathBuf::from(&f.path)).collect();
@@ -70,13 +127,13 @@ pub fn run(a: FixArgs) -> i32 {
                 Ok(dirty) if !dirty.is_empty() => {
                     let names: Vec<String> =
                         dirty.iter().map(|p| p.display().to_string()).collect();
-                    return super::error(format!(
+                    return Err(super::error(format!(
                         "these files have uncommitted changes: {}\ncommit or stash them, or pass --allow-dirty",
                         names.join(", ")
-                    ));
+                    )));
                 }
                 Ok(_) => {}
-                Err(e) => return super::error(e),
+                Err(e) => return Err(super::error(e)),
             }
         }
         let roots = write_roots(&s.scan.paths);
@@ -84,13 +141,14 @@ pub fn run(a: FixArgs) -> i32 {
             let path = Path::new(&f.path);
             if let Err(e) = write_atomic(path, &f.old, &f.new, Some(root_for(path, &roots))) {
                 anstream::eprintln!("defuse: error: {e}");
-                failed = true;
-                not_written.push(f.path.clone());
+                delivered.not_written.push(f.path.clone());
             }
         }
-    } else if let Some(target) = &branch {
-        if failed {
-            return super::error("--branch: nothing committed, since the scan had errors");
+    } else if let Some(target) = branch {
+        if scan_failed {
+            return Err(super::error(
+                "--branch: nothing committed, since the scan had errors",
+            ));
         }
         match super::git::commit_branch(target, &a.branch, &changed, a.scan.quiet) {
             Ok(true) => {}
@@ -99,7 +157,7 @@ pub fn run(a: FixArgs) -> i32 {
                     anstream::eprintln!("nothing to fix: no commit made");
                 }
             }
-            Err(e) => return super::error(e),
+            Err(e) => return Err(super::error(e)),
         }
     } else {
         let mut out = anstream::stdout();
@@ -108,75 +166,80 @@ pub fn run(a: FixArgs) -> i32 {
                 .write_all(unified_diff(&diff_path(&f.path), &f.old, &f.new).as_bytes())
                 .is_err()
             {
-                return EXIT_ERROR;
+                return Err(EXIT_ERROR);
             }
         }
         let _ = out.flush();
     }
-    if let Some(path) = &a.pr_body {
-        // The body describes what is in the working tree: not files that failed to write.
-        let done: Vec<FileFix> = fixes
-            .iter()
-            .filter(|f| !not_written.contains(&f.path))
-            .cloned()
-            .collect();
-        let command = crate::report::pr_body::shell_command(std::env::args());
-        let body = crate::report::pr_body::render(&done, &command);
-        if let Err(e) = std::fs::write(path, body) {
-            return super::error(format!(
-                "cannot write the pull-request body to {}: {e}",
-                path.display()
-            ));
-        }
-    }
-    let changed: Vec<&FileFix> = changed
-        .into_iter()
+    Ok(delivered)
+}
+
+/// `--pr-body FILE`: the body describes what is in the working tree, not files that
+/// failed to write.
+fn write_pr_body(path: &Path, fixes: &[FileFix], not_written: &[String]) -> Result<(), String> {
+    let done: Vec<FileFix> = fixes
+        .iter()
         .filter(|f| !not_written.contains(&f.path))
+        .cloned()
+        .collect();
+    let command = crate::report::pr_body::shell_command(std::env::args());
+    let body = crate::report::pr_body::render(&done, &command);
+    std::fs::write(path, body).map_err(|e| {
+        format!(
+            "cannot write the pull-request body to {}: {e}",
+            path.display()
+        )
+    })
+}
+
+/// The findings left without a fix, one line each, and the summary line.
+fn summarize(
+    a: &FixArgs,
+    s: &Setup,
+    result: &ScanResult,
+    fixes: &[FileFix],
+    delivered: &Delivered,
+    committed: bool,
+    started: std::time::Instant,
+) {
+    let changed: Vec<&FileFix> = fixes
+        .iter()
+        .filter(|f| f.changed() && !delivered.not_written.contains(&f.path))
         .collect();
     let applied: usize = changed.iter().map(|f| f.applied.len()).sum();
-    let remaining: Vec<_> = fixes.iter().flat_map(|f| f.skipped.iter()).collect();
-    if !a.scan.quiet {
-        let verb = if a.write {
-            "applied"
-        } else if branch.is_some() {
-            "committed"
-        } else {
-            "would apply"
-        };
-        for (f, why) in &remaining {
-            let why = why.strip_prefix(&format!("{} ", f.path)).unwrap_or(why);
-            anstream::eprintln!(
-                "  not fixed: {}:{}:{} [{}] {}",
-                f.path,
-                f.span.start.line,
-                f.span.start.column,
-                f.rule,
-                why
-            );
-        }
-        let findings = super::check::reported_findings(&result, s.changed.as_ref());
-        let suppressed = findings.iter().filter(|f| f.suppressed.is_some()).count();
-        let tally = Tally {
-            files_scanned: result.files_scanned,
-            findings: findings.len() - suppressed,
-            suppressed,
-            errors: result.errors.len(),
-            fixes: Some(format!(
-                "{verb} {applied} fix{} in {} file{}",
-                if applied == 1 { "" } else { "es" },
-                changed.len(),
-                if changed.len() == 1 { "" } else { "s" }
-            )),
-        };
-        anstream::eprintln!("{}", summary(&tally, started));
+    for (f, why) in fixes.iter().flat_map(|f| f.skipped.iter()) {
+        let why = why.strip_prefix(&format!("{} ", f.path)).unwrap_or(why);
+        anstream::eprintln!(
+            "  not fixed: {}:{}:{} [{}] {}",
+            f.path,
+            f.span.start.line,
+            f.span.start.column,
+            f.rule,
+            why
+        );
     }
-    if failed {
-        EXIT_ERROR
-    } else if !remaining.is_empty() && !a.scan.exit_zero {
-        EXIT_FINDINGS
+    let verb = if a.write {
+        "applied"
+    } else if committed {
+        "committed"
     } else {
-        EXIT_CLEAN
-    }
+        "would apply"
+    };
+    let findings = super::check::reported_findings(result, s.changed.as_ref());
+    let suppressed = findings.iter().filter(|f| f.suppressed.is_some()).count();
+    let tally = Tally {
+        files_scanned: result.files_scanned,
+        findings: findings.len() - suppressed,
+        suppressed,
+        errors: result.errors.len(),
+        fixes: Some(format!(
+            "{verb} {applied} fix{} in {} file{}",
+            if applied == 1 { "" } else { "es" },
+            changed.len(),
+            if changed.len() == 1 { "" } else { "s" }
+        )),
+    };
+    anstream::eprintln!("{}", summary(&tally, started));
 }
 
 fn report_verdicts(verdicts: &[crate::fix::verify::PackageVerdict], quiet: bool) {

@@ -5,44 +5,9 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::Args;
-
+use super::args::BranchArgs;
 use crate::fix::FileFix;
 use crate::vcs::{Author, BranchTarget, FileUpdate};
-
-#[derive(Args, Debug, Clone, Default)]
-pub struct ChangedArgs {
-    /// Only findings that start on a line added or changed since REV (a commit, branch or
-    /// tag), as the working tree stands: committed, staged, unstaged, or in an untracked file.
-    #[arg(long, value_name = "REV")]
-    pub changed_since: Option<String>,
-    /// With --changed-since: since the merge base of REV and HEAD, as `git diff REV...`
-    /// (what a pull request into REV changes).
-    #[arg(long, requires = "changed_since")]
-    pub merge_base: bool,
-}
-
-#[derive(Args, Debug, Clone, Default)]
-pub struct BranchArgs {
-    /// Commit the fixes on branch NAME, on top of --base, without touching the working
-    /// tree, the index or HEAD; print the commit id. The files to fix must be as they
-    /// are in --base.
-    #[arg(long, value_name = "NAME", conflicts_with_all = ["write", "diff"])]
-    pub branch: Option<String>,
-    /// With --branch: the commit to fix and to build on.
-    #[arg(long, value_name = "REV", default_value = "HEAD", requires = "branch")]
-    pub base: String,
-    /// With --branch: the commit message's first line (default: "defuse: fix N hazards in M files").
-    #[arg(long, value_name = "MSG", requires = "branch")]
-    pub message: Option<String>,
-    /// With --branch: replace branch NAME when it exists.
-    #[arg(long, requires = "branch")]
-    pub force: bool,
-    /// With --branch: the commit's author, as `Name <email>` (default: git's user.name
-    /// and user.email).
-    #[arg(long, value_name = "AUTHOR", requires = "branch")]
-    pub author: Option<String>,
-}
 
 /// Everything `--branch` needs that can go wrong, checked before the scan.
 pub fn open_branch(a: &BranchArgs, name: &str, paths: &[PathBuf]) -> Result<BranchTarget, String> {
