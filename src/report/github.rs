@@ -234,7 +234,7 @@ mod tests {
         let mut err = finding("./pkg/cache.go", 4, Severity::Error);
         err.span.start_byte = d;
         err.span.end_byte = d + 18;
-        err.span.start.column = d - src[..d].rfind('\n').unwrap();
+        err.span.start.column = d - crate::syntax::lines::line_start(src.as_bytes(), d) + 1;
         err.span.end.column = err.span.start.column + 18;
         err.notes = vec!["`mu.Unlock()` was deferred later, so it runs first".into()];
         err.fix = Some(Fix {

@@ -232,17 +232,18 @@ mod tests {
 
     #[test]
     fn reindent_leaves_kept_lines_alone() {
-        let block = "q := `select *\nfrom t\n  where x`\nrun(q)\n";
-        // The inside of the raw string: after the opening backquote to the closing one.
-        let open = block.find('`').unwrap();
-        let close = block.rfind('`').unwrap();
+        let block = "q := `select *\nfrom t\n  where x`\nrun(q)\np := `a\n\tb`\n";
+        // The inside of each raw string: after its opening backquote to its closing one.
+        let ticks: Vec<usize> = block.match_indices('`').map(|(i, _)| i).collect();
+        let keep = [ticks[0] + 1..ticks[1] + 1, ticks[2] + 1..ticks[3] + 1];
         assert_eq!(
-            reindent(block, "\t", &[open + 1..close + 1]),
-            "\tq := `select *\nfrom t\n  where x`\n\trun(q)\n"
+            reindent(block, "\t", &keep),
+            "\tq := `select *\nfrom t\n  where x`\n\trun(q)\n\tp := `a\n\tb`\n"
         );
         // A range on one line protects no line start.
+        let one_line = 6..8;
         assert_eq!(
-            reindent("a := `x`\nb()\n", "  ", &[6..8]),
+            reindent("a := `x`\nb()\n", "  ", std::slice::from_ref(&one_line)),
             "  a := `x`\n  b()\n"
         );
     }

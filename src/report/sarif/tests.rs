@@ -9,13 +9,8 @@ const ROOT: &str = "/work/repo";
 fn finding_at(path: &str, src: &str, needle: &str, len: usize) -> Finding {
     let start = src.find(needle).expect("needle in source");
     let end = start + len;
-    let pos = |b: usize| {
-        let ls = src[..b].rfind('\n').map_or(0, |i| i + 1);
-        Position {
-            line: src[..b].matches('\n').count() + 1,
-            column: b - ls + 1,
-        }
-    };
+    let lines = crate::syntax::LineIndex::new(src.as_bytes());
+    let pos = |b: usize| lines.position(b);
     Finding {
         rule: "deferred-write-unlocked".into(),
         severity: Severity::Error,
