@@ -8,21 +8,19 @@
 //! scripts run and its exit code, then runs the real binary, so the tests see that each one
 //! is a command the binary accepts.
 
-mod common;
-#[cfg(unix)]
-mod release_fixture;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use yaml_rust2::{Yaml, YamlLoader};
 
+use crate::support::{gofmt_l, hermetic, repo_root, BIN};
+
 // ---------------------------------------------------------------------------------------
 // action.yml
 
 fn root() -> PathBuf {
-    common::repo_root()
+    repo_root()
 }
 
 fn action() -> Yaml {
@@ -649,29 +647,19 @@ func (w *Worker) Run(jobs <-chan string) {
 }
 "#;
 
+/// git with an identity and a branch name of its own, whatever the machine's configuration.
 fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=defuse test",
-            "-c",
-            "user.email=test@defuse.invalid",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("git is required for this test");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let own = [
+        "-c",
+        "user.name=defuse test",
+        "-c",
+        "user.email=test@defuse.invalid",
+        "-c",
+        "commit.gpgsign=false",
+        "-c",
+        "init.defaultBranch=main",
+    ];
+    crate::support::git(dir, &[&own[..], args].concat())
 }
 
 struct Fixture {
@@ -707,7 +695,7 @@ fn fixture() -> Fixture {
     for d in [&log, &shim, &runner_temp] {
         std::fs::create_dir_all(d).unwrap();
     }
-    let real = env!("CARGO_BIN_EXE_defuse");
+    let real = BIN;
     let wrapper = format!(
         r#"#!/usr/bin/env bash
 # Records the command line (NUL-separated), stderr and exit code, then exits as defuse did.
@@ -834,12 +822,7 @@ impl Fixture {
         let mut dirs = Vec::new();
         if with_defuse {
             dirs.push(self.shim.clone());
-            dirs.push(
-                Path::new(env!("CARGO_BIN_EXE_defuse"))
-                    .parent()
-                    .unwrap()
-                    .to_path_buf(),
-            );
+            dirs.push(Path::new(BIN).parent().unwrap().to_path_buf());
         }
         dirs.extend(std::env::split_paths(
             &std::env::var_os("PATH").unwrap_or_default(),
@@ -863,7 +846,8 @@ impl Fixture {
             std::fs::write(f, "").unwrap();
         }
         let mut cmd = Command::new("bash");
-        cmd.arg(scripts_dir().join(script))
+        hermetic(&mut cmd)
+            .arg(scripts_dir().join(script))
             .current_dir(&self.repo)
             .env("PATH", self.path_var(with_defuse))
             .env("GITHUB_OUTPUT", &self.output)
@@ -1116,11 +1100,7 @@ fn fix_rewrites_the_checkout_and_writes_the_pull_request_body() {
         ),
         "{store}"
     );
-    assert_eq!(
-        common::gofmt_l(&fx.repo),
-        "",
-        "the rewritten file is gofmt-clean"
-    );
+    assert_eq!(gofmt_l(&fx.repo), "", "the rewritten file is gofmt-clean");
     // create-pull-request commits whatever changed in the checkout: only the fix.
     assert_eq!(git(&fx.repo, &["status", "--porcelain"]), " M store.go\n");
 
@@ -1211,7 +1191,7 @@ fn fix_tolerates_findings_without_a_fix_and_lists_them() {
     let r = fx.run(&[("mode", "fix"), ("review-fixes", "true")]);
     assert_eq!(r.code, 0, "{r:?}");
     assert_ne!(fx.read("worker.go"), WORKER_GO);
-    assert_eq!(common::gofmt_l(&fx.repo), "");
+    assert_eq!(gofmt_l(&fx.repo), "");
 }
 
 /// (d) Every command line the scripts can produce, run against the repository: each
@@ -1441,7 +1421,7 @@ fn install_uses_the_defuse_on_path_or_a_cached_build() {
     // PATH), and its folder goes to GITHUB_PATH.
     let bin = fx.runner_temp.join("defuse/bin");
     std::fs::create_dir_all(&bin).unwrap();
-    std::fs::copy(env!("CARGO_BIN_EXE_defuse"), bin.join("defuse")).unwrap();
+    std::fs::copy(BIN, bin.join("defuse")).unwrap();
     let r = fx.run_step(
         "install",
         "install.sh",
@@ -1493,7 +1473,8 @@ fn the_cache_key_follows_the_source() {
 fn auto_installs_the_release_of_a_tag_and_builds_from_source_otherwise() {
     let fx = fixture();
     let base = fx.runner_temp.parent().unwrap().join("releases");
-    let dist = release_fixture::make_release(&base, "v9.9.9", "#!/bin/sh\necho 'defuse 9.9.9'\n");
+    let dist =
+        crate::release_fixture::make_release(&base, "v9.9.9", "#!/bin/sh\necho 'defuse 9.9.9'\n");
     let url = format!("file://{}", base.display());
     let release = |inputs: &[(&str, &str)], r: &str| {
         fx.run_step(

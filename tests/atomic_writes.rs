@@ -12,6 +12,8 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use crate::support::defuse_command;
+
 const FILES: usize = 300;
 
 /// The shape of `Logout` in testdata/deferred-write-unlocked/positive.go, with the
@@ -87,9 +89,8 @@ fn files(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 }
 
 fn fix_write(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_defuse"));
+    let mut c = defuse_command(dir);
     c.args(["fix", "--write", "--allow-dirty", "--quiet", "."])
-        .current_dir(dir)
         .env("HOME", dir)
         .env_remove(PAUSE)
         .stdout(Stdio::null())

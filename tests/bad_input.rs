@@ -9,13 +9,12 @@
 use std::fs;
 use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use defuse::engine::{analyze, fix_package, RuleSelection, SourceUnit, MAX_NESTING};
 use defuse::fix::{write_atomic, PlanOptions, WriteError};
 use tempfile::TempDir;
 
-mod common;
+use crate::support::{defuse_command, git, init_repo, write};
 
 /// A store with one hazard: the delete in `Take` (line 18, column 2) runs after the
 /// unlock. Three other methods hold `s.mu` (one writes under it), so the finding is high
@@ -107,14 +106,11 @@ impl Run {
     }
 }
 
+/// `defuse ARGS` in `dir`, with `dir` as its home: no user configuration.
 fn defuse(dir: &Path, args: &[&str]) -> Run {
-    let out: Output = Command::new(env!("CARGO_BIN_EXE_defuse"))
+    let out = defuse_command(dir)
         .args(args)
-        .current_dir(dir)
         .env("HOME", dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("NO_COLOR", "1")
         .output()
         .expect("run defuse");
     Run {
@@ -122,13 +118,6 @@ fn defuse(dir: &Path, args: &[&str]) -> Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
-}
-
-fn write(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
-    let p = dir.join(rel);
-    fs::create_dir_all(p.parent().unwrap()).unwrap();
-    fs::write(&p, bytes).unwrap();
-    p
 }
 
 fn tmp() -> TempDir {
@@ -662,28 +651,6 @@ fn a_read_only_file_is_an_error_naming_it_and_the_others_are_written() {
     );
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("HOME", dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .expect("git is required for this test");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn repo(dir: &Path) {
-    git(dir, &["init", "-q", "-b", "main"]);
-    git(dir, &["config", "user.name", "Test"]);
-    git(dir, &["config", "user.email", "test@example.com"]);
-}
-
 #[test]
 fn a_symlink_out_of_the_repository_is_never_written() {
     let d = tmp();
@@ -691,7 +658,7 @@ fn a_symlink_out_of_the_repository_is_never_written() {
     let secret = write(&outside, "lib/secret.go", STORE);
     let r = d.path().join("repo");
     write(&r, "store.go", STORE);
-    repo(&r);
+    init_repo(&r);
     symlink(&secret, r.join("link.go")).unwrap();
     symlink(outside.join("lib"), r.join("linkdir")).unwrap();
     git(&r, &["add", "."]);
@@ -787,7 +754,7 @@ fn changed_since_a_bad_revision_is_a_usage_error() {
     assert_contains(&r.stderr, "--changed-since: ");
     assert_contains(&r.stderr, "is not in a git repository");
     // A repository, and a revision it does not have.
-    repo(d.path());
+    init_repo(d.path());
     git(d.path(), &["add", "."]);
     git(d.path(), &["commit", "-q", "-m", "init"]);
     for rev in ["no-such-branch", "HEAD~5", "0123456789abcdef", "--"] {
@@ -865,9 +832,8 @@ fn a_hostile_repository_gets_nothing_run() {
         std::env::var("PATH").unwrap_or_default()
     );
     let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_defuse"))
+        let out = defuse_command(&r)
             .args(args)
-            .current_dir(&r)
             .env("HOME", d.path())
             .env("PATH", &path)
             .env("GOFLAGS", "-toolexec=/bin/false")

@@ -4,19 +4,13 @@
 //! here as a reviewed snapshot diff, finding by finding; a refactoring must leave it as
 //! it is.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-use defuse::engine::{analyze, RuleSelection, SourceUnit};
-use defuse::finding::{Confidence, Finding};
-use defuse::scan::{scan, Pipeline, ScanOptions};
+use defuse::engine::{analyze, SourceUnit};
+use defuse::finding::Finding;
+use defuse::scan::{scan, Pipeline};
 
-fn low() -> RuleSelection {
-    RuleSelection {
-        min_confidence: Confidence::Low,
-        ..RuleSelection::default()
-    }
-}
+use crate::support::{example_per_iteration, goroot_src, low_confidence, scan_options};
 
 fn render(path: &str, f: &Finding) -> String {
     let mut out = format!(
@@ -52,15 +46,7 @@ fn render(path: &str, f: &Finding) -> String {
 
 /// The findings of a scan of `root` with every file modeled, paths relative to `root`.
 fn scan_tree(root: &Path) -> String {
-    let opts = ScanOptions {
-        paths: vec![root.to_path_buf()],
-        discover: Default::default(),
-        include_generated: false,
-        rules: low(),
-        pipeline: Pipeline::Full,
-        shard: None,
-    };
-    let result = scan(&opts);
+    let result = scan(&scan_options(root, Pipeline::Full));
     assert!(result.errors.is_empty(), "{:?}", result.errors);
     let mut out = String::new();
     for file in result.files() {
@@ -78,22 +64,17 @@ fn scan_tree(root: &Path) -> String {
 
 #[test]
 fn testdata() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    let root = crate::support::testdata();
     insta::assert_snapshot!("testdata", scan_tree(&root));
 }
 
 /// Analyzed as tests/catalog.rs does: the example's `go_version`, overridden by its own
 /// `//go:build go1.N`.
 fn catalog_unit(path: String, code: &str, go_version: &Option<String>) -> SourceUnit {
-    let version = defuse::discover::build_constraint_version(code.as_bytes()).or_else(|| {
-        go_version
-            .as_deref()
-            .map(|v| defuse::discover::GoVersion::parse(v).unwrap())
-    });
     SourceUnit {
         path,
         src: code.as_bytes().to_vec(),
-        per_iteration_loop_vars: version.is_none_or(|v| v.has_per_iteration_loop_vars()),
+        per_iteration_loop_vars: example_per_iteration(code, go_version),
     }
 }
 
@@ -112,7 +93,7 @@ fn catalog_examples() {
     }
     let mut out = String::new();
     for unit in units {
-        for file in analyze(vec![unit], &low()) {
+        for file in analyze(vec![unit], &low_confidence()) {
             for f in &file.findings {
                 out.push_str(&render(&file.path, f));
             }
@@ -123,14 +104,6 @@ fn catalog_examples() {
 
 #[test]
 fn go_tree() {
-    let out = Command::new("go")
-        .args(["env", "GOROOT"])
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("the Go toolchain is required for this test (`go env GOROOT`: {e}); install Go")
-        });
-    assert!(out.status.success(), "go env GOROOT failed");
-    let src = PathBuf::from(String::from_utf8(out.stdout).unwrap().trim()).join("src");
-    assert!(src.is_dir(), "{} is not a directory", src.display());
+    let src = goroot_src();
     insta::assert_snapshot!("go_tree", scan_tree(&src));
 }

@@ -7,26 +7,14 @@ use defuse::catalog::everything as rules;
 use defuse::engine::{analyze, fix_package, RuleSelection, SourceUnit};
 use defuse::fix::PlanOptions;
 
-/// The module version the example names, overridden by its own `//go:build go1.N` as
-/// the scan pipeline does.
-fn per_iteration(code: &str, v: &Option<String>) -> bool {
-    if let Some(b) = defuse::discover::build_constraint_version(code.as_bytes()) {
-        return b.has_per_iteration_loop_vars();
-    }
-    match v {
-        Some(v) => defuse::discover::GoVersion::parse(v)
-            .expect("valid go_version")
-            .has_per_iteration_loop_vars(),
-        None => true,
-    }
-}
+use crate::support::{defuse, example_per_iteration, repo_root};
 
 fn run(code: &str, v: &Option<String>) -> Vec<defuse::engine::FileResult> {
     analyze(
         vec![SourceUnit {
             path: "example.go".into(),
             src: code.as_bytes().to_vec(),
-            per_iteration_loop_vars: per_iteration(code, v),
+            per_iteration_loop_vars: example_per_iteration(code, v),
         }],
         &RuleSelection::default(),
     )
@@ -130,9 +118,9 @@ fn ok_cases_are_silent() {
 /// `testdata/`, at every confidence.
 #[test]
 fn fixes_are_the_forms_their_catalog_declares() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_defuse"))
-        .args([
+    let out = defuse(
+        &repo_root(),
+        &[
             "check",
             "--format",
             "json",
@@ -140,10 +128,8 @@ fn fixes_are_the_forms_their_catalog_declares() {
             "low",
             "--quiet",
             "testdata",
-        ])
-        .current_dir(root)
-        .output()
-        .unwrap();
+        ],
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let mut emitted: Vec<(String, String, String)> = v["findings"]
         .as_array()

@@ -1,33 +1,9 @@
 //! The command line as a user meets it: exit codes, messages, suppression, configuration.
 
-mod common;
-
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn defuse(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_defuse"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CI")
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let p = dir.join(name);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
+use crate::support::{defuse, repo_root, stderr, stdout, write};
 
 const GUARDED: &str = r#"package cache
 
@@ -65,7 +41,7 @@ func (c *Cache) Len() int {
 
 #[test]
 fn check_examples_reports_with_snippets_and_exits_1() {
-    let o = defuse(&common::repo_root(), &["check", "testdata/examples"]);
+    let o = defuse(&repo_root(), &["check", "testdata/examples"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("error[deferred-write-unlocked]"), "{out}");
@@ -120,7 +96,7 @@ fn missing_path_exits_2_naming_it() {
 #[test]
 fn unknown_rule_is_a_usage_error() {
     let o = defuse(
-        &common::repo_root(),
+        &repo_root(),
         &["check", "--select", "no-such-rule", "testdata/examples"],
     );
     assert_eq!(o.status.code(), Some(2));
@@ -129,9 +105,9 @@ fn unknown_rule_is_a_usage_error() {
         "{}",
         stderr(&o)
     );
-    let o = defuse(&common::repo_root(), &["explain", "no-such-rule"]);
+    let o = defuse(&repo_root(), &["explain", "no-such-rule"]);
     assert_eq!(o.status.code(), Some(2));
-    let o = defuse(&common::repo_root(), &["explain", "map-write-under-lock"]);
+    let o = defuse(&repo_root(), &["explain", "map-write-under-lock"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("did you mean `map-write-under-rlock`?"),
@@ -139,7 +115,7 @@ fn unknown_rule_is_a_usage_error() {
         stderr(&o)
     );
     let o = defuse(
-        &common::repo_root(),
+        &repo_root(),
         &["check", "--ignore", "unused-supression", "."],
     );
     assert_eq!(o.status.code(), Some(2));
@@ -148,20 +124,20 @@ fn unknown_rule_is_a_usage_error() {
         "{}",
         stderr(&o)
     );
-    let o = defuse(&common::repo_root(), &["check", "--bogus-flag"]);
+    let o = defuse(&repo_root(), &["check", "--bogus-flag"]);
     assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]
 fn rules_lists_seven_and_two_meta_and_explain_prints_rationale_and_examples() {
-    let o = defuse(&common::repo_root(), &["rules"]);
+    let o = defuse(&repo_root(), &["rules"]);
     assert_eq!(o.status.code(), Some(0));
     let listed = stdout(&o);
     assert_eq!(listed.lines().count(), 9, "{listed}");
     let last: Vec<&str> = listed.lines().skip(7).collect();
     assert!(last[0].starts_with("invalid-suppression "), "{last:?}");
     assert!(last[1].starts_with("unused-suppression "), "{last:?}");
-    let o = defuse(&common::repo_root(), &["rules", "--format", "json"]);
+    let o = defuse(&repo_root(), &["rules", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let kinds: Vec<&str> = v
         .as_array()
@@ -171,10 +147,7 @@ fn rules_lists_seven_and_two_meta_and_explain_prints_rationale_and_examples() {
         .collect();
     assert_eq!(kinds.iter().filter(|k| **k == "analysis").count(), 7);
     assert_eq!(kinds.iter().filter(|k| **k == "meta").count(), 2);
-    let o = defuse(
-        &common::repo_root(),
-        &["explain", "--full", "unused-suppression"],
-    );
+    let o = defuse(&repo_root(), &["explain", "--full", "unused-suppression"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(
         stdout(&o).contains("Example: the-code-was-fixed"),
@@ -182,10 +155,7 @@ fn rules_lists_seven_and_two_meta_and_explain_prints_rationale_and_examples() {
         stdout(&o)
     );
     // Short by default: what it finds, its fixes, where the rest is.
-    let o = defuse(
-        &common::repo_root(),
-        &["explain", "deferred-write-unlocked"],
-    );
+    let o = defuse(&repo_root(), &["explain", "deferred-write-unlocked"]);
     assert_eq!(o.status.code(), Some(0));
     let short = stdout(&o);
     assert!(short.lines().count() < 25, "{short}");
@@ -203,7 +173,7 @@ fn rules_lists_seven_and_two_meta_and_explain_prints_rationale_and_examples() {
     );
     assert!(!short.contains("Example: "), "{short}");
     let o = defuse(
-        &common::repo_root(),
+        &repo_root(),
         &["explain", "--full", "deferred-write-unlocked"],
     );
     assert_eq!(o.status.code(), Some(0));
@@ -220,7 +190,7 @@ fn rules_lists_seven_and_two_meta_and_explain_prints_rationale_and_examples() {
 
 #[test]
 fn select_and_ignore_choose_rules() {
-    let root = common::repo_root();
+    let root = repo_root();
     let o = defuse(
         &root,
         &[
@@ -398,7 +368,7 @@ fn fix_write_applies_and_second_run_is_clean() {
 #[test]
 fn json_output_is_versioned() {
     let o = defuse(
-        &common::repo_root(),
+        &repo_root(),
         &["check", "--format", "json", "testdata/examples"],
     );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -551,7 +521,7 @@ fn near_miss_suppressions_are_reported_as_malformed() {
 
 #[test]
 fn concise_prints_one_compiler_style_line_per_finding() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = &repo_root();
     let o = defuse(root, &["check", "--format", "concise", "testdata/examples"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = stdout(&o);
@@ -585,7 +555,7 @@ fn concise_prints_one_compiler_style_line_per_finding() {
 
 #[test]
 fn several_outputs_in_one_run_each_where_it_was_asked() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = &repo_root();
     let tmp = tempfile::tempdir().unwrap();
     let sarif = tmp.path().join("out/defuse.sarif");
     std::fs::create_dir_all(sarif.parent().unwrap()).unwrap();
@@ -659,7 +629,7 @@ fn several_outputs_in_one_run_each_where_it_was_asked() {
 
 #[test]
 fn exit_zero_keeps_findings_but_not_errors_from_the_exit_code() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = &repo_root();
     let o = defuse(root, &["check", "--exit-zero", "testdata/examples"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("error[deferred-write-unlocked]"));
@@ -674,7 +644,7 @@ fn exit_zero_keeps_findings_but_not_errors_from_the_exit_code() {
 
 #[test]
 fn statistics_count_findings_and_fixes_per_rule() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = &repo_root();
     let o = defuse(root, &["check", "--statistics", "testdata/examples"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = stdout(&o);

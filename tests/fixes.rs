@@ -2,21 +2,9 @@
 //! gofmt-clean, passes `go vet` with the rest of its module, and fixing again changes
 //! nothing. Runs the real binary, as a user would.
 
-mod common;
-
 use std::path::Path;
-use std::process::Command;
 
-use common::*;
-
-fn defuse(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_defuse"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
+use crate::support::*;
 
 fn rule_dirs() -> Vec<String> {
     let mut v: Vec<String> = defuse::rules::ids().iter().map(|s| s.to_string()).collect();

@@ -7,14 +7,14 @@
 
 use std::path::{Path, PathBuf};
 
-mod common;
+use crate::support::{repo_root, testdata};
 
 /// Variants made from each seed.
 const VARIANTS_PER_SEED: usize = 16;
 
 fn seeds() -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let mut stack = vec![common::repo_root().join("testdata")];
+    let mut stack = vec![testdata()];
     while let Some(dir) = stack.pop() {
         for e in std::fs::read_dir(&dir).unwrap() {
             let p = e.unwrap().path();
@@ -168,7 +168,7 @@ fn mutated_seeds_pass_the_fuzz_checks() {
 }
 
 fn rel(p: &Path) -> String {
-    p.strip_prefix(common::repo_root())
+    p.strip_prefix(repo_root())
         .unwrap_or(p)
         .display()
         .to_string()

@@ -3,15 +3,20 @@
 //! `--changed-since` must see only what changed, and `fix --write` must not overwrite
 //! uncommitted work.
 //!
-//! Every git and defuse process runs with `GIT_CONFIG_NOSYSTEM=1` and a temporary
-//! `HOME`, and each repository sets its own `user.name`/`user.email`, so that nothing
-//! depends on the machine's git configuration.
+//! Every git and defuse process runs in the environment of tests/support (no system or
+//! global git configuration) with a temporary `HOME`, and each repository sets its own
+//! `user.name`/`user.email`, so that nothing depends on the machine's git configuration.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use defuse::scan::{scan, Pipeline};
 use tempfile::TempDir;
+
+use crate::support::{
+    code, copy_dir, defuse_command, git_command, scan_options, stderr, stdout, testdata,
+};
 
 const STORE: &str = "package store
 
@@ -168,26 +173,16 @@ impl Sandbox {
         ]);
     }
 
-    fn command(&self, program: impl AsRef<std::ffi::OsStr>, cwd: &Path) -> Command {
-        let mut c = Command::new(program);
-        c.current_dir(cwd)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", self.path("home"))
-            .env("XDG_CONFIG_HOME", self.path("home"))
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_WORK_TREE")
-            .env_remove("GIT_INDEX_FILE")
-            .env_remove("GIT_CEILING_DIRECTORIES")
-            .env_remove("GIT_AUTHOR_NAME")
-            .env_remove("GIT_AUTHOR_EMAIL")
-            .env_remove("GIT_COMMITTER_NAME")
-            .env_remove("GIT_COMMITTER_EMAIL");
-        c
+    /// `cmd` with the sandbox's home: no user configuration, for git or libgit2.
+    fn home(&self, mut cmd: Command) -> Command {
+        cmd.env("HOME", self.path("home"))
+            .env("XDG_CONFIG_HOME", self.path("home"));
+        cmd
     }
 
     /// Run git in `cwd`; it must succeed. Its stdout, trimmed.
     fn git_in(&self, cwd: &Path, args: &[&str]) -> String {
-        let out = self.command("git", cwd).args(args).output().unwrap();
+        let out = self.home(git_command(cwd)).args(args).output().unwrap();
         assert!(
             out.status.success(),
             "git {args:?} failed: {}",
@@ -201,10 +196,7 @@ impl Sandbox {
     }
 
     fn defuse_in(&self, cwd: &Path, args: &[&str]) -> Output {
-        self.command(env!("CARGO_BIN_EXE_defuse"), cwd)
-            .args(args)
-            .output()
-            .unwrap()
+        self.home(defuse_command(cwd)).args(args).output().unwrap()
     }
 
     fn defuse(&self, args: &[&str]) -> Output {
@@ -241,18 +233,6 @@ impl Sandbox {
             self.git(&["rev-parse", "HEAD"]),
         )
     }
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited")
 }
 
 /// Paths that differ between two trees.
@@ -724,20 +704,6 @@ fn fix_write_refuses_dirty_files_unless_allowed() {
     assert_eq!(code(&out), 0, "{}", stdout(&out));
 }
 
-/// Copy the directory `from` to `to`, files and folders only.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let ty = e.file_type().unwrap();
-        if ty.is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else if ty.is_file() {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
 /// Every finding of a scan of `root` down to low confidence on a line changed since
 /// `HEAD`, one line each, and how many files the scan read.
 fn changed_findings(
@@ -745,21 +711,9 @@ fn changed_findings(
     changed: &defuse::vcs::ChangedLines,
     only_dirs: Option<std::collections::HashSet<PathBuf>>,
 ) -> (Vec<String>, usize) {
-    use defuse::scan::{scan, Pipeline, ScanOptions};
-    let result = scan(&ScanOptions {
-        paths: vec![root.to_path_buf()],
-        discover: defuse::discover::DiscoverOptions {
-            only_dirs: only_dirs.map(std::sync::Arc::new),
-            ..Default::default()
-        },
-        include_generated: false,
-        rules: defuse::engine::RuleSelection {
-            min_confidence: defuse::finding::Confidence::Low,
-            ..Default::default()
-        },
-        pipeline: Pipeline::Fast,
-        shard: None,
-    });
+    let mut opts = scan_options(root, Pipeline::Fast);
+    opts.discover.only_dirs = only_dirs.map(std::sync::Arc::new);
+    let result = scan(&opts);
     assert!(result.errors.is_empty(), "{:?}", result.errors);
     let all: Vec<defuse::finding::Finding> = result
         .files()
@@ -789,10 +743,9 @@ fn changed_findings(
 fn changed_since_analyzes_only_changed_packages_and_reports_the_same() {
     let s = Sandbox::new();
     s.init_repo(true);
-    let testdata = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
     // Not named `testdata`, which the walk skips.
     let tree = s.repo().join("src");
-    copy_dir(&testdata, &tree);
+    copy_dir(&testdata(), &tree);
     s.commit_all("initial");
 
     let canonical = std::fs::canonicalize(&tree).unwrap();
@@ -805,17 +758,7 @@ fn changed_since_analyzes_only_changed_packages_and_reports_the_same() {
 
     // Change the line of the first finding of every third file with findings, the
     // last line of every fifth Go file without one, and add a file to a new package.
-    let result = defuse::scan::scan(&defuse::scan::ScanOptions {
-        paths: vec![canonical.clone()],
-        discover: Default::default(),
-        include_generated: false,
-        rules: defuse::engine::RuleSelection {
-            min_confidence: defuse::finding::Confidence::Low,
-            ..Default::default()
-        },
-        pipeline: defuse::scan::Pipeline::Full,
-        shard: None,
-    });
+    let result = scan(&scan_options(&canonical, Pipeline::Full));
     let mut with_findings = Vec::new();
     for f in result.files() {
         if let Some(first) = f.findings.first() {

@@ -6,14 +6,12 @@
 
 #![cfg(unix)]
 
-mod common;
-mod release_fixture;
-
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use release_fixture::{make_release, this_target, write_exec};
+use crate::release_fixture::{make_release, this_target, write_exec};
+use crate::support::{repo_root, stderr};
 
 const VERSION: &str = "v9.9.9";
 
@@ -34,7 +32,7 @@ impl Release {
 
     fn install(&self, to: &Path) -> Output {
         let out = Command::new("sh")
-            .arg(common::repo_root().join("scripts/install.sh"))
+            .arg(repo_root().join("scripts/install.sh"))
             .args(["--base-url", &self.url(), "--version", VERSION, "--to"])
             .arg(to)
             .env("HOME", self.tmp.path())
@@ -60,10 +58,6 @@ fn fake_release() -> Release {
         "#!/bin/sh\necho \"defuse 9.9.9 (stand-in) $*\"\n",
     );
     Release { tmp, base }
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// Every file in `dir`, as names.
@@ -177,7 +171,7 @@ fn a_missing_release_or_platform_exits_3() {
     let to = rel.tmp.path().join("bin");
 
     let out = Command::new("sh")
-        .arg(common::repo_root().join("scripts/install.sh"))
+        .arg(repo_root().join("scripts/install.sh"))
         .args(["--base-url", &rel.url(), "--version", "v9.9.8", "--to"])
         .arg(&to)
         .output()
@@ -190,7 +184,7 @@ fn a_missing_release_or_platform_exits_3() {
     );
 
     let out = Command::new("sh")
-        .arg(common::repo_root().join("scripts/install.sh"))
+        .arg(repo_root().join("scripts/install.sh"))
         .args(["--base-url", &rel.url(), "--version", VERSION])
         .args(["--target", "riscv64gc-unknown-linux-musl", "--to"])
         .arg(&to)
@@ -204,7 +198,7 @@ fn a_missing_release_or_platform_exits_3() {
     );
 
     let out = Command::new("sh")
-        .arg(common::repo_root().join("scripts/install.sh"))
+        .arg(repo_root().join("scripts/install.sh"))
         .args(["--base-url", &rel.url(), "--version", "not-a-tag"])
         .output()
         .unwrap();

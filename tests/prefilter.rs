@@ -3,28 +3,16 @@
 //! the bundled test data, the catalog's examples and the whole Go tree.
 
 use std::path::PathBuf;
-use std::process::Command;
 
-use defuse::engine::RuleSelection;
-use defuse::finding::Confidence;
-use defuse::scan::{scan, Pipeline, ScanOptions};
+use defuse::scan::{scan, Pipeline};
+
+use crate::support::{example_per_iteration, goroot_src, scan_options, testdata};
 
 /// Every finding, down to low confidence, as one line each: where, which rule, how sure,
 /// whether suppressed, the message, the notes, its fix, edits and all, and why the
 /// file's fixes are withheld (a syntax error anywhere in it).
 fn findings(root: PathBuf, pipeline: Pipeline) -> (Vec<String>, usize) {
-    let opts = ScanOptions {
-        paths: vec![root],
-        discover: Default::default(),
-        include_generated: false,
-        rules: RuleSelection {
-            min_confidence: Confidence::Low,
-            ..RuleSelection::default()
-        },
-        pipeline,
-        shard: None,
-    };
-    let result = scan(&opts);
+    let result = scan(&scan_options(&root, pipeline));
     assert!(result.errors.is_empty(), "{:?}", result.errors);
     let lines = result
         .files()
@@ -74,24 +62,14 @@ fn same_findings(root: PathBuf) -> Vec<String> {
 
 #[test]
 fn testdata_findings_do_not_depend_on_the_prefilter() {
-    let all = same_findings(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata"));
+    let all = same_findings(testdata());
     // The test data is full of findings: the comparison compares something.
     assert!(all.len() > 50, "{}", all.len());
 }
 
 #[test]
 fn go_tree_findings_do_not_depend_on_the_prefilter() {
-    let out = Command::new("go")
-        .args(["env", "GOROOT"])
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("the Go toolchain is required for this test (`go env GOROOT`: {e}); install Go")
-        });
-    assert!(out.status.success(), "go env GOROOT failed");
-    let goroot = PathBuf::from(String::from_utf8(out.stdout).unwrap().trim());
-    let src = goroot.join("src");
-    assert!(src.is_dir(), "{} is not a directory", src.display());
-    same_findings(src);
+    same_findings(goroot_src());
 }
 
 /// Every example of the catalog that reports something passes the byte-level test.
@@ -102,14 +80,7 @@ fn catalog_examples_with_findings_are_candidates() {
             if e.lines.is_empty() {
                 continue;
             }
-            let shared = !defuse::discover::build_constraint_version(e.before.as_bytes())
-                .or_else(|| {
-                    e.go_version
-                        .as_deref()
-                        .map(|v| defuse::discover::GoVersion::parse(v).unwrap())
-                })
-                .map(|v| v.has_per_iteration_loop_vars())
-                .unwrap_or(true);
+            let shared = !example_per_iteration(&e.before, &e.go_version);
             assert!(
                 defuse::prefilter::candidate(e.before.as_bytes(), shared),
                 "{} / {}: not a candidate",

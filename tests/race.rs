@@ -2,12 +2,10 @@
 //! test that fails under `go test -race` as written and passes after `defuse fix --write`.
 //! Both directions are asserted, with the real Go toolchain (required, never skipped).
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::*;
+use crate::support::*;
 
 fn check(dir: &Path, mode: &str) -> (bool, String) {
     let script = repo_root().join("testdata/race/check.sh");
@@ -54,18 +52,17 @@ fn race_modules_fail_before_and_pass_after_the_fix() {
             problems.push(format!("{name}: the test does not fail as written:\n{out}"));
             continue;
         }
-        let fix = Command::new(env!("CARGO_BIN_EXE_defuse"))
-            .args([
+        let fix = defuse(
+            &work,
+            &[
                 "fix",
                 "--write",
                 "--review-fixes",
                 "--allow-dirty",
                 "-q",
                 ".",
-            ])
-            .current_dir(&work)
-            .output()
-            .unwrap();
+            ],
+        );
         if fix.status.code() != Some(0) {
             problems.push(format!(
                 "{name}: defuse fix did not fix everything (exit {:?}):\n{}",

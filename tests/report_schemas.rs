@@ -13,8 +13,10 @@ use defuse::finding::Finding;
 use defuse::report::{self, FileProblem, Run};
 use serde_json::Value;
 
+use crate::support::{self, repo_root};
+
 fn validator(schema: &str) -> jsonschema::Validator {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(schema);
+    let path = repo_root().join(schema);
     let schema: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
     jsonschema::options()
         .should_validate_formats(true)
@@ -174,31 +176,20 @@ fn sarif_output_matches_the_oasis_schema() {
 
 // The command line: the same outputs, as `defuse check --format ...` prints them.
 
+/// `defuse ARGS` in `dir`: its exit code, stdout and stderr.
 fn defuse(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_defuse"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("defuse runs");
+    let out = support::defuse(dir, args);
     (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
+        support::code(&out),
+        support::stdout(&out),
+        support::stderr(&out),
     )
-}
-
-fn manifest_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 #[test]
 fn cli_sarif_and_json_over_testdata_match_their_schemas() {
     let args = ["check", "--include-testdata", "testdata"];
-    let (code, sarif, err) = defuse(
-        manifest_dir(),
-        &[&args[..], &["--format", "sarif"]].concat(),
-    );
+    let (code, sarif, err) = defuse(&repo_root(), &[&args[..], &["--format", "sarif"]].concat());
     assert_eq!(code, 1, "{err}");
     assert_valid(
         &validator("tests/schemas/sarif-2.1.0.json"),
@@ -209,7 +200,7 @@ fn cli_sarif_and_json_over_testdata_match_their_schemas() {
     assert!(!v["runs"][0]["results"].as_array().unwrap().is_empty());
     assert_eq!(v["runs"][0]["invocations"][0]["executionSuccessful"], true);
 
-    let (code, json, err) = defuse(manifest_dir(), &[&args[..], &["--format", "json"]].concat());
+    let (code, json, err) = defuse(&repo_root(), &[&args[..], &["--format", "json"]].concat());
     assert_eq!(code, 1, "{err}");
     assert_valid(&validator("docs/json-schema.json"), &json, "cli json");
 }
@@ -217,7 +208,7 @@ fn cli_sarif_and_json_over_testdata_match_their_schemas() {
 #[test]
 fn cli_github_annotations_are_capped_commands() {
     let (code, out, err) = defuse(
-        manifest_dir(),
+        &repo_root(),
         &[
             "check",
             "--include-testdata",
@@ -285,16 +276,16 @@ fn cli_sarif_columns_and_uris_for_non_ascii_text_and_odd_paths() {
 
 #[test]
 fn cli_rules_refuses_the_finding_formats() {
-    let (code, _, err) = defuse(manifest_dir(), &["rules", "--format", "sarif"]);
+    let (code, _, err) = defuse(&repo_root(), &["rules", "--format", "sarif"]);
     assert_eq!(code, 2);
     assert!(err.contains("possible values: text, json"), "{err}");
-    let (code, out, _) = defuse(manifest_dir(), &["rules", "--format", "json"]);
+    let (code, out, _) = defuse(&repo_root(), &["rules", "--format", "json"]);
     assert_eq!(code, 0);
     assert!(out.starts_with('['));
 }
 
 fn copy_case(to: &Path) {
-    let from = manifest_dir().join("testdata/deferred-write-unlocked");
+    let from = repo_root().join("testdata/deferred-write-unlocked");
     for e in fs::read_dir(from).unwrap() {
         let p = e.unwrap().path();
         // The package's own files; its subpackages are other cases.

@@ -3,13 +3,10 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use defuse::scan::{scan, shard_of, Pipeline, ScanOptions, Shard};
 
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
-}
+use crate::support::{copy_dir, defuse_command, repo_root, testdata};
 
 fn scan_shard(root: &Path, shard: Option<Shard>) -> (Vec<String>, BTreeSet<PathBuf>, usize) {
     let result = scan(&ScanOptions {
@@ -112,23 +109,9 @@ const PINNED_NET_HTTP: usize = 1;
 const PINNED_RUNTIME: usize = 3;
 const PINNED_ABC: usize = 0;
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let dest = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &dest);
-        } else {
-            std::fs::copy(&p, &dest).unwrap();
-        }
-    }
-}
-
 fn defuse(args: &[&str]) -> (String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_defuse"))
+    let out = defuse_command(&repo_root())
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("CI", "true")
         .output()
         .unwrap();

@@ -1,15 +1,13 @@
 //! The end of a run on stderr: one summary line, the same for `check` and `fix`, and no
 //! progress bar when stderr is not a terminal (as here, and in CI).
 
-use std::process::Command;
+use crate::support::{defuse_command, repo_root};
 
 fn stderr_of(args: &[&str], ci: bool) -> String {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_defuse"));
-    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
+    let mut cmd = defuse_command(&repo_root());
+    cmd.args(args);
     if ci {
         cmd.env("CI", "true");
-    } else {
-        cmd.env_remove("CI");
     }
     let out = cmd.output().unwrap();
     String::from_utf8(out.stderr).unwrap()

@@ -4,32 +4,17 @@
 //! against that rule's own triggers: it lies in a top-level function where one fires.
 //! (The fuzz target and tests/fuzz_corpus.rs check the same on their inputs.)
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-use defuse::engine::{analyze, RuleSelection, SourceUnit};
-use defuse::finding::Confidence;
+use defuse::engine::{analyze, SourceUnit};
 use defuse::fuzzing::check_triggers;
-use defuse::scan::{scan, Pipeline, ScanOptions};
+use defuse::scan::{scan, Pipeline};
 
-fn low() -> RuleSelection {
-    RuleSelection {
-        min_confidence: Confidence::Low,
-        ..RuleSelection::default()
-    }
-}
+use crate::support::{example_per_iteration, goroot_src, low_confidence, scan_options, testdata};
 
 /// Every finding of a scan of `root` with every file modeled; how many were checked.
 fn check_tree(root: &Path) -> usize {
-    let opts = ScanOptions {
-        paths: vec![root.to_path_buf()],
-        discover: Default::default(),
-        include_generated: false,
-        rules: low(),
-        pipeline: Pipeline::Full,
-        shard: None,
-    };
-    let result = scan(&opts);
+    let result = scan(&scan_options(root, Pipeline::Full));
     assert!(result.errors.is_empty(), "{:?}", result.errors);
     let mut checked = 0;
     for file in result.files() {
@@ -57,7 +42,7 @@ fn check_tree(root: &Path) -> usize {
 
 #[test]
 fn testdata_findings_lie_where_their_rules_trigger() {
-    let n = check_tree(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata"));
+    let n = check_tree(&testdata());
     assert!(n > 50, "{n}");
 }
 
@@ -66,19 +51,13 @@ fn catalog_findings_lie_where_their_rules_trigger() {
     let mut n = 0;
     for r in defuse::catalog::rules() {
         for e in &r.examples {
-            let version =
-                defuse::discover::build_constraint_version(e.before.as_bytes()).or_else(|| {
-                    e.go_version
-                        .as_deref()
-                        .map(|v| defuse::discover::GoVersion::parse(v).unwrap())
-                });
-            let per_iteration = version.is_none_or(|v| v.has_per_iteration_loop_vars());
+            let per_iteration = example_per_iteration(&e.before, &e.go_version);
             let unit = SourceUnit {
                 path: "example.go".into(),
                 src: e.before.as_bytes().to_vec(),
                 per_iteration_loop_vars: per_iteration,
             };
-            for file in analyze(vec![unit], &low()) {
+            for file in analyze(vec![unit], &low_confidence()) {
                 check_triggers(&[(&file.src, !per_iteration)], 0, &file.findings);
                 n += file.findings.len();
             }
@@ -89,13 +68,5 @@ fn catalog_findings_lie_where_their_rules_trigger() {
 
 #[test]
 fn go_tree_findings_lie_where_their_rules_trigger() {
-    let out = Command::new("go")
-        .args(["env", "GOROOT"])
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("the Go toolchain is required for this test (`go env GOROOT`: {e}); install Go")
-        });
-    assert!(out.status.success(), "go env GOROOT failed");
-    let src = PathBuf::from(String::from_utf8(out.stdout).unwrap().trim()).join("src");
-    check_tree(&src);
+    check_tree(&goroot_src());
 }

@@ -3,10 +3,10 @@
 //! fixes, a `go vet` finding that has nothing to do with a fix changes nothing, and one
 //! broken package does not cost the others their fixes.
 
-mod common;
-
 use defuse::fix::verify::{find_go, verify, Verdict};
 use defuse::fix::FileFix;
+
+use crate::support::{defuse, go};
 
 fn module(files: &[(&str, &str)]) -> tempfile::TempDir {
     module_for("1.22", files)
@@ -139,15 +139,16 @@ fn a_vet_finding_unrelated_to_type_checking_does_not_make_a_package_unchecked() 
     // go 1.21: the loop variable is shared, and `go vet` (loopclosure) reports the very
     // line that deferred-loopvar-capture fixes. That report is no breakage.
     let tmp = module_for("1.21", &[("a.go", LOOP)]);
-    let vet = common::go(tmp.path(), &["vet", "."]);
+    let vet = go(tmp.path(), &["vet", "."]);
     assert!(
         !vet.status.success()
             && String::from_utf8_lossy(&vet.stderr).contains("loop variable v captured"),
         "the fixture must have a pre-existing vet finding: {}",
         String::from_utf8_lossy(&vet.stderr)
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_defuse"))
-        .args([
+    let out = defuse(
+        tmp.path(),
+        &[
             "fix",
             "--verify",
             "--select",
@@ -155,10 +156,8 @@ fn a_vet_finding_unrelated_to_type_checking_does_not_make_a_package_unchecked() 
             "--color",
             "never",
             ".",
-        ])
-        .current_dir(tmp.path())
-        .output()
-        .unwrap();
+        ],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

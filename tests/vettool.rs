@@ -6,15 +6,11 @@
 //! an internal test file (store_test.go) and in an external one (store_ext_test.go,
 //! Go 1.21 semantics from its `//go:build go1.21` line).
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{copy_dir, go, gofmt_l, repo_root};
-
-const BIN: &str = env!("CARGO_BIN_EXE_defuse");
+use crate::support::{copy_dir, go, gofmt_l, repo_root, BIN};
 
 fn module() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();

@@ -13,16 +13,12 @@
 //! pyflakes passes are turned off so that the result does not depend on what else the
 //! machine has installed.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use yaml_rust2::{Yaml, YamlLoader};
 
-fn root() -> PathBuf {
-    common::repo_root()
-}
+use crate::support::repo_root as root;
 
 /// The actionlint to run, or a failure that says how to get it.
 fn actionlint() -> PathBuf {

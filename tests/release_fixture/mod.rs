@@ -2,13 +2,13 @@
 //! "Pack" step packs a stand-in binary into `defuse-<target>.tar.gz`, and its "SHA256SUMS"
 //! step writes the checksums. Used by tests/install.rs and tests/action.rs.
 
-#![allow(dead_code)]
-
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use yaml_rust2::{Yaml, YamlLoader};
+
+use crate::support::repo_root;
 
 /// The five targets the workflow builds.
 pub const TARGETS: [&str; 5] = [
@@ -32,10 +32,6 @@ pub fn this_target() -> String {
         other => panic!("no release build for {other}"),
     };
     format!("{arch}-{os}")
-}
-
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The `run:` text of the step named `name` in job `job` of the release workflow.
