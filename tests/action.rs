@@ -585,67 +585,14 @@ const GO_MOD: &str = "module example.com/store\n\ngo 1.22\n";
 
 /// The first commit: a store whose methods lock correctly; three of them make `s.mu`
 /// the guard of `s.m` with high confidence, so the fix below is a safe one.
-const STORE_V1: &str = r#"package store
-
-import "sync"
-
-type Store struct {
-	mu sync.Mutex
-	m  map[string]int
-}
-
-func (s *Store) Put(k string, v int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.m[k] = v
-}
-
-func (s *Store) Get(k string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.m[k]
-}
-
-func (s *Store) Len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.m)
-}
-"#;
+const STORE_V1: &str = include_str!("fixtures/action/store_v1.go");
 
 /// The second commit adds `Drop`, whose deferred delete runs after the unlock
 /// (`deferred-write-unlocked`, line 30).
-const STORE_DROP: &str = r#"
-func (s *Store) Drop(k string) {
-	s.mu.Lock()
-	defer delete(s.m, k)
-	defer s.mu.Unlock()
-}
-"#;
+const STORE_DROP: &str = include_str!("fixtures/action/drop.go.part");
 
 /// A finding whose fix is marked `review` (`defer-in-loop-map-cleanup`).
-const WORKER_GO: &str = r#"package store
-
-import "sync"
-
-type Worker struct {
-	mu     sync.Mutex
-	active map[string]int
-}
-
-func (w *Worker) Run(jobs <-chan string) {
-	for id := range jobs {
-		w.mu.Lock()
-		w.active[id] = 1
-		w.mu.Unlock()
-		defer func() {
-			w.mu.Lock()
-			delete(w.active, id)
-			w.mu.Unlock()
-		}()
-	}
-}
-"#;
+const WORKER_GO: &str = include_str!("fixtures/action/worker.go");
 
 /// git with an identity and a branch name of its own, whatever the machine's configuration.
 fn git(dir: &Path, args: &[&str]) -> String {

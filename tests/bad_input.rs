@@ -19,80 +19,10 @@ use crate::support::{defuse_command, git, init_repo, write};
 /// A store with one hazard: the delete in `Take` (line 18, column 2) runs after the
 /// unlock. Three other methods hold `s.mu` (one writes under it), so the finding is high
 /// confidence and `fix` turns it, safely, into a closure that takes the lock.
-const STORE: &str = "package store
-
-import \"sync\"
-
-type Store struct {
-\tmu sync.Mutex
-\tm  map[string]int
-}
-
-func (s *Store) Put(k string, v int) {
-\ts.mu.Lock()
-\tdefer s.mu.Unlock()
-\ts.m[k] = v
-}
-
-func (s *Store) Take(k string) int {
-\ts.mu.Lock()
-\tdefer delete(s.m, k)
-\tdefer s.mu.Unlock()
-\treturn s.m[k]
-}
-
-func (s *Store) Get(k string) int {
-\ts.mu.Lock()
-\tdefer s.mu.Unlock()
-\treturn s.m[k]
-}
-
-func (s *Store) Len() int {
-\ts.mu.Lock()
-\tdefer s.mu.Unlock()
-\treturn len(s.m)
-}
-";
+const STORE: &str = include_str!("fixtures/store.go");
 
 /// [`STORE`] as `fix` leaves it.
-const STORE_FIXED: &str = "package store
-
-import \"sync\"
-
-type Store struct {
-\tmu sync.Mutex
-\tm  map[string]int
-}
-
-func (s *Store) Put(k string, v int) {
-\ts.mu.Lock()
-\tdefer s.mu.Unlock()
-\ts.m[k] = v
-}
-
-func (s *Store) Take(k string) int {
-\ts.mu.Lock()
-\tdefer func() {
-\t\ts.mu.Lock()
-\t\tdefer s.mu.Unlock()
-\t\tdelete(s.m, k)
-\t}()
-\tdefer s.mu.Unlock()
-\treturn s.m[k]
-}
-
-func (s *Store) Get(k string) int {
-\ts.mu.Lock()
-\tdefer s.mu.Unlock()
-\treturn s.m[k]
-}
-
-func (s *Store) Len() int {
-\ts.mu.Lock()
-\tdefer s.mu.Unlock()
-\treturn len(s.m)
-}
-";
+const STORE_FIXED: &str = include_str!("fixtures/store_fixed.go");
 
 struct Run {
     code: i32,

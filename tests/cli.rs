@@ -5,39 +5,7 @@ use std::process::Output;
 
 use crate::support::{defuse, repo_root, stderr, stdout, write};
 
-const GUARDED: &str = r#"package cache
-
-import "sync"
-
-type Cache struct {
-	mu    sync.Mutex
-	items map[string]int
-}
-
-func (c *Cache) Put(k string, v int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.items[k] = v
-}
-
-func (c *Cache) Drop(k string) {
-	c.mu.Lock()
-	defer delete(c.items, k)
-	defer c.mu.Unlock()
-}
-
-func (c *Cache) Get(k string) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.items[k]
-}
-
-func (c *Cache) Len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.items)
-}
-"#;
+const GUARDED: &str = include_str!("fixtures/cli/guarded.go");
 
 #[test]
 fn check_examples_reports_with_snippets_and_exits_1() {

@@ -18,94 +18,18 @@ use crate::support::{
     code, copy_dir, defuse_command, git_command, scan_options, stderr, stdout, testdata,
 };
 
-const STORE: &str = "package store
-
-import \"sync\"
-
-type Store struct {
-\tmu sync.Mutex
-\tm  map[string]int
-}
-
-func (s *Store) Put(k string, v int) {
-\ts.mu.Lock()
-\tdefer s.mu.Unlock()
-\ts.m[k] = v
-}
-
-func (s *Store) Take(k string) int {
-\ts.mu.Lock()
-\tdefer delete(s.m, k)
-\tdefer s.mu.Unlock()
-\treturn s.m[k]
-}
-
-func (s *Store) Get(k string) int {
-\ts.mu.Lock()
-\tdefer s.mu.Unlock()
-\treturn s.m[k]
-}
-
-func (s *Store) Len() int {
-\ts.mu.Lock()
-\tdefer s.mu.Unlock()
-\treturn len(s.m)
-}
-";
+const STORE: &str = include_str!("fixtures/store.go");
 
 /// Line of `defer delete` in `Take` in [`STORE`].
 const TAKE_LINE: usize = 18;
 
 /// A second hazard, appended to [`STORE`]: its `defer delete` is on line 37.
-const POP: &str = "
-func (s *Store) Pop(k string) int {
-\ts.mu.Lock()
-\tdefer delete(s.m, k)
-\tdefer s.mu.Unlock()
-\treturn s.m[k]
-}
-";
+const POP: &str = include_str!("fixtures/git_workflows/pop.go.part");
 const POP_LINE: usize = 37;
 
-const CACHE: &str = "package cache
+const CACHE: &str = include_str!("fixtures/git_workflows/cache.go");
 
-import \"sync\"
-
-type Cache struct {
-\tmu    sync.Mutex
-\titems map[string][]byte
-}
-
-func (c *Cache) Set(k string, v []byte) {
-\tc.mu.Lock()
-\tc.items[k] = v
-\tc.mu.Unlock()
-}
-
-func (c *Cache) Evict(k string) []byte {
-\tc.mu.Lock()
-\tdefer delete(c.items, k)
-\tdefer c.mu.Unlock()
-\treturn c.items[k]
-}
-
-func (c *Cache) Get(k string) []byte {
-\tc.mu.Lock()
-\tdefer c.mu.Unlock()
-\treturn c.items[k]
-}
-
-func (c *Cache) Len() int {
-\tc.mu.Lock()
-\tdefer c.mu.Unlock()
-\treturn len(c.items)
-}
-";
-
-const UTIL: &str = "package util
-
-func Add(a, b int) int { return a + b }
-";
+const UTIL: &str = include_str!("fixtures/git_workflows/util.go");
 
 struct Sandbox {
     /// Holds the repository (`repo/`), the home directory and anything else.

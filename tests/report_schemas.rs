@@ -34,34 +34,7 @@ fn assert_valid(v: &jsonschema::Validator, doc: &str, what: &str) {
     assert!(errors.is_empty(), "{what}:\n{}", errors.join("\n"));
 }
 
-const SUPPRESSIONS: &str = r#"package cases
-
-import "sync"
-
-type T struct {
-	mu sync.Mutex
-	m  map[string]int // guarded by mu
-}
-
-func (t *T) A(k string) {
-	t.mu.Lock()
-	defer delete(t.m, k) //defuse:ignore deferred-write-unlocked the test says so
-	defer t.mu.Unlock()
-}
-
-func (t *T) B(k string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.m, k) //defuse:ignore deferred-write-unlocked nothing to suppress here
-}
-
-func (t *T) C(k string) {
-	//defuse:ignore no-such-rule
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.m[k] = 1
-}
-"#;
+const SUPPRESSIONS: &str = include_str!("fixtures/report_schemas/suppressions.go");
 
 /// Findings and sources of every testdata package, plus a file of suppressions.
 fn findings() -> (Vec<Finding>, HashMap<String, Arc<Vec<u8>>>) {
