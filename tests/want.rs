@@ -5,7 +5,10 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use defuse::discover::{discover, file_version, DiscoverOptions};
 use defuse::engine::{analyze, RuleSelection, SourceUnit};
+
+use crate::support::testdata;
 
 /// `(file, line, rule)` expected from `// want "a" "b"` comments.
 fn wants(path: &str, src: &str) -> BTreeSet<(String, usize, String)> {
@@ -20,44 +23,15 @@ fn wants(path: &str, src: &str) -> BTreeSet<(String, usize, String)> {
     out
 }
 
-fn module_version_per_iteration(dir: &Path) -> bool {
-    let mut d = Some(dir);
-    while let Some(cur) = d {
-        if let Ok(gomod) = fs::read_to_string(cur.join("go.mod")) {
-            for l in gomod.lines() {
-                if let Some(v) = l.trim().strip_prefix("go ") {
-                    let minor: u32 = v
-                        .split('.')
-                        .nth(1)
-                        .and_then(|m| m.parse().ok())
-                        .unwrap_or(0);
-                    return minor >= 22;
-                }
-            }
-        }
-        d = cur.parent();
-    }
-    true
-}
-
-fn build_version_override(src: &str) -> Option<bool> {
-    for l in src.lines() {
-        if l.starts_with("package ") {
-            break;
-        }
-        if let Some(c) = l.strip_prefix("//go:build ") {
-            if let Some(i) = c.find("go1.") {
-                let minor: u32 = c[i + 4..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_digit())
-                    .collect::<String>()
-                    .parse()
-                    .ok()?;
-                return Some(minor >= 22);
-            }
-        }
-    }
-    None
+/// Whether the file at `path` has per-iteration loop variables, decided as a scan decides
+/// it: its module's `go` line, or its own `//go:build go1.N` line.
+fn per_iteration(path: &Path, src: &[u8]) -> bool {
+    let found = discover(&[path.to_path_buf()], &DiscoverOptions::default());
+    assert!(found.errors.is_empty(), "{:?}", found.errors);
+    let [file] = &found.files[..] else {
+        panic!("{}: not discovered as one Go file", path.display());
+    };
+    file_version(src, file).0.has_per_iteration_loop_vars()
 }
 
 /// Every directory holding .go files below `root` is one package.
@@ -85,7 +59,6 @@ fn packages(root: &Path) -> Vec<PathBuf> {
 fn check_dir(root: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     for pkg in packages(root) {
-        let per_iter = module_version_per_iteration(&pkg);
         let mut units = Vec::new();
         let mut expected = BTreeSet::new();
         let mut names: Vec<PathBuf> = fs::read_dir(&pkg)
@@ -100,7 +73,7 @@ fn check_dir(root: &Path) -> Vec<String> {
             expected.extend(wants(&path, &src));
             units.push(SourceUnit {
                 path,
-                per_iteration_loop_vars: build_version_override(&src).unwrap_or(per_iter),
+                per_iteration_loop_vars: per_iteration(&p, src.as_bytes()),
                 src: src.into_bytes(),
             });
         }
@@ -144,7 +117,7 @@ fn assert_none(problems: &[String]) {
 
 #[test]
 fn testdata_rules_match_their_want_comments() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    let root = testdata();
     let mut problems = Vec::new();
     for rule in defuse::rules::ids() {
         let dir = root.join(rule);
@@ -156,14 +129,14 @@ fn testdata_rules_match_their_want_comments() {
 
 #[test]
 fn examples_match_their_want_comments() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/examples");
+    let root = testdata().join("examples");
     let problems = check_dir(&root);
     assert_none(&problems);
 }
 
 #[test]
 fn package_facts_match_their_want_comments() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/package-facts");
+    let root = testdata().join("package-facts");
     let problems = check_dir(&root);
     assert_none(&problems);
 }
