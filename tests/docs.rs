@@ -1,6 +1,7 @@
 //! The rule pages under `docs/rules/` are the catalog rendered: a page that differs from
-//! what `transforms/` renders to fails here. `UPDATE_DOCS=1 cargo test --test docs`
-//! writes them. And every Go fact a rule cites has its section in `docs/go-facts.md`.
+//! what `transforms/` renders to fails here. `UPDATE_DOCS=1 cargo test --test integration
+//! docs::` writes them. And every Go fact a rule cites has its section in
+//! `docs/go-facts.md`.
 
 use std::path::Path;
 
@@ -42,7 +43,7 @@ fn rule_pages_are_rendered_from_the_catalog() {
     }
     assert!(
         stale.is_empty(),
-        "stale pages in {}: {}; run `UPDATE_DOCS=1 cargo test --test docs` and review the diff",
+        "stale pages in {}: {}; run `UPDATE_DOCS=1 cargo test --test integration docs::` and review the diff",
         markdown::RULES_DIR,
         stale.join(", ")
     );
