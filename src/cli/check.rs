@@ -263,11 +263,17 @@ fn deliver(o: &OutputSpec, text: &str) -> Result<(), String> {
                 .map_err(|e| format!("cannot write to stdout: {e}"))
         }
         Some(path) => {
+            let fail = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+            // A device or a pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written in place:
+            // renaming over it would replace the device with a file.
+            let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+            if special {
+                return std::fs::write(path, text).map_err(fail);
+            }
             let dir = match path.parent() {
                 Some(d) if !d.as_os_str().is_empty() => d,
                 _ => Path::new("."),
             };
-            let fail = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
             let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
             tmp.write_all(text.as_bytes()).map_err(fail)?;
             tmp.persist(path).map_err(|e| fail(e.error))?;
@@ -289,6 +295,41 @@ mod tests {
         assert_eq!(relative_to("../top.go", cwd, root), "top.go");
         assert_eq!(relative_to("/repo/x/y.go", cwd, root), "x/y.go");
         assert_eq!(relative_to("/elsewhere/z.go", cwd, root), "/elsewhere/z.go");
+    }
+
+    /// A report to a pipe or a device is written into it, not renamed over it (as root,
+    /// a rename over `/dev/null` replaces the device with a file).
+    #[cfg(unix)]
+    #[test]
+    fn a_report_to_a_pipe_goes_through_it_and_leaves_it_a_pipe() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("report.fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        let o = OutputSpec {
+            format: Format::Concise,
+            file: Some(fifo.clone()),
+        };
+        deliver(&o, "a.go:1:1: r: m\n").unwrap();
+        assert_eq!(reader.join().unwrap(), "a.go:1:1: r: m\n");
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+        // A regular file is replaced whole.
+        let file = dir.path().join("report.txt");
+        std::fs::write(&file, "old and longer").unwrap();
+        let o = OutputSpec {
+            format: Format::Concise,
+            file: Some(file.clone()),
+        };
+        deliver(&o, "new\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "new\n");
     }
 
     #[test]
