@@ -1,7 +1,7 @@
 //! One package in, findings out: parse, model, run the rules, apply suppressions.
 //! Knows nothing about files on disk, output formats or any single rule.
 
-use crate::finding::{sort_findings, Confidence, Finding, Severity};
+use crate::finding::{sort_findings, Confidence, Finding, Severity, Withheld};
 use crate::model::demand::{self, Demand, Outcome, INLINE_NESTING};
 use crate::model::{FunctionModel, PackageFacts};
 use crate::rules::{self, RuleCtx};
@@ -49,7 +49,7 @@ pub struct FileResult {
     pub src: Vec<u8>,
     pub findings: Vec<Finding>,
     /// Why this file must not be rewritten, when it must not.
-    pub withheld: Option<String>,
+    pub withheld: Option<Withheld>,
     /// Every byte of it parsed (else only the parts the analysis needed, or nothing).
     pub parsed_whole: bool,
 }
@@ -133,10 +133,7 @@ fn analyze_deep(
             Some(byte) => {
                 let p = file.lines.position(byte);
                 slots.push(Err(FileResult {
-                    withheld: Some(format!(
-                        "{} nests deeper than {limit} levels at line {}:{}; not analyzed, and never rewritten",
-                        unit.path, p.line, p.column
-                    )),
+                    withheld: Some(Withheld::TooDeep { limit, at: p }),
                     path: unit.path,
                     per_iteration_loop_vars: unit.per_iteration_loop_vars,
                     src: file.src,
@@ -200,7 +197,7 @@ fn judge(
             } else {
                 // Not judged, but read for the package's facts: a syntax error in what
                 // was read is reported all the same.
-                (Vec::new(), withheld(&f.path, &f.parsed))
+                (Vec::new(), withheld(&f.parsed))
             };
             FileResult {
                 path: f.path,
@@ -224,7 +221,7 @@ pub(crate) fn check_file(
     functions: &[FunctionModel],
     sel: &RuleSelection,
     known: &[&str],
-) -> (Vec<Finding>, Option<String>) {
+) -> (Vec<Finding>, Option<Withheld>) {
     let cx = RuleCtx {
         file,
         pkg,
@@ -270,89 +267,28 @@ pub(crate) fn check_file(
     crate::suppress::apply(file, path, known, &sel.enabled, &mut findings);
     findings.retain(|f| f.confidence >= sel.min_confidence && !sel.ignored_meta.contains(&f.rule));
     sort_findings(&mut findings);
-    (findings, withheld(path, file))
+    (findings, withheld(file))
 }
 
 /// [`withheld`] for all of a file that was parsed only in part: a syntax error
 /// anywhere in it.
-pub fn withheld_in_whole(path: &str, src: &[u8]) -> Option<String> {
-    withheld(path, &parse(src.to_vec()))
+pub fn withheld_in_whole(src: &[u8]) -> Option<Withheld> {
+    withheld(&parse(src.to_vec()))
 }
 
 /// Why the fixes of `file` are withheld, when they are: bytes Go rejects, or a syntax
 /// error in what was parsed of it.
-fn withheld(path: &str, file: &ParsedFile) -> Option<String> {
+fn withheld(file: &ParsedFile) -> Option<Withheld> {
     match std::str::from_utf8(&file.src) {
         // Go rejects such bytes anywhere, comments included; tree-sitter does not.
-        Err(e) => {
-            let p = file.lines.position(e.valid_up_to());
-            Some(format!(
-                "{path} is not valid UTF-8 at line {}:{}; its fixes are withheld",
-                p.line, p.column
-            ))
-        }
-        Ok(_) => file.syntax_errors().first().map(|e| {
-            format!(
-                "{path} has syntax errors at line {}:{}; its fixes are withheld",
-                e.line, e.column
-            )
+        Err(e) => Some(Withheld::NotUtf8 {
+            at: file.lines.position(e.valid_up_to()),
+        }),
+        Ok(_) => file.syntax_errors().first().map(|e| Withheld::SyntaxError {
+            at: crate::finding::Position {
+                line: e.line,
+                column: e.column,
+            },
         }),
     }
-}
-
-/// Fix every file of one package, re-analyzing with the package's other files between
-/// rounds so that package facts (guards) stay in view.
-pub fn fix_package(
-    files: &[FileResult],
-    sel: &RuleSelection,
-    opts: &crate::fix::PlanOptions,
-) -> Vec<crate::fix::FileFix> {
-    fix_package_where(files, sel, opts, |_, _, findings| findings)
-}
-
-/// [`fix_package`], fixing only the findings `keep` passes on: it is called with each
-/// file, the text the findings are on (the file's own, or a rewrite of it between
-/// fixed-point rounds) and those findings. Findings it drops are neither fixed nor
-/// reported as left unfixed.
-pub fn fix_package_where(
-    files: &[FileResult],
-    sel: &RuleSelection,
-    opts: &crate::fix::PlanOptions,
-    keep: impl Fn(&FileResult, &[u8], Vec<Finding>) -> Vec<Finding>,
-) -> Vec<crate::fix::FileFix> {
-    files
-        .iter()
-        .enumerate()
-        .map(|(i, file)| {
-            let reanalyze = |new: &[u8]| -> Vec<Finding> {
-                let units = files
-                    .iter()
-                    .enumerate()
-                    .map(|(j, other)| SourceUnit {
-                        path: other.path.clone(),
-                        src: if i == j {
-                            new.to_vec()
-                        } else {
-                            other.src.clone()
-                        },
-                        per_iteration_loop_vars: other.per_iteration_loop_vars,
-                    })
-                    .collect();
-                let findings = analyze(units, sel)
-                    .into_iter()
-                    .nth(i)
-                    .map(|r| r.findings)
-                    .unwrap_or_default();
-                keep(file, new, findings)
-            };
-            crate::fix::plan_file(
-                &file.path,
-                &file.src,
-                &keep(file, &file.src, file.findings.clone()),
-                file.withheld.as_deref(),
-                opts,
-                reanalyze,
-            )
-        })
-        .collect()
 }

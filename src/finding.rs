@@ -107,6 +107,47 @@ pub struct Fix {
     pub edits: Vec<Edit>,
 }
 
+/// Why a file's fixes are not offered: decided once, where it is found (the engine, or
+/// the fix driver for a rewrite that would not parse), and rendered by the reports. A
+/// file with one is never rewritten.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withheld {
+    /// The syntax tree nests deeper than the engine's limit there: not analyzed at all.
+    TooDeep { limit: usize, at: Position },
+    /// Go rejects bytes that are not UTF-8 anywhere, comments included.
+    NotUtf8 { at: Position },
+    /// The first syntax error.
+    SyntaxError { at: Position },
+    /// The merged fixes would not parse.
+    FixWouldNotParse,
+}
+
+impl fmt::Display for Withheld {
+    /// A predicate for the file as subject: "a.go: has syntax errors at line 3:1; …".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Withheld::TooDeep { limit, at } => write!(
+                f,
+                "nests deeper than {limit} levels at line {}:{}; not analyzed, and never rewritten",
+                at.line, at.column
+            ),
+            Withheld::NotUtf8 { at } => write!(
+                f,
+                "is not valid UTF-8 at line {}:{}; its fixes are withheld",
+                at.line, at.column
+            ),
+            Withheld::SyntaxError { at } => write!(
+                f,
+                "has syntax errors at line {}:{}; its fixes are withheld",
+                at.line, at.column
+            ),
+            Withheld::FixWouldNotParse => {
+                write!(f, "would not parse with its fixes; they are withheld")
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Suppression {
     /// 1-based line of the `//defuse:ignore` comment.

@@ -4,8 +4,9 @@
 
 use std::sync::Arc;
 
-use crate::engine::{analyze, analyze_demand, fix_package, RuleSelection, SourceUnit};
+use crate::engine::{analyze, analyze_demand, RuleSelection, SourceUnit};
 use crate::finding::Finding;
+use crate::fix::fix_package;
 use crate::fix::{unified_diff, unified_diff_bytes, PlanOptions};
 use crate::model::{Demand, FileDemand};
 use crate::report::{self, Run};

@@ -263,7 +263,7 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
             if has_findings && !r.parsed_whole && r.withheld.is_none() {
                 // The package's findings rest on every file of it: one that does not
                 // parse is said, as when every file is parsed.
-                r.withheld = engine::withheld_in_whole(&r.path, &r.src);
+                r.withheld = engine::withheld_in_whole(&r.src);
             }
             if r.parsed_whole {
                 parsed += 1;
@@ -273,7 +273,7 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
             if let Some(w) = &r.withheld {
                 problems.push(FileProblem {
                     path: r.path.clone(),
-                    message: withheld_message(&r.path, w),
+                    message: w.to_string(),
                 });
             }
             package.push(r);
@@ -308,13 +308,6 @@ pub(crate) fn package_demand(units: &[SourceUnit], shared: &[bool]) -> Vec<FileD
         .into_iter()
         .map(FileDemand::from_sites)
         .collect()
-}
-
-/// "has syntax errors at …", without the path the message starts with.
-fn withheld_message(path: &str, why: &str) -> String {
-    why.strip_prefix(&format!("{path} "))
-        .unwrap_or(why)
-        .to_string()
 }
 
 /// How many files the walk may be ahead of the analysis: a few hundred kilobytes of

@@ -10,7 +10,9 @@ use std::fs;
 use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use defuse::engine::{analyze, fix_package, RuleSelection, SourceUnit, MAX_NESTING};
+use defuse::engine::{analyze, RuleSelection, SourceUnit, MAX_NESTING};
+use defuse::finding::Withheld;
+use defuse::fix::fix_package;
 use defuse::fix::{write_atomic, PlanOptions, WriteError};
 use tempfile::TempDir;
 
@@ -354,7 +356,7 @@ const SHAPES: &[&str] = &[
 
 /// `analyze` and `fix_package` on one file, on a thread with 2 MiB of stack: the least
 /// a Rust thread gets, and what rayon's workers have.
-fn engine_on_small_stack(src: String) -> (usize, Option<String>) {
+fn engine_on_small_stack(src: String) -> (usize, Option<Withheld>) {
     std::thread::Builder::new()
         .stack_size(2 << 20)
         .spawn(move || {
@@ -371,7 +373,7 @@ fn engine_on_small_stack(src: String) -> (usize, Option<String>) {
             };
             let fixes = fix_package(&r, &sel, &opts);
             assert!(fixes.iter().all(|f| f.old == f.new || f.withheld.is_none()));
-            (r[0].findings.len(), r[0].withheld.clone())
+            (r[0].findings.len(), r[0].withheld)
         })
         .unwrap()
         .join()
@@ -384,9 +386,18 @@ fn nesting_10000_levels_deep_is_reported_not_a_stack_overflow() {
         let (findings, withheld) = engine_on_small_stack(nested(shape, 10_000));
         let why = withheld.unwrap_or_else(|| panic!("{shape}: not reported"));
         assert!(
-            why.starts_with(&format!(
-                "deep.go nests deeper than {MAX_NESTING} levels at line "
-            )),
+            matches!(
+                why,
+                Withheld::TooDeep {
+                    limit: MAX_NESTING,
+                    ..
+                }
+            ),
+            "{shape}: {why:?}"
+        );
+        assert!(
+            why.to_string()
+                .starts_with(&format!("nests deeper than {MAX_NESTING} levels at line ")),
             "{shape}: {why}"
         );
         assert_eq!(findings, 0, "{shape}");

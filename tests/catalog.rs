@@ -4,7 +4,8 @@
 //! too: a suppressed finding is not reported.
 
 use defuse::catalog::everything as rules;
-use defuse::engine::{analyze, fix_package, RuleSelection, SourceUnit};
+use defuse::engine::{analyze, RuleSelection, SourceUnit};
+use defuse::fix::fix_package;
 use defuse::fix::PlanOptions;
 
 use crate::support::{defuse, example_per_iteration, repo_root};

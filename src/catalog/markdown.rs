@@ -4,12 +4,12 @@
 
 use std::fmt::Write;
 
-use super::{Kind, Rule};
+use super::{Entry, Kind};
 
 /// Where the pages live in the repository, and where links from reports point.
 pub const RULES_DIR: &str = "docs/rules";
 
-pub fn render(r: &Rule) -> String {
+pub fn render(r: &Entry) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -110,7 +110,7 @@ pub fn render(r: &Rule) -> String {
 }
 
 /// The table of `docs/rules/README.md`.
-pub fn index(rules: &[Rule]) -> String {
+pub fn index(rules: &[Entry]) -> String {
     let mut s = String::from(
         "<!-- Rendered from transforms/ by `UPDATE_DOCS=1 cargo test --test docs`. -->\n\n# Rules\n\n\
          | rule | severity | fixes | what it finds |\n| --- | --- | --- | --- |\n",

@@ -16,9 +16,11 @@ pub const DOCS_BASE: &str = "https://github.com/defuse-go/defuse/blob/main/docs/
 /// The Go facts the rules cite by number.
 pub const GO_FACTS_URL: &str = "https://github.com/defuse-go/defuse/blob/main/docs/go-facts.md";
 
+/// One catalog entry: everything a user reads about a rule. The rule's code is a
+/// [`crate::rules::Rule`] of the same id.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Rule {
+pub struct Entry {
     pub id: String,
     /// A rule about the code, or a meta rule about `//defuse:ignore` directives, which the
     /// engine applies to every rule's findings (`src/suppress.rs`).
@@ -111,20 +113,20 @@ fn high() -> Confidence {
     Confidence::High
 }
 
-impl Rule {
+impl Entry {
     pub fn docs_url(&self) -> String {
         format!("{DOCS_BASE}{}.md", self.id)
     }
 }
 
 /// Every catalog entry: the analysis rules, then the meta rules, each sorted by id.
-pub fn everything() -> &'static [Rule] {
-    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
+pub fn everything() -> &'static [Entry] {
+    static RULES: OnceLock<Vec<Entry>> = OnceLock::new();
     RULES.get_or_init(|| {
-        let mut all: Vec<Rule> = CATALOG_FILES
+        let mut all: Vec<Entry> = CATALOG_FILES
             .iter()
             .map(|(name, text)| {
-                let rule: Rule = toml::from_str(text)
+                let rule: Entry = toml::from_str(text)
                     .unwrap_or_else(|e| panic!("transforms/{name} is invalid: {e}"));
                 assert_eq!(
                     format!("{}.toml", rule.id),
@@ -141,18 +143,18 @@ pub fn everything() -> &'static [Rule] {
 }
 
 /// The rules about code, which `src/rules/` implements.
-pub fn rules() -> &'static [Rule] {
+pub fn rules() -> &'static [Entry] {
     let all = everything();
     &all[..all.partition_point(|r| r.kind == Kind::Analysis)]
 }
 
 /// The rules about suppression directives.
-pub fn meta_rules() -> &'static [Rule] {
+pub fn meta_rules() -> &'static [Entry] {
     let all = everything();
     &all[all.partition_point(|r| r.kind == Kind::Analysis)..]
 }
 
-pub fn rule(id: &str) -> Option<&'static Rule> {
+pub fn rule(id: &str) -> Option<&'static Entry> {
     everything().iter().find(|r| r.id == id)
 }
 

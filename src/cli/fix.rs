@@ -6,8 +6,9 @@ use super::args::FixArgs;
 use super::progress::{summary, Bar, Tally};
 use super::setup::{setup, Setup};
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
-use crate::engine::{fix_package, fix_package_where};
-use crate::fix::{unified_diff, write_atomic, FileFix, PlanOptions};
+use crate::fix::{
+    fix_package, fix_package_where, unified_diff, write_atomic, FileFix, PlanOptions,
+};
 use crate::scan::{scan_with_progress, ScanResult};
 use crate::vcs::filter_changed_rewrite;
 
@@ -47,7 +48,15 @@ pub fn run(a: FixArgs) -> i32 {
     }
     let remaining = fixes.iter().flat_map(|f| f.skipped.iter()).count();
     if !a.scan.quiet {
-        summarize(&a, &s, &result, &fixes, &delivered, branch.is_some(), started);
+        summarize(
+            &a,
+            &s,
+            &result,
+            &fixes,
+            &delivered,
+            branch.is_some(),
+            started,
+        );
     }
     if scan_failed || !delivered.not_written.is_empty() {
         EXIT_ERROR
@@ -81,8 +90,8 @@ fn plan(a: &FixArgs, s: &Setup, result: &ScanResult) -> Vec<FileFix> {
 
 /// `--verify`: type-check the rewritten packages; fixes that break one are dropped.
 fn verify(fixes: &mut [FileFix], quiet: bool) -> Result<(), String> {
-    let go = crate::fix::verify::find_go()
-        .ok_or("--verify needs the Go toolchain: no `go` on PATH")?;
+    let go =
+        crate::fix::verify::find_go().ok_or("--verify needs the Go toolchain: no `go` on PATH")?;
     let verdicts = crate::fix::verify::verify(&go, fixes)?;
     report_verdicts(&verdicts, quiet);
     Ok(())
@@ -208,7 +217,6 @@ fn summarize(
         .collect();
     let applied: usize = changed.iter().map(|f| f.applied.len()).sum();
     for (f, why) in fixes.iter().flat_map(|f| f.skipped.iter()) {
-        let why = why.strip_prefix(&format!("{} ", f.path)).unwrap_or(why);
         anstream::eprintln!(
             "  not fixed: {}:{}:{} [{}] {}",
             f.path,

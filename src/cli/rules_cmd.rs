@@ -81,7 +81,7 @@ pub(super) fn did_you_mean<'a>(name: &str, known: &[&'a str]) -> Option<&'a str>
 
 /// What a user needs at the terminal: what the rule finds, how it is fixed, and where
 /// the rest is.
-fn short(r: &catalog::Rule) -> String {
+fn short(r: &catalog::Entry) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -127,7 +127,7 @@ fn count(n: usize, what: &str) -> String {
     }
 }
 
-fn fixes(s: &mut String, r: &catalog::Rule) {
+fn fixes(s: &mut String, r: &catalog::Entry) {
     if r.fixes.is_empty() {
         return;
     }
@@ -143,7 +143,7 @@ fn fixes(s: &mut String, r: &catalog::Rule) {
     }
 }
 
-fn facts(s: &mut String, r: &catalog::Rule) {
+fn facts(s: &mut String, r: &catalog::Entry) {
     if r.facts.is_empty() {
         return;
     }
@@ -157,7 +157,7 @@ fn facts(s: &mut String, r: &catalog::Rule) {
     );
 }
 
-fn full(r: &catalog::Rule) -> String {
+fn full(r: &catalog::Entry) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,

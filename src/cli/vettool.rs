@@ -464,7 +464,7 @@ fn analyze(cfg: &Config, sel: &RuleSelection) -> Result<Vec<FileResult>, String>
             if !r.parsed_whole && r.withheld.is_none() {
                 // Fixes rest on every file of the package: one that does not parse
                 // withholds them, as in `defuse fix`.
-                r.withheld = engine::withheld_in_whole(&r.path, &r.src);
+                r.withheld = engine::withheld_in_whole(&r.src);
             }
         }
     }
@@ -611,7 +611,7 @@ fn fix(
     let mut fixes: Vec<FileFix> = if reported(results).next().is_none() {
         Vec::new()
     } else {
-        engine::fix_package(results, &opts.rules(), &PlanOptions::default())
+        crate::fix::fix_package(results, &opts.rules(), &PlanOptions::default())
     };
     fixes.retain(|f| f.changed());
     fixes.sort_by(|a, b| a.path.cmp(&b.path));

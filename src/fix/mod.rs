@@ -9,6 +9,7 @@
 mod diff;
 mod edits;
 mod imports;
+mod package;
 mod plan;
 pub mod verify;
 mod write;
@@ -16,9 +17,11 @@ mod write;
 pub use diff::{unified_diff, unified_diff_bytes};
 pub use edits::{apply, merge, FixCandidate, Merged};
 pub use imports::{ensure_import, ImportPlan};
+pub use package::{fix_package, fix_package_where};
 pub use plan::{plan_file, FileFix, PlanOptions};
 pub use write::{write_atomic, WriteError};
 
+use crate::finding::{Position, Withheld};
 use crate::syntax::{parse, LineIndex};
 
 /// What [`fix_file`] did to one file.
@@ -38,7 +41,7 @@ pub struct FixOutcome {
     /// Rounds that changed the text (0 when nothing changed).
     pub rounds: usize,
     /// Why the file was left unchanged although it had fixes, if it was.
-    pub withheld: Option<String>,
+    pub withheld: Option<Withheld>,
 }
 
 /// Apply `candidates` to `src` and iterate to a fixed point.
@@ -61,7 +64,7 @@ pub fn fix_file(
     mut reanalyze: impl FnMut(&[u8]) -> Vec<FixCandidate>,
     max_rounds: usize,
 ) -> FixOutcome {
-    let unchanged = |withheld: Option<String>| FixOutcome {
+    let unchanged = |withheld: Option<Withheld>| FixOutcome {
         new: src.to_vec(),
         applied: Vec::new(),
         conflicts: Vec::new(),
@@ -72,16 +75,12 @@ pub fn fix_file(
         return unchanged(None);
     }
     if let Err(e) = std::str::from_utf8(src) {
-        let p = LineIndex::new(src).position(e.valid_up_to());
-        return unchanged(Some(format!(
-            "file is not valid UTF-8 at line {}:{}; fixes withheld",
-            p.line, p.column
-        )));
+        let at = LineIndex::new(src).position(e.valid_up_to());
+        return unchanged(Some(Withheld::NotUtf8 { at }));
     }
     if let Some((line, column)) = first_syntax_error(src) {
-        return unchanged(Some(format!(
-            "file has syntax errors at line {line}:{column}; fixes withheld"
-        )));
+        let at = Position { line, column };
+        return unchanged(Some(Withheld::SyntaxError { at }));
     }
 
     let mut current = src.to_vec();
@@ -107,7 +106,7 @@ pub fn fix_file(
             break;
         }
         if first_syntax_error(&next).is_some() {
-            return unchanged(Some("fix would produce invalid Go; withheld".into()));
+            return unchanged(Some(Withheld::FixWouldNotParse));
         }
         current = next;
         outcome.rounds = round;
@@ -194,16 +193,10 @@ mod tests {
         assert_eq!(out.new, src.to_vec());
         assert_eq!(out.rounds, 0);
         assert!(out.applied.is_empty());
-        let reason = out.withheld.unwrap();
-        assert!(
-            reason.starts_with("file has syntax errors at line ")
-                && reason.ends_with("; fixes withheld"),
-            "{reason}"
-        );
-        assert!(
-            reason.contains("line 4:") || reason.contains("line 5:"),
-            "{reason}"
-        );
+        match out.withheld {
+            Some(Withheld::SyntaxError { at }) => assert!(matches!(at.line, 4 | 5), "{at:?}"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
@@ -213,8 +206,10 @@ mod tests {
         let out = fix_file(src, &cands, never, 5);
         assert_eq!(out.new, src.to_vec());
         assert_eq!(
-            out.withheld.as_deref(),
-            Some("file is not valid UTF-8 at line 3:7; fixes withheld")
+            out.withheld,
+            Some(Withheld::NotUtf8 {
+                at: Position { line: 3, column: 7 }
+            })
         );
     }
 
@@ -295,10 +290,7 @@ mod tests {
         ];
         let out = fix_file(src, &cands, never, 5);
         assert_eq!(out.new, src.to_vec());
-        assert_eq!(
-            out.withheld.as_deref(),
-            Some("fix would produce invalid Go; withheld")
-        );
+        assert_eq!(out.withheld, Some(Withheld::FixWouldNotParse));
         assert!(out.applied.is_empty());
         // Also when the breakage comes in a later round.
         let cands = vec![replace(src, 0, "package p", "package q").unwrap()];
@@ -318,10 +310,7 @@ mod tests {
             edits: vec![ed(at, at + 1, "x")],
         }];
         let out = fix_file(src, &cands, never, 5);
-        assert_eq!(
-            out.withheld.as_deref(),
-            Some("fix would produce invalid Go; withheld")
-        );
+        assert_eq!(out.withheld, Some(Withheld::FixWouldNotParse));
     }
 
     #[test]

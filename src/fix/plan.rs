@@ -2,7 +2,7 @@
 //! fixed point with [`fix_file`], and say what was left out and why.
 
 use super::{fix_file, FixCandidate};
-use crate::finding::{Applicability, Finding};
+use crate::finding::{Applicability, Finding, Withheld};
 
 #[derive(Debug, Clone, Copy)]
 pub struct PlanOptions {
@@ -30,7 +30,7 @@ pub struct FileFix {
     /// Findings left as they were, with the reason.
     pub skipped: Vec<(Finding, String)>,
     /// Set when the file must not be rewritten at all.
-    pub withheld: Option<String>,
+    pub withheld: Option<Withheld>,
 }
 
 impl FileFix {
@@ -69,7 +69,7 @@ pub fn plan_file(
     path: &str,
     src: &[u8],
     findings: &[Finding],
-    withheld: Option<&str>,
+    withheld: Option<Withheld>,
     opts: &PlanOptions,
     mut reanalyze: impl FnMut(&[u8]) -> Vec<Finding>,
 ) -> FileFix {
@@ -79,7 +79,7 @@ pub fn plan_file(
         new: src.to_vec(),
         applied: Vec::new(),
         skipped: Vec::new(),
-        withheld: withheld.map(str::to_string),
+        withheld,
     };
     let first = candidates(findings, opts);
     if let Some(why) = withheld {
@@ -106,7 +106,7 @@ pub fn plan_file(
     );
     if let Some(why) = outcome.withheld {
         for c in &first {
-            out.skipped.push((findings[c.id].clone(), why.clone()));
+            out.skipped.push((findings[c.id].clone(), why.to_string()));
         }
         out.withheld = Some(why);
         return out;

@@ -9,7 +9,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use super::sentence;
 use crate::catalog;
 use crate::finding::Finding;
 use crate::fix::FileFix;
@@ -119,7 +118,7 @@ fn sections(fixes: &[FileFix]) -> Vec<FileSection> {
         }
         let mut header = format!("#### {}\n\n", code(&f.path));
         if let Some(why) = &f.withheld {
-            let _ = writeln!(header, "Not rewritten: {}\n", sentence(&one_line(why)));
+            let _ = writeln!(header, "Not rewritten: the file {why}.\n");
         }
         let applied = f
             .applied

@@ -11,15 +11,9 @@ use crate::model::place::Root;
 use crate::model::{Ctx, FunctionModel, LoopInfo, MapOp, OpKind};
 use crate::syntax::ParsedFile;
 
-pub struct DeferInLoopMapCleanup;
-
-const ID: &str = "defer-in-loop-map-cleanup";
+declare_rule!(DeferInLoopMapCleanup, "defer-in-loop-map-cleanup");
 
 impl Rule for DeferInLoopMapCleanup {
-    fn id(&self) -> &'static str {
-        ID
-    }
-
     fn triggers(&self) -> &'static [Trigger] {
         &[Trigger::Later(
             Later::Deferred,

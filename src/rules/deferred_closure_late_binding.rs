@@ -10,15 +10,9 @@ use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Edit, Fix};
 use crate::model::{BindingKind, Ctx, FunctionModel, MapOp, OpKind};
 
-pub struct DeferredClosureLateBinding;
-
-const ID: &str = "deferred-closure-late-binding";
+declare_rule!(DeferredClosureLateBinding, "deferred-closure-late-binding");
 
 impl Rule for DeferredClosureLateBinding {
-    fn id(&self) -> &'static str {
-        ID
-    }
-
     fn triggers(&self) -> &'static [Trigger] {
         &[Trigger::Later(
             Later::Deferred,

@@ -11,15 +11,12 @@ use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Edit, Fix};
 use crate::syntax::{descendants, named_children, ParsedFile};
 
-pub struct DeferredHeaderDeleteAfterWrite;
-
-const ID: &str = "deferred-header-delete-after-write";
+declare_rule!(
+    DeferredHeaderDeleteAfterWrite,
+    "deferred-header-delete-after-write"
+);
 
 impl Rule for DeferredHeaderDeleteAfterWrite {
-    fn id(&self) -> &'static str {
-        ID
-    }
-
     fn triggers(&self) -> &'static [Trigger] {
         // `http.Header` is a map (Go fact 11): `Del` or a map write, in a deferred call.
         &[

@@ -10,15 +10,9 @@ use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Edit, Fix};
 use crate::model::{Ctx, FunctionModel, LoopInfo};
 
-pub struct DeferredLoopvarCapture;
-
-const ID: &str = "deferred-loopvar-capture";
+declare_rule!(DeferredLoopvarCapture, "deferred-loopvar-capture");
 
 impl Rule for DeferredLoopvarCapture {
-    fn id(&self) -> &'static str {
-        ID
-    }
-
     fn triggers(&self) -> &'static [Trigger] {
         &[Trigger::Later(
             Later::Any,

@@ -11,15 +11,12 @@ use crate::model::locks::Locks;
 use crate::model::place::Root;
 use crate::model::{Ctx, FunctionModel, MapOp, OpKind};
 
-pub struct DeferredMapSharedWithGoroutine;
-
-const ID: &str = "deferred-map-shared-with-goroutine";
+declare_rule!(
+    DeferredMapSharedWithGoroutine,
+    "deferred-map-shared-with-goroutine"
+);
 
 impl Rule for DeferredMapSharedWithGoroutine {
-    fn id(&self) -> &'static str {
-        ID
-    }
-
     fn triggers(&self) -> &'static [Trigger] {
         // The goroutine's write: the deferred access can be a read.
         &[Trigger::Later(

@@ -9,15 +9,9 @@ use crate::finding::{Applicability, Confidence, Edit, Fix};
 use crate::model::locks::Lock;
 use crate::model::{Ctx, FunctionModel, MapOp, OpKind};
 
-pub struct DeferredWriteUnlocked;
-
-const ID: &str = "deferred-write-unlocked";
+declare_rule!(DeferredWriteUnlocked, "deferred-write-unlocked");
 
 impl Rule for DeferredWriteUnlocked {
-    fn id(&self) -> &'static str {
-        ID
-    }
-
     fn triggers(&self) -> &'static [Trigger] {
         &[
             Trigger::Later(Later::Any, Shape::MapWrite, Version::Any),

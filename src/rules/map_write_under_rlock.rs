@@ -11,15 +11,9 @@ use crate::model::locks::{Cause, Lock, Locks};
 use crate::model::place::MutexKey;
 use crate::model::{Ctx, FunctionModel, LockMethod, MapOp, OpKind};
 
-pub struct MapWriteUnderRlock;
-
-const ID: &str = "map-write-under-rlock";
+declare_rule!(MapWriteUnderRlock, "map-write-under-rlock");
 
 impl Rule for MapWriteUnderRlock {
-    fn id(&self) -> &'static str {
-        ID
-    }
-
     fn triggers(&self) -> &'static [Trigger] {
         // A read-locked mutex comes only from an `RLock` call: in the function itself.
         &[

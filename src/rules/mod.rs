@@ -1,6 +1,22 @@
 //! The rules: each reads the model and reports what it finds, with notes and, where it
 //! can, a fix. One module per rule, named after its catalog file in `transforms/`.
 
+/// The shell every rule starts with: its unit type, its id as the constant `ID` (the
+/// name of its catalog entry, `transforms/<id>.toml`), and [`RuleId`].
+macro_rules! declare_rule {
+    ($name:ident, $id:literal) => {
+        pub struct $name;
+
+        const ID: &str = $id;
+
+        impl $crate::rules::RuleId for $name {
+            fn id(&self) -> &'static str {
+                ID
+            }
+        }
+    };
+}
+
 mod common;
 mod defer_in_loop_map_cleanup;
 mod deferred_closure_late_binding;
@@ -40,8 +56,12 @@ pub struct RawFinding {
 
 pub use trigger::Trigger;
 
-pub trait Rule: Sync {
+/// A rule's id, which [`declare_rule!`] implements.
+pub trait RuleId {
     fn id(&self) -> &'static str;
+}
+
+pub trait Rule: Sync + RuleId {
     /// What must appear in a function for the rule to possibly fire: the prefilter runs
     /// the union of every selected rule's triggers (see [`trigger`]).
     fn triggers(&self) -> &'static [Trigger];

@@ -83,7 +83,9 @@ fn body_has_summary_per_file_lists_and_how_to_regenerate() {
             vec![],
         ),
         FileFix {
-            withheld: Some("file has syntax errors at line 3:1; fixes withheld".into()),
+            withheld: Some(crate::finding::Withheld::SyntaxError {
+                at: crate::finding::Position { line: 3, column: 1 },
+            }),
             ..file("pkg/broken.go", vec![], vec![])
         },
         file("pkg/clean.go", vec![], vec![]),
@@ -106,7 +108,7 @@ fn body_has_summary_per_file_lists_and_how_to_regenerate() {
         "suppressed findings are not listed"
     );
     assert!(!body.contains("clean.go"), "untouched files are not listed");
-    assert!(body.contains("Not rewritten: File has syntax errors"));
+    assert!(body.contains("Not rewritten: the file has syntax errors at line 3:1"));
     assert!(body.contains(&format!("```sh\n{COMMAND}\n```")));
     assert!(body.contains(env!("CARGO_PKG_VERSION")));
     // Lines sorted within a file.
