@@ -33,7 +33,7 @@ fn safe_tree_exits_0() {
     write(
         tmp.path(),
         "safe.go",
-        &GUARDED.replace(
+        GUARDED.replace(
             "defer delete(c.items, k)\n\tdefer c.mu.Unlock()",
             "defer c.mu.Unlock()\n\tdefer delete(c.items, k)",
         ),
@@ -206,7 +206,7 @@ fn suppression_needs_a_reason_and_must_suppress_something() {
     write(
         tmp.path(),
         "a.go",
-        &GUARDED.replace(
+        GUARDED.replace(
             "\tdefer delete(c.items, k)\n",
             "\t//defuse:ignore deferred-write-unlocked Drop is only called from tests\n\tdefer delete(c.items, k)\n",
         ),
@@ -225,7 +225,7 @@ fn suppression_needs_a_reason_and_must_suppress_something() {
     write(
         tmp.path(),
         "a.go",
-        &GUARDED.replace(
+        GUARDED.replace(
             "\tdefer delete(c.items, k)\n",
             "\tdefer delete(c.items, k) //defuse:ignore deferred-write-unlocked\n",
         ),
@@ -246,7 +246,7 @@ fn suppression_needs_a_reason_and_must_suppress_something() {
     write(
         tmp.path(),
         "a.go",
-        &GUARDED.replace(
+        GUARDED.replace(
             "func (c *Cache) Put(",
             "//defuse:ignore map-write-under-rlock not needed any more\nfunc (c *Cache) Put(",
         ),
@@ -452,7 +452,7 @@ fn near_miss_suppressions_are_reported_as_malformed() {
         write(
             tmp.path(),
             "a.go",
-            &GUARDED.replace(
+            GUARDED.replace(
                 "\tdefer delete(c.items, k)\n",
                 &format!("\t{comment}\n\tdefer delete(c.items, k)\n"),
             ),
@@ -681,7 +681,7 @@ fn file_wide_and_all_rule_suppressions() {
         ),
     ] {
         // The directive far from the finding, at the top of the file.
-        write(tmp.path(), "a.go", &format!("{directive}\n\n{GUARDED}"));
+        write(tmp.path(), "a.go", format!("{directive}\n\n{GUARDED}"));
         let o = defuse(tmp.path(), &["check", "--format", "json", "."]);
         let rules = rules_of(&o);
         if hides {
@@ -699,7 +699,7 @@ fn file_wide_and_all_rule_suppressions() {
     write(
         tmp.path(),
         "a.go",
-        &GUARDED.replace(
+        GUARDED.replace(
             "\tdefer delete(c.items, k)\n",
             "\tdefer delete(c.items, k) //defuse:ignore all reviewed in #12\n",
         ),
@@ -735,7 +735,7 @@ fn file_wide_and_all_rule_suppressions() {
         "// defuse:file-ignore all why",
         "//Defuse:File-Ignore all why",
     ] {
-        write(tmp.path(), "a.go", &format!("{bad}\n\n{GUARDED}"));
+        write(tmp.path(), "a.go", format!("{bad}\n\n{GUARDED}"));
         let o = defuse(tmp.path(), &["check", "--format", "json", "."]);
         assert_eq!(
             rules_of(&o),
