@@ -13,7 +13,7 @@ pub fn render(r: &Entry) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "<!-- Rendered from transforms/{}.toml by `UPDATE_DOCS=1 cargo test --test docs`: edit that file, not this one. -->\n",
+        "<!-- Rendered from transforms/{}.toml by `UPDATE_DOCS=1 cargo test --test integration docs::`: edit that file, not this one. -->\n",
         r.id
     );
     let _ = writeln!(s, "# {}\n", r.id);
@@ -112,7 +112,7 @@ pub fn render(r: &Entry) -> String {
 /// The table of `docs/rules/README.md`.
 pub fn index(rules: &[Entry]) -> String {
     let mut s = String::from(
-        "<!-- Rendered from transforms/ by `UPDATE_DOCS=1 cargo test --test docs`. -->\n\n# Rules\n\n\
+        "<!-- Rendered from transforms/ by `UPDATE_DOCS=1 cargo test --test integration docs::`. -->\n\n# Rules\n\n\
          | rule | severity | fixes | what it finds |\n| --- | --- | --- | --- |\n",
     );
     for r in rules {
