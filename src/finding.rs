@@ -187,3 +187,29 @@ impl Finding {
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
+
+#[cfg(test)]
+impl Finding {
+    /// A finding for the report tests: `rule` at `path`, on line `line` from column 2 to 7
+    /// (bytes 0..5), an error at high confidence, without notes or a fix. Tests change
+    /// what they test with struct update syntax.
+    pub(crate) fn example(rule: &str, path: &str, line: usize) -> Finding {
+        Finding {
+            rule: rule.into(),
+            severity: Severity::Error,
+            confidence: Confidence::High,
+            path: path.into(),
+            span: Span {
+                start_byte: 0,
+                end_byte: 5,
+                start: Position { line, column: 2 },
+                end: Position { line, column: 7 },
+            },
+            message: "deferred `delete(m, k)` runs after `mu` is released".into(),
+            notes: vec![],
+            fix: None,
+            no_fix_reason: None,
+            suppressed: None,
+        }
+    }
+}

@@ -117,35 +117,17 @@ fn shell_quote(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{Confidence, Finding, Position, Severity, Span};
-
-    fn finding(rule: &str) -> Finding {
-        let p = Position { line: 1, column: 1 };
-        Finding {
-            rule: rule.into(),
-            severity: Severity::Error,
-            confidence: Confidence::High,
-            path: "a.go".into(),
-            span: Span {
-                start_byte: 0,
-                end_byte: 1,
-                start: p,
-                end: p,
-            },
-            message: String::new(),
-            notes: vec![],
-            fix: None,
-            no_fix_reason: None,
-            suppressed: None,
-        }
-    }
+    use crate::finding::Finding;
 
     fn file(path: &str, rules: &[&str]) -> FileFix {
         FileFix {
             path: path.into(),
             old: b"a".to_vec(),
             new: b"b".to_vec(),
-            applied: rules.iter().map(|r| finding(r)).collect(),
+            applied: rules
+                .iter()
+                .map(|r| Finding::example(r, "a.go", 1))
+                .collect(),
             skipped: vec![],
             withheld: None,
         }

@@ -20,25 +20,12 @@ pub fn render(run: &Run<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{Confidence, Finding, Position, Severity, Span, Suppression};
+    use crate::finding::{Finding, Suppression};
 
     fn finding(path: &str, line: usize, rule: &str) -> Finding {
         Finding {
-            rule: rule.into(),
-            severity: Severity::Error,
-            confidence: Confidence::High,
-            path: path.into(),
-            span: Span {
-                start: Position { line, column: 2 },
-                end: Position { line, column: 9 },
-                start_byte: 0,
-                end_byte: 0,
-            },
-            message: "deferred `delete(c.m, k)` runs after `c.mu` is released".into(),
             notes: vec!["a note concise output leaves out".into()],
-            fix: None,
-            no_fix_reason: None,
-            suppressed: None,
+            ..Finding::example(rule, path, line)
         }
     }
 
@@ -59,7 +46,7 @@ mod tests {
         };
         assert_eq!(
             render(&run),
-            "a/c.go:12:2: deferred-write-unlocked: deferred `delete(c.m, k)` runs after `c.mu` is released\n"
+            "a/c.go:12:2: deferred-write-unlocked: deferred `delete(m, k)` runs after `mu` is released\n"
         );
     }
 }

@@ -185,21 +185,8 @@ mod tests {
 
     fn finding(path: &str, line: usize, severity: Severity) -> Finding {
         Finding {
-            rule: "deferred-write-unlocked".into(),
             severity,
-            confidence: Confidence::High,
-            path: path.into(),
-            span: Span {
-                start_byte: 0,
-                end_byte: 5,
-                start: Position { line, column: 2 },
-                end: Position { line, column: 7 },
-            },
-            message: "deferred `delete(m, k)` runs after `mu` is released".into(),
-            notes: vec![],
-            fix: None,
-            no_fix_reason: None,
-            suppressed: None,
+            ..Finding::example("deferred-write-unlocked", path, line)
         }
     }
 

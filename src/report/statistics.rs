@@ -83,31 +83,17 @@ fn plural(n: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{Confidence, Finding, Fix, Position, Severity, Span};
+    use crate::finding::{Finding, Fix};
 
     fn finding(rule: &str, fix: Option<Applicability>) -> Finding {
-        let at = Position { line: 1, column: 1 };
         Finding {
-            rule: rule.into(),
-            severity: Severity::Error,
-            confidence: Confidence::High,
-            path: "a.go".into(),
-            span: Span {
-                start: at,
-                end: at,
-                start_byte: 0,
-                end_byte: 0,
-            },
-            message: String::new(),
-            notes: vec![],
             fix: fix.map(|applicability| Fix {
                 form: "test-form",
                 title: String::new(),
                 applicability,
                 edits: vec![],
             }),
-            no_fix_reason: None,
-            suppressed: None,
+            ..Finding::example(rule, "a.go", 1)
         }
     }
 
