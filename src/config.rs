@@ -78,7 +78,7 @@ impl Config {
                         format!("[rules] {field}")
                     },
                     id: id.clone(),
-                    suggestion: closest(id, known).map(str::to_string),
+                    suggestion: crate::catalog::closest(id, known).map(str::to_string),
                 });
             }
         }
@@ -315,33 +315,6 @@ fn globs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
         })?;
     }
     Ok(globs)
-}
-
-/// The known id closest to `id`, when it is close enough to be a typo.
-fn closest<'a>(id: &str, known: &[&'a str]) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|k| (edit_distance(id, k), *k))
-        .filter(|(d, k)| *d <= 3.max(k.len() / 5))
-        .min()
-        .map(|(_, k)| k)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -597,14 +570,5 @@ review-fixes = true
         assert_eq!(line_column("ab\ncd", 4), (2, 2));
         assert_eq!(line_column("é\nx", 3), (2, 1));
         assert_eq!(line_column("ab", 99), (1, 3));
-    }
-
-    #[test]
-    fn typo_suggestions() {
-        assert_eq!(
-            closest("deferred-write-unlock", KNOWN),
-            Some("deferred-write-unlocked")
-        );
-        assert_eq!(closest("zzz", KNOWN), None);
     }
 }

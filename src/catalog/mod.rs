@@ -154,6 +154,17 @@ pub fn meta_rules() -> &'static [Entry] {
     &all[all.partition_point(|r| r.kind == Kind::Analysis)..]
 }
 
+/// The known id closest to `id`, when it is close enough to be a typo: for "did you
+/// mean" wherever a rule is named (the command line, `defuse.toml`, `explain`).
+pub fn closest<'a>(id: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::levenshtein(id, k), *k))
+        .filter(|(d, k)| *d <= 3.max(k.len() / 5))
+        .min()
+        .map(|(_, k)| k)
+}
+
 pub fn rule(id: &str) -> Option<&'static Entry> {
     everything().iter().find(|r| r.id == id)
 }
@@ -161,6 +172,20 @@ pub fn rule(id: &str) -> Option<&'static Entry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typo_suggestions() {
+        let known = ["deferred-write-unlocked", "map-write-under-rlock"];
+        assert_eq!(
+            closest("deferred-write-unlock", &known),
+            Some("deferred-write-unlocked")
+        );
+        assert_eq!(
+            closest("map-write-under-lock", &known),
+            Some("map-write-under-rlock")
+        );
+        assert_eq!(closest("zzz", &known), None);
+    }
 
     #[test]
     fn catalog_parses_and_ids_are_unique() {

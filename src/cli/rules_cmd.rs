@@ -53,7 +53,7 @@ pub fn explain(a: ExplainArgs) -> i32 {
             .iter()
             .map(|r| r.id.as_str())
             .collect();
-        let hint = match did_you_mean(&a.rule, &known) {
+        let hint = match catalog::closest(&a.rule, &known) {
             Some(m) => format!("did you mean `{m}`? "),
             None => String::new(),
         };
@@ -67,16 +67,6 @@ pub fn explain(a: ExplainArgs) -> i32 {
         return EXIT_ERROR;
     }
     EXIT_CLEAN
-}
-
-/// The closest known id, when it is close enough to be what was meant.
-pub(super) fn did_you_mean<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|k| (strsim::jaro_winkler(name, k), *k))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k)
 }
 
 /// What a user needs at the terminal: what the rule finds, how it is fixed, and where

@@ -66,7 +66,7 @@ pub fn setup(a: &ScanArgs) -> Result<Setup, String> {
         .map_err(|e| e.to_string())?;
     for id in a.select.iter().chain(&a.ignore) {
         if !nameable.contains(&id.as_str()) {
-            let hint = match super::rules_cmd::did_you_mean(id, &nameable) {
+            let hint = match crate::catalog::closest(id, &nameable) {
                 Some(m) => format!("did you mean `{m}`? "),
                 None => String::new(),
             };
