@@ -61,6 +61,25 @@ pub fn render(r: &Entry) -> String {
              look at and need `--review-fixes`.\n"
         );
     }
+    examples(&mut s, r);
+    not_reported(&mut s, r);
+    if r.kind == Kind::Analysis {
+        let _ = writeln!(
+            s,
+            "## Suppressing\n\n`//defuse:ignore {} reason` on the finding's line or alone on the line \
+             above; `//defuse:file-ignore {} reason` for a whole file. See \
+             [suppressions](../suppressions.md).",
+            r.id, r.id
+        );
+    }
+    while s.ends_with("\n\n") {
+        s.pop();
+    }
+    s
+}
+
+/// Each example: the code reported, on which lines, and the code after `defuse fix`.
+fn examples(s: &mut String, r: &Entry) {
     if !r.examples.is_empty() {
         let _ = writeln!(s, "## Examples\n");
     }
@@ -84,6 +103,10 @@ pub fn render(r: &Entry) -> String {
             let _ = writeln!(s, "After `defuse fix`:\n\n```go\n{after}```\n");
         }
     }
+}
+
+/// The cases the rule stays silent on.
+fn not_reported(s: &mut String, r: &Entry) {
     if !r.ok.is_empty() {
         let _ = writeln!(s, "## Not reported\n");
     }
@@ -94,19 +117,6 @@ pub fn render(r: &Entry) -> String {
         }
         let _ = writeln!(s, "```go\n{}```\n", ok.code);
     }
-    if r.kind == Kind::Analysis {
-        let _ = writeln!(
-            s,
-            "## Suppressing\n\n`//defuse:ignore {} reason` on the finding's line or alone on the line \
-             above; `//defuse:file-ignore {} reason` for a whole file. See \
-             [suppressions](../suppressions.md).",
-            r.id, r.id
-        );
-    }
-    while s.ends_with("\n\n") {
-        s.pop();
-    }
-    s
 }
 
 /// The table of `docs/rules/README.md`.

@@ -34,6 +34,35 @@ pub fn start_dir(paths: &[PathBuf]) -> PathBuf {
 }
 
 pub fn setup(a: &ScanArgs) -> Result<Setup, String> {
+    configure_process(a);
+    let paths = super::default_paths(&a.paths);
+    let config = load_config(a, &paths)?;
+    let rules = select_rules(a, &config)?;
+    let changed = match &a.changed.changed_since {
+        Some(rev) => Some(crate::vcs::changed_lines(
+            &start_dir(&paths),
+            rev,
+            a.changed.merge_base,
+        )?),
+        None => None,
+    };
+    let discover = discover_options(a, &config, changed.as_ref());
+    Ok(Setup {
+        changed,
+        scan: ScanOptions {
+            paths,
+            discover,
+            include_generated: a.include_generated,
+            rules,
+            pipeline: crate::scan::Pipeline::Fast,
+            shard: a.shard,
+        },
+        config,
+    })
+}
+
+/// Color and the thread pool: process-wide, set once.
+fn configure_process(a: &ScanArgs) {
     match a.color {
         ColorWhen::Always => anstream::ColorChoice::Always.write_global(),
         ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
@@ -45,21 +74,29 @@ pub fn setup(a: &ScanArgs) -> Result<Setup, String> {
             .num_threads(j.max(1))
             .build_global();
     }
-    let paths = super::default_paths(&a.paths);
-    let config = if a.no_config {
-        Config::default()
-    } else if let Some(p) = &a.config {
-        config::load(p).map_err(|e| e.to_string())?
-    } else {
-        match std::fs::canonicalize(start_dir(&paths)) {
-            Ok(abs) => config::find_and_load(&abs).map_err(|e| e.to_string())?,
-            // A missing path is reported by discovery, with the others.
-            Err(_) => Config::default(),
-        }
-    };
+}
+
+/// `--config FILE`, none with `--no-config`, or the nearest `defuse.toml` above the
+/// first path.
+fn load_config(a: &ScanArgs, paths: &[PathBuf]) -> Result<Config, String> {
+    if a.no_config {
+        return Ok(Config::default());
+    }
+    if let Some(p) = &a.config {
+        return config::load(p).map_err(|e| e.to_string());
+    }
+    match std::fs::canonicalize(start_dir(paths)) {
+        Ok(abs) => config::find_and_load(&abs).map_err(|e| e.to_string()),
+        // A missing path is reported by discovery, with the others.
+        Err(_) => Ok(Config::default()),
+    }
+}
+
+/// The rules to run, from `--select`/`--ignore` and the configuration, each name
+/// checked; the meta rules about suppression directives can be named too (ignored, they
+/// are not reported).
+fn select_rules(a: &ScanArgs, config: &Config) -> Result<RuleSelection, String> {
     let known = crate::rules::ids();
-    // The meta rules about suppression directives can be named too: ignored, they are
-    // not reported.
     let nameable: Vec<&str> = known.iter().copied().chain(crate::suppress::META).collect();
     config
         .validate_rule_ids(&nameable)
@@ -83,7 +120,7 @@ pub fn setup(a: &ScanArgs) -> Result<Setup, String> {
         known.iter().map(|s| s.to_string()).collect()
     };
     enabled.retain(|r| !a.ignore.contains(r) && !config.ignore.contains(r));
-    let rules = RuleSelection {
+    Ok(RuleSelection {
         enabled,
         severity: config.severity.clone(),
         ignored_meta: crate::suppress::META
@@ -96,7 +133,15 @@ pub fn setup(a: &ScanArgs) -> Result<Setup, String> {
             MinConfidence::Medium => Confidence::Medium,
             MinConfidence::High => Confidence::High,
         },
-    };
+    })
+}
+
+/// What the walk skips and where it goes.
+fn discover_options(
+    a: &ScanArgs,
+    config: &Config,
+    changed: Option<&ChangedLines>,
+) -> DiscoverOptions {
     let mut exclude = config.exclude.clone();
     let exclude_base = if a.exclude.is_empty() {
         config.exclude_base().map(Path::to_path_buf)
@@ -105,15 +150,7 @@ pub fn setup(a: &ScanArgs) -> Result<Setup, String> {
         exclude = a.exclude.clone();
         None
     };
-    let changed = match &a.changed.changed_since {
-        Some(rev) => Some(crate::vcs::changed_lines(
-            &start_dir(&paths),
-            rev,
-            a.changed.merge_base,
-        )?),
-        None => None,
-    };
-    let discover = DiscoverOptions {
+    DiscoverOptions {
         include_vendor: a.include_vendor,
         include_testdata: a.include_testdata,
         include_hidden: a.include_hidden,
@@ -125,18 +162,6 @@ pub fn setup(a: &ScanArgs) -> Result<Setup, String> {
         // Findings are reported only on changed lines, a finding lies in its own
         // package, and a package's facts come from its own files: the packages without
         // a changed Go file cannot change what is reported.
-        only_dirs: changed.as_ref().map(|c| std::sync::Arc::new(c.go_dirs())),
-    };
-    Ok(Setup {
-        changed,
-        scan: ScanOptions {
-            paths,
-            discover,
-            include_generated: a.include_generated,
-            rules,
-            pipeline: crate::scan::Pipeline::Fast,
-            shard: a.shard,
-        },
-        config,
-    })
+        only_dirs: changed.map(|c| std::sync::Arc::new(c.go_dirs())),
+    }
 }
