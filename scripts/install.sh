@@ -159,7 +159,7 @@ fetch() {
   if wget --quiet --tries=3 --server-response --output-document="$2" "$1" 2>"$tmp/wget.err"; then
     return 0
   fi
-  if grep -q 'HTTP/[0-9.]* 40[14]\|HTTP/[0-9.]* 410' "$tmp/wget.err"; then
+  if grep -q 'HTTP/[0-9.]* 404\|HTTP/[0-9.]* 410' "$tmp/wget.err"; then
     return 3
   fi
   say "$1: wget failed"
@@ -184,8 +184,10 @@ case $rc in
   3) not_found "no release $version at $dir_url/ (no SHA256SUMS there); nothing installed" ;;
   *) die "could not download $dir_url/SHA256SUMS; nothing installed" ;;
 esac
-# `HASH  NAME` lines, as sha256sum writes them (`*NAME` in binary mode).
-want=$(awk -v f="$archive" '$2 == f || $2 == "*" f { print tolower($1); exit }' "$tmp/SHA256SUMS")
+# `HASH  NAME` lines, as sha256sum writes them (`*NAME` in binary mode, `./NAME` from
+# `sha256sum ./*`, CRLF from an editor on Windows).
+want=$(awk -v f="$archive" '{ sub(/\r$/, ""); n = $2; sub(/^\*/, "", n); sub(/^\.\//, "", n) }
+  n == f { print tolower($1); exit }' "$tmp/SHA256SUMS")
 [ -n "$want" ] || not_found "release $version has no build for $target (no $archive in SHA256SUMS); nothing installed"
 
 rc=0

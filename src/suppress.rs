@@ -157,103 +157,106 @@ pub fn apply(
     ran: &[String],
     findings: &mut Vec<Finding>,
 ) {
-    let dirs = directives(file);
     let mut extra = Vec::new();
+    // Line directives first: a `//defuse:file-ignore` above them must not take their
+    // findings and leave them reported as unused.
+    let mut dirs = directives(file);
+    dirs.sort_by_key(|d| d.scope == Scope::File);
     for d in &dirs {
-        if d.malformed {
-            extra.push(meta(
-                file,
-                path,
-                d,
-                INVALID,
-                "this comment reads like a suppression but is not one: write \
-                 `//defuse:ignore RULE reason` (or `//defuse:file-ignore RULE reason`), in \
-                 lower case, with no space after `//` or around the `:`"
-                    .to_string(),
-            ));
+        if let Some(why) = malformed(d, known_rules) {
+            extra.push(meta(file, path, d, INVALID, why));
             continue;
         }
-        let mut problems = Vec::new();
-        if d.rules.is_empty() {
-            problems.push("names no rule".to_string());
-        }
-        for r in &d.rules {
-            if r == ALL && d.rules.len() > 1 {
-                problems.push("names `all` beside other rules".to_string());
-            } else if r != ALL && !known_rules.contains(&r.as_str()) {
-                problems.push(format!("names an unknown rule `{r}`"));
-            }
-        }
-        if d.reason.is_empty() {
-            problems.push(format!(
-                "gives no reason (write `{} RULE why it is safe`)",
-                match d.scope {
-                    Scope::Line => PREFIX,
-                    Scope::File => FILE_PREFIX,
-                }
-            ));
-        }
-        if !problems.is_empty() {
-            extra.push(meta(
-                file,
-                path,
-                d,
-                INVALID,
-                format!("this suppression {}", problems.join(" and ")),
-            ));
-            continue;
-        }
-        let mut used = false;
-        for f in findings
-            .iter_mut()
-            .filter(|f| f.path == path && f.suppressed.is_none())
-        {
-            let covers = match d.scope {
-                Scope::File => true,
-                Scope::Line => {
-                    f.span.start.line == d.line || (d.own_line && f.span.start.line == d.line + 1)
-                }
-            };
-            let names = d.rules.iter().any(|r| *r == f.rule || r == ALL);
-            // A directive does not hide what is said about directives.
-            if covers && names && !META.contains(&f.rule.as_str()) {
-                f.suppressed = Some(Suppression {
-                    line: d.line,
-                    reason: d.reason.clone(),
-                });
-                used = true;
-            }
-        }
-        // `all` is unused only when every rule ran: one that did not may be what it is for.
-        let all_ran = d.rules.iter().all(|r| {
-            if r == ALL {
-                known_rules
-                    .iter()
-                    .filter(|k| !META.contains(k))
-                    .all(|k| ran.iter().any(|x| x == k))
+        let used = suppress_covered(d, path, findings);
+        if !used && could_have_shown(d, known_rules, ran) {
+            let scope = if d.scope == Scope::File {
+                " in this file"
             } else {
-                ran.contains(r)
-            }
-        });
-        if !used && all_ran {
-            extra.push(meta(
-                file,
-                path,
-                d,
-                UNUSED,
-                format!(
-                    "this suppression of {} suppresses nothing{}",
-                    d.rules.join(", "),
-                    if d.scope == Scope::File {
-                        " in this file"
-                    } else {
-                        ""
-                    }
-                ),
-            ));
+                ""
+            };
+            let message = format!(
+                "this suppression of {} suppresses nothing{scope}",
+                d.rules.join(", ")
+            );
+            extra.push(meta(file, path, d, UNUSED, message));
         }
     }
     findings.extend(extra);
+}
+
+/// What is wrong with a directive, if anything: a near miss of the spelling, no rule, an
+/// unknown rule, `all` beside other rules, no reason.
+fn malformed(d: &Directive, known_rules: &[&str]) -> Option<String> {
+    if d.malformed {
+        return Some(
+            "this comment reads like a suppression but is not one: write \
+             `//defuse:ignore RULE reason` (or `//defuse:file-ignore RULE reason`), in \
+             lower case, with no space after `//` or around the `:`"
+                .to_string(),
+        );
+    }
+    let mut problems = Vec::new();
+    if d.rules.is_empty() {
+        problems.push("names no rule".to_string());
+    }
+    for r in &d.rules {
+        if r == ALL && d.rules.len() > 1 {
+            problems.push("names `all` beside other rules".to_string());
+        } else if r != ALL && !known_rules.contains(&r.as_str()) {
+            problems.push(format!("names an unknown rule `{r}`"));
+        }
+    }
+    if d.reason.is_empty() {
+        problems.push(format!(
+            "gives no reason (write `{} RULE why it is safe`)",
+            match d.scope {
+                Scope::Line => PREFIX,
+                Scope::File => FILE_PREFIX,
+            }
+        ));
+    }
+    (!problems.is_empty()).then(|| format!("this suppression {}", problems.join(" and ")))
+}
+
+/// Mark the findings of `path` the directive covers and names; whether there was one.
+fn suppress_covered(d: &Directive, path: &str, findings: &mut [Finding]) -> bool {
+    let mut used = false;
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.path == path && f.suppressed.is_none())
+    {
+        let covers = match d.scope {
+            Scope::File => true,
+            Scope::Line => {
+                f.span.start.line == d.line || (d.own_line && f.span.start.line == d.line + 1)
+            }
+        };
+        let names = d.rules.iter().any(|r| *r == f.rule || r == ALL);
+        // A directive does not hide what is said about directives.
+        if covers && names && !META.contains(&f.rule.as_str()) {
+            f.suppressed = Some(Suppression {
+                line: d.line,
+                reason: d.reason.clone(),
+            });
+            used = true;
+        }
+    }
+    used
+}
+
+/// Whether the run could have shown what the directive suppresses: every rule it names
+/// ran; `all` only when every rule ran, since one that did not may be what it is for.
+fn could_have_shown(d: &Directive, known_rules: &[&str], ran: &[String]) -> bool {
+    d.rules.iter().all(|r| {
+        if r == ALL {
+            known_rules
+                .iter()
+                .filter(|k| !META.contains(k))
+                .all(|k| ran.iter().any(|x| x == k))
+        } else {
+            ran.contains(r)
+        }
+    })
 }
 
 fn meta(file: &ParsedFile, path: &str, d: &Directive, rule: &str, message: String) -> Finding {

@@ -744,3 +744,41 @@ fn file_wide_and_all_rule_suppressions() {
         );
     }
 }
+
+/// A `//defuse:file-ignore` does not take a line directive's finding and leave it
+/// reported as unused, wherever it stands in the file: line directives are applied first.
+#[test]
+fn a_file_wide_suppression_leaves_a_line_one_in_use() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = std::fs::read_to_string(repo_root().join("testdata/examples/store.go")).unwrap();
+    let lines: Vec<&str> = src.lines().collect();
+    assert!(
+        lines[65].contains("defer delete(s.sessions, id)"),
+        "{}",
+        lines[65]
+    );
+    let file_wide = "//defuse:file-ignore all the store is being rewritten (#12)";
+    for at_top in [true, false] {
+        let mut out: Vec<String> = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            if i == 65 {
+                out.push(
+                    "\t//defuse:ignore deferred-write-unlocked Logout is serialized by the caller"
+                        .into(),
+                );
+            }
+            out.push(l.to_string());
+            if at_top && l.starts_with("package ") {
+                out.push(format!("\n{file_wide}"));
+            }
+        }
+        if !at_top {
+            out.push(file_wide.into());
+        }
+        write(tmp.path(), "go.mod", "module example.com/s\n\ngo 1.22\n");
+        write(tmp.path(), "store.go", &(out.join("\n") + "\n"));
+        let o = defuse(tmp.path(), &["check", "--format", "concise", "."]);
+        assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+        assert_eq!(stdout(&o), "");
+    }
+}

@@ -205,3 +205,30 @@ fn a_missing_release_or_platform_exits_3() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(!to.exists());
 }
+
+/// `SHA256SUMS` as other tools write it: CRLF line ends, `./NAME` from `sha256sum ./*`,
+/// `*NAME` in binary mode. Each is read, not taken for a missing build.
+#[test]
+fn checksum_lines_in_other_spellings_are_read() {
+    for spell in ["crlf", "dot-slash", "binary"] {
+        let rel = fake_release();
+        let sums = rel.dir().join("SHA256SUMS");
+        let text = std::fs::read_to_string(&sums).unwrap();
+        let respelled: String = text
+            .lines()
+            .map(|l| {
+                let (hash, name) = l.split_once("  ").unwrap();
+                match spell {
+                    "crlf" => format!("{hash}  {name}\r\n"),
+                    "dot-slash" => format!("{hash}  ./{name}\n"),
+                    _ => format!("{hash} *{name}\n"),
+                }
+            })
+            .collect();
+        std::fs::write(&sums, respelled).unwrap();
+        let to = rel.tmp.path().join("bin");
+        let out = rel.install(&to);
+        assert_eq!(out.status.code(), Some(0), "{spell}: {}", stderr(&out));
+        assert_eq!(listing(&to), ["defuse"], "{spell}");
+    }
+}

@@ -270,13 +270,32 @@ fn deliver(o: &OutputSpec, text: &str) -> Result<(), String> {
             if special {
                 return std::fs::write(path, text).map_err(fail);
             }
-            let dir = match path.parent() {
+            // Through a symbolic link, the file it points to is replaced, not the link.
+            let target = match std::fs::symlink_metadata(path) {
+                Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path).map_err(fail)?,
+                _ => path.clone(),
+            };
+            let dir = match target.parent() {
                 Some(d) if !d.as_os_str().is_empty() => d,
                 _ => Path::new("."),
             };
-            let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+            // A new file gets the mode any other would (0666 less the umask), not the
+            // temporary file's 0600; an existing one keeps its own.
+            let mut builder = tempfile::Builder::new();
+            let existing = std::fs::metadata(&target).ok().map(|m| m.permissions());
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let new_file = std::fs::Permissions::from_mode(0o666);
+                builder.permissions(existing.clone().unwrap_or(new_file));
+            }
+            let mut tmp = builder.tempfile_in(dir).map_err(fail)?;
             tmp.write_all(text.as_bytes()).map_err(fail)?;
-            tmp.persist(path).map_err(|e| fail(e.error))?;
+            if let Some(p) = existing {
+                // The umask applied at creation; an existing file's mode is restored whole.
+                tmp.as_file().set_permissions(p).map_err(fail)?;
+            }
+            tmp.persist(&target).map_err(|e| fail(e.error))?;
             Ok(())
         }
     }
@@ -330,6 +349,36 @@ mod tests {
         };
         deliver(&o, "new\n").unwrap();
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "new\n");
+    }
+
+    /// A new report gets the mode any new file gets (not a temporary file's 0600), an
+    /// existing one keeps its mode, and a symbolic link stays a link to the new report.
+    #[cfg(unix)]
+    #[test]
+    fn a_report_file_has_the_usual_mode_and_links_stay_links() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let reference = dir.path().join("reference");
+        std::fs::write(&reference, "").unwrap();
+        let spec = |p: &Path| OutputSpec {
+            format: Format::Json,
+            file: Some(p.to_path_buf()),
+        };
+        let fresh = dir.path().join("fresh.json");
+        deliver(&spec(&fresh), "{}").unwrap();
+        assert_eq!(mode(&fresh), mode(&reference));
+        std::fs::set_permissions(&fresh, std::fs::Permissions::from_mode(0o640)).unwrap();
+        deliver(&spec(&fresh), "{}").unwrap();
+        assert_eq!(mode(&fresh), 0o640);
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink("fresh.json", &link).unwrap();
+        deliver(&spec(&link), "[]").unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read_to_string(&fresh).unwrap(), "[]");
     }
 
     #[test]

@@ -68,8 +68,11 @@ fn go_command(go: &Path, dir: &Path) -> Command {
 /// The `go` on PATH, if any.
 pub fn find_go() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
+    // Only absolute entries: an empty or relative one would find a `go` inside the
+    // repository being fixed. `go.exe` on Windows.
     std::env::split_paths(&path)
-        .map(|d| d.join("go"))
+        .filter(|d| d.is_absolute())
+        .map(|d| d.join(format!("go{}", std::env::consts::EXE_SUFFIX)))
         .find(|p| p.is_file())
 }
 
