@@ -92,12 +92,6 @@ pub struct ScanResult {
     pub files_parsed_partly: usize,
 }
 
-struct Package {
-    files: Vec<SourceUnit>,
-    /// Per file: its loop variables are shared by iterations (before Go 1.22).
-    shared: Vec<bool>,
-}
-
 /// What a scan reports as it goes; the command line draws a progress bar with it.
 pub trait Progress: Sync {
     /// `files` more files to scan (one directory's), found by the walk.
@@ -200,7 +194,7 @@ struct DirOutcome {
 fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
     let mut problems = Vec::new();
     let mut errors = Vec::new();
-    let mut packages: BTreeMap<String, Package> = BTreeMap::new();
+    let mut packages: BTreeMap<String, Vec<SourceUnit>> = BTreeMap::new();
     for f in files {
         let src = match std::fs::read(&f.path) {
             Ok(s) => s,
@@ -230,12 +224,7 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
         };
         let (version, _) = discover::file_version(&src, &f);
         let per_iteration_loop_vars = version.has_per_iteration_loop_vars();
-        let pkg = packages.entry(name).or_insert(Package {
-            files: vec![],
-            shared: vec![],
-        });
-        pkg.shared.push(!per_iteration_loop_vars);
-        pkg.files.push(SourceUnit {
+        packages.entry(name).or_default().push(SourceUnit {
             path: f.path.display().to_string(),
             src,
             per_iteration_loop_vars,
@@ -244,27 +233,13 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
     let mut results_out = Vec::new();
     let mut parsed = 0;
     let mut parsed_partly = 0;
-    for (_, pkg) in packages {
-        let units = pkg.files;
-        let results = if opts.pipeline == Pipeline::Full {
-            engine::analyze(units, &opts.rules)
-        } else {
-            // Most packages can hold no finding: skip them before parsing.
-            let demand = package_demand(&units, &pkg.shared);
-            if demand.iter().all(|d| *d == FileDemand::Facts) {
-                continue;
-            }
-            // Facts from only the functions that can matter.
-            engine::analyze_demand(units, Demand::Files(demand), &opts.rules)
+    for (_, units) in packages {
+        let Some(results) = analyze_package(units, &opts.rules, opts.pipeline) else {
+            continue;
         };
         let has_findings = results.iter().any(|r| !r.findings.is_empty());
         let mut package = Vec::new();
-        for mut r in results {
-            if has_findings && !r.parsed_whole && r.withheld.is_none() {
-                // The package's findings rest on every file of it: one that does not
-                // parse is said, as when every file is parsed.
-                r.withheld = engine::withheld_in_whole(&r.src);
-            }
+        for r in results {
             if r.parsed_whole {
                 parsed += 1;
             } else {
@@ -295,14 +270,44 @@ fn scan_dir(files: Vec<GoFile>, opts: &ScanOptions) -> DirOutcome {
     }
 }
 
+/// One package through the pipeline, for `scan` and for `go vet -vettool`: nothing when
+/// the prefilter says no file can hold a finding (most packages, skipped before any
+/// parse); else its results, with facts from only the functions that can matter. In a
+/// package with findings, a file read only in part is parsed whole for syntax errors:
+/// the findings rest on every file, and a file that does not parse withholds its fixes,
+/// as when every file is parsed.
+pub(crate) fn analyze_package(
+    units: Vec<SourceUnit>,
+    rules: &RuleSelection,
+    pipeline: Pipeline,
+) -> Option<Vec<FileResult>> {
+    let mut results = if pipeline == Pipeline::Full {
+        engine::analyze(units, rules)
+    } else {
+        let demand = package_demand(&units);
+        if demand.iter().all(|d| *d == FileDemand::Facts) {
+            return None;
+        }
+        engine::analyze_demand(units, Demand::Files(demand), rules)
+    };
+    if results.iter().any(|r| !r.findings.is_empty()) {
+        for r in &mut results {
+            if !r.parsed_whole && r.withheld.is_none() {
+                r.withheld = engine::withheld_in_whole(&r.src);
+            }
+        }
+    }
+    Some(results)
+}
+
 /// What the rules need of each file of a package, from the byte-level prefilter:
 /// nothing (it can hold no finding), the functions holding its candidate sites, or all
 /// of it (a suppression directive concerns the whole file).
-pub(crate) fn package_demand(units: &[SourceUnit], shared: &[bool]) -> Vec<FileDemand> {
+fn package_demand(units: &[SourceUnit]) -> Vec<FileDemand> {
+    // Loop variables shared by iterations: files before Go 1.22.
     let files: Vec<(&[u8], bool)> = units
         .iter()
-        .zip(shared)
-        .map(|(u, s)| (u.src.as_slice(), *s))
+        .map(|u| (u.src.as_slice(), !u.per_iteration_loop_vars))
         .collect();
     prefilter::package_candidate_sites(&files)
         .into_iter()

@@ -782,3 +782,27 @@ fn a_file_wide_suppression_leaves_a_line_one_in_use() {
         assert_eq!(stdout(&o), "");
     }
 }
+
+/// A text report written to a file is plain text, whatever `--color` says: colors are
+/// for a terminal.
+#[test]
+fn a_text_report_to_a_file_has_no_color_codes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("report.txt");
+    let spec = format!("text={}", file.display());
+    let o = defuse(
+        &repo_root(),
+        &[
+            "check",
+            "testdata/examples",
+            "--color",
+            "always",
+            "--output",
+            &spec,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("error[deferred-write-unlocked]"), "{text}");
+    assert!(!text.contains('\u{1b}'), "{text}");
+}

@@ -48,7 +48,7 @@ pub fn run(a: CheckArgs) -> i32 {
                 },
             )
         } else {
-            match render(o.format, &findings, &result, &sources, s.scan.shard) {
+            match render(o, &findings, &result, &sources, s.scan.shard) {
                 Ok(t) => t,
                 Err(e) => return super::error(e),
             }
@@ -95,10 +95,10 @@ pub fn run(a: CheckArgs) -> i32 {
 /// every file's, less those off the changed lines with `--changed-since`. `check` and `fix`
 /// count the same list.
 pub(super) fn reported_findings(
-    result: &crate::scan::ScanResult,
+    result: &ScanResult,
     changed: Option<&crate::vcs::ChangedLines>,
-) -> Vec<crate::finding::Finding> {
-    let all: Vec<crate::finding::Finding> = result
+) -> Vec<Finding> {
+    let all: Vec<Finding> = result
         .files()
         .flat_map(|f| f.findings.iter().cloned())
         .collect();
@@ -155,16 +155,19 @@ fn with_run<R>(
 }
 
 fn render(
-    format: Format,
+    output: &OutputSpec,
     findings: &[Finding],
     result: &ScanResult,
     sources: &HashMap<String, Arc<Vec<u8>>>,
     shard: Option<crate::scan::Shard>,
 ) -> Result<String, String> {
+    let format = output.format;
     let n = result.files_scanned;
     Ok(match format {
+        // Colors only for stdout, where anstream drops them when it is not a terminal;
+        // a file gets plain text.
         Format::Text => with_run(findings, &result.problems, n, sources, |run| {
-            report::text::render(run, true)
+            report::text::render(run, output.file.is_none())
         }),
         Format::Concise => with_run(findings, &[], n, sources, report::concise::render),
         Format::Json => {

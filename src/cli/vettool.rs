@@ -30,10 +30,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::discover::{build_constraint_version, is_generated, GoVersion};
-use crate::engine::{self, FileResult, RuleSelection, SourceUnit};
+use crate::engine::{FileResult, RuleSelection, SourceUnit};
 use crate::finding::{Applicability, Confidence, Finding};
 use crate::fix::{unified_diff_bytes, write_atomic, FileFix, PlanOptions};
-use crate::model::{Demand, FileDemand};
+use crate::scan::Pipeline;
 
 /// How the go command invoked the tool.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -453,21 +453,9 @@ fn analyze(cfg: &Config, sel: &RuleSelection) -> Result<Vec<FileResult>, String>
     if units.is_empty() {
         return Ok(Vec::new());
     }
-    let shared: Vec<bool> = units.iter().map(|u| !u.per_iteration_loop_vars).collect();
-    let demand = crate::scan::package_demand(&units, &shared);
-    if demand.iter().all(|d| *d == FileDemand::Facts) {
+    let Some(mut results) = crate::scan::analyze_package(units, sel, Pipeline::Fast) else {
         return Ok(Vec::new());
-    }
-    let mut results = engine::analyze_demand(units, Demand::Files(demand), sel);
-    if results.iter().any(|r| !r.findings.is_empty()) {
-        for r in &mut results {
-            if !r.parsed_whole && r.withheld.is_none() {
-                // Fixes rest on every file of the package: one that does not parse
-                // withholds them, as in `defuse fix`.
-                r.withheld = engine::withheld_in_whole(&r.src);
-            }
-        }
-    }
+    };
     // Any other file outside the package's directory is one the build made: it counts
     // for the package's facts, but a position or a fix there means nothing to the user.
     for r in &mut results {
