@@ -157,34 +157,21 @@ pub struct Writers {
     names: std::collections::HashSet<Vec<u8>>,
 }
 
-/// Words that are called (`name(`) in `text`, but the language's and the mutexes'.
+/// The names `text` calls ([`shapes::called_names`]), but the language's and the
+/// mutexes'.
 fn call_names(text: &[u8]) -> Vec<&[u8]> {
     const NOT_CALLS: [&[u8]; 12] = [
         b"func", b"if", b"for", b"switch", b"select", b"return", b"go", b"defer", b"range",
         b"make", b"len", b"append",
     ];
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < text.len() {
-        let b = text[i];
-        if b.is_ascii_alphabetic() || b == b'_' {
-            let start = i;
-            while i < text.len() && (text[i].is_ascii_alphanumeric() || text[i] == b'_') {
-                i += 1;
-            }
-            let word = &text[start..i];
-            if text.get(skip_trivia(text, i)) == Some(&b'(')
-                && !NOT_CALLS.contains(&word)
-                && LockMethod::from_name(std::str::from_utf8(word).unwrap_or("")).is_none()
-                && !known::BUILTINS.contains(&std::str::from_utf8(word).unwrap_or(""))
-            {
-                out.push(word);
-            }
-        } else {
-            i += 1;
-        }
-    }
-    out
+    shapes::called_names(text)
+        .filter(|word| {
+            let name = std::str::from_utf8(word).unwrap_or("");
+            !NOT_CALLS.contains(word)
+                && LockMethod::from_name(name).is_none()
+                && !known::BUILTINS.contains(&name)
+        })
+        .collect()
 }
 
 /// The package's writers among the functions code that runs later (or a read-locked

@@ -7,7 +7,35 @@
 
 use memchr::memchr;
 
-use crate::syntax::lex::{has_word, skip_token, skip_trivia};
+use crate::syntax::lex::{group_end, has_word, skip_token, skip_trivia};
+
+/// The words of `text` that are called: followed by `(`, or by an instantiation and `(`
+/// (`f[T](…)`). A necessary condition, by name, for the text to call a function of that
+/// name: keywords and builtins are among them, comments and strings are not skipped.
+pub fn called_names(text: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < text.len() {
+            let b = text[i];
+            if !(b.is_ascii_alphabetic() || b == b'_') {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < text.len() && (text[i].is_ascii_alphanumeric() || text[i] == b'_') {
+                i += 1;
+            }
+            let mut next = skip_trivia(text, i);
+            if text.get(next) == Some(&b'[') {
+                next = skip_trivia(text, group_end(text, next));
+            }
+            if text.get(next) == Some(&b'(') {
+                return Some(&text[start..i]);
+            }
+        }
+        None
+    })
+}
 
 /// A map write the model knows: `delete`, `clear`, or an index expression that is the
 /// target of `=`, `op=`, `++`, `--` or of a multiple assignment (`m[k], ok = …`).
@@ -73,4 +101,22 @@ fn assigned_after(text: &[u8], mut i: usize) -> bool {
         i += 1;
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn called(text: &str) -> Vec<&str> {
+        called_names(text.as_bytes())
+            .map(|w| std::str::from_utf8(w).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn called_names_include_instantiated_generic_calls() {
+        assert_eq!(called("s.evict(k); x := m[k]; use (x)"), ["evict", "use"]);
+        assert_eq!(called("drop[K, V](m, k); pick[int] (1)"), ["drop", "pick"]);
+        assert_eq!(called("a[i] = b[j]; var t [3]int"), Vec::<&str>::new());
+    }
 }

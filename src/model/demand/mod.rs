@@ -48,6 +48,7 @@ use memchr::memmem;
 use super::decls::{self, Decls};
 use super::facts::guards::declared_rw;
 use super::facts::PackageFacts;
+use super::function::Ctx;
 use super::place::{MutexKey, Root};
 use super::{model_some, FunctionModel, RawFunction, SourceUnit};
 use crate::syntax::{lex, named_children, parse_declarations, parse_only, ParsedFile};
@@ -594,6 +595,12 @@ fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
                 continue;
             }
             for c in &f.call_sites {
+                // A summary follows only the calls its function makes itself, now (see
+                // `facts::summaries`); a judged function's calls are summarized wherever
+                // they run.
+                if depth > 0 && (c.spawned || c.ctx != Ctx::Immediate) {
+                    continue;
+                }
                 let key = index::func_key(&c.recv_type, &c.method);
                 let d = callee_keys.entry(key).or_insert(depth + 1);
                 *d = (*d).min(depth + 1);
@@ -712,18 +719,25 @@ fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
             .map(|(key, _)| key)
             .collect();
 
-    let mut any = false;
-    for slot in slots.iter_mut().filter(|s| !s.whole) {
+    // Callees worth modeling: those that can have a summary at their depth.
+    let mut may_write = MayWrite::new(slots);
+    let mut callees: Vec<(usize, usize, usize)> = Vec::new();
+    for (s, slot) in slots.iter().enumerate().filter(|(_, s)| !s.whole) {
         for (&key, &depth) in &callee_keys {
             for i in slot.index.declarations_of_key(key).0 {
                 let known = slot.callees.get(&i).is_some_and(|&d| d <= depth);
-                if !known {
-                    slot.callees.insert(i, depth);
-                    slot.selected.insert(i);
-                    any = true;
+                if !known && may_write.can(s, i, super::facts::summaries::DEPTH - depth) {
+                    callees.push((s, i, depth));
                 }
             }
         }
+    }
+    let mut any = !callees.is_empty();
+    for (s, i, depth) in callees {
+        slots[s].callees.insert(i, depth);
+        slots[s].selected.insert(i);
+    }
+    for slot in slots.iter_mut().filter(|s| !s.whole) {
         let mut hits: Vec<usize> = Vec::new();
         let mut accessor_hits: Vec<usize> = Vec::new();
         for w in &map_fields {
@@ -785,6 +799,55 @@ fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
         }
     }
     any
+}
+
+/// Which functions of a package can have a summary (what a call of them writes, see
+/// `facts::summaries`) that follows `levels` more calls: a function whose text holds a
+/// map write's shape, or that calls, by name, one that can with a level fewer. A
+/// necessary condition from bytes, so a callee that fails it needs no model: its summary
+/// would be empty.
+struct MayWrite<'a> {
+    slots: &'a [Slot],
+    /// Every declared function by name: (file, index).
+    by_name: HashMap<&'a [u8], Vec<(usize, usize)>>,
+    known: HashMap<(usize, usize, usize), bool>,
+}
+
+impl<'a> MayWrite<'a> {
+    fn new(slots: &'a [Slot]) -> MayWrite<'a> {
+        let mut by_name: HashMap<&[u8], Vec<(usize, usize)>> = HashMap::new();
+        for (s, slot) in slots.iter().enumerate() {
+            for (i, f) in slot.index.functions.iter().enumerate() {
+                if let Some(name) = slot.index.name_of(&slot.file.src, f) {
+                    by_name.entry(name).or_default().push((s, i));
+                }
+            }
+        }
+        MayWrite {
+            slots,
+            by_name,
+            known: HashMap::new(),
+        }
+    }
+
+    fn can(&mut self, s: usize, i: usize, levels: usize) -> bool {
+        if let Some(&known) = self.known.get(&(s, i, levels)) {
+            return known;
+        }
+        let src = &self.slots[s].file.src;
+        let f = self.slots[s].index.functions[i];
+        let body = &src[f.open..(f.close + 1).min(src.len())];
+        let can = super::shapes::has_write_shape(body)
+            || (levels > 0
+                && super::shapes::called_names(body).any(|name| {
+                    let targets = self.by_name.get(name).cloned().unwrap_or_default();
+                    targets
+                        .into_iter()
+                        .any(|(s2, i2)| self.can(s2, i2, levels - 1))
+                }));
+        self.known.insert((s, i, levels), can);
+        can
+    }
 }
 
 /// Where `word` occurs as a whole word in `src` (comments and strings included).
