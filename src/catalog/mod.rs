@@ -165,6 +165,15 @@ pub fn closest<'a>(id: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, k)| k)
 }
 
+/// The help line under "unknown rule": the [`closest`] id when there is one, and the
+/// command that lists them all.
+pub fn unknown_rule_help(suggestion: Option<&str>) -> String {
+    match suggestion {
+        Some(m) => format!("did you mean `{m}`? `defuse rules` lists the rules"),
+        None => "`defuse rules` lists the rules".to_string(),
+    }
+}
+
 pub fn rule(id: &str) -> Option<&'static Entry> {
     everything().iter().find(|r| r.id == id)
 }

@@ -6,12 +6,22 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::args::BranchArgs;
+use super::error::CliError;
 use crate::fix::FileFix;
 use crate::vcs::{Author, BranchTarget, FileUpdate};
 
 /// Everything `--branch` needs that can go wrong, checked before the scan.
-pub fn open_branch(a: &BranchArgs, name: &str, paths: &[PathBuf]) -> Result<BranchTarget, String> {
-    let author = a.author.as_deref().map(Author::parse).transpose()?;
+pub fn open_branch(
+    a: &BranchArgs,
+    name: &str,
+    paths: &[PathBuf],
+) -> Result<BranchTarget, CliError> {
+    let author = a
+        .author
+        .as_deref()
+        .map(Author::parse)
+        .transpose()
+        .map_err(CliError::new)?;
     BranchTarget::open(
         &super::setup::start_dir(paths),
         name,
@@ -19,6 +29,7 @@ pub fn open_branch(a: &BranchArgs, name: &str, paths: &[PathBuf]) -> Result<Bran
         a.force,
         author,
     )
+    .map_err(CliError::new)
 }
 
 /// Commit the changed files on the branch and print the commit id; `Ok(false)` when
@@ -28,7 +39,7 @@ pub fn commit_branch(
     a: &BranchArgs,
     changed: &[&FileFix],
     quiet: bool,
-) -> Result<bool, String> {
+) -> Result<bool, CliError> {
     let files: Vec<FileUpdate> = changed
         .iter()
         .map(|f| FileUpdate {
@@ -38,7 +49,7 @@ pub fn commit_branch(
         })
         .collect();
     let message = commit_message(changed, a.message.as_deref(), &command_line());
-    let Some(done) = target.commit(&files, &message)? else {
+    let Some(done) = target.commit(&files, &message).map_err(CliError::new)? else {
         return Ok(false);
     };
     if done.fallback_signature && !quiet {
