@@ -7,13 +7,14 @@
 //!   help: <one line>
 //! ```
 //!
-//! and exits with its code. The library's typed errors (such as [`ConfigError`]) say what went wrong and, through their `help()`, what to do; the
+//! and exits with its code. The library's typed errors (such as [`ConfigError`] and [`VcsError`]) say what went wrong and, through their `help()`, what to do; the
 //! conversions below carry both over.
 
 use std::fmt;
 
 use super::EXIT_ERROR;
 use crate::config::ConfigError;
+use crate::vcs::VcsError;
 
 /// What a command returns: its exit code when it ran to the end (findings and per-file
 /// errors are reported on the way), or the error that stopped it.
@@ -50,6 +51,11 @@ impl CliError {
     /// The line under the message that says what to do.
     pub fn with_help(mut self, help: impl Into<String>) -> CliError {
         self.help = Some(help.into());
+        self
+    }
+
+    fn with_optional_help(mut self, help: Option<String>) -> CliError {
+        self.help = help;
         self
     }
 
@@ -92,6 +98,13 @@ impl std::error::Error for CliError {}
 impl From<ConfigError> for CliError {
     fn from(e: ConfigError) -> CliError {
         CliError::new(e)
+    }
+}
+
+impl From<VcsError> for CliError {
+    fn from(e: VcsError) -> CliError {
+        let help = e.help();
+        CliError::new(e).with_optional_help(help)
     }
 }
 

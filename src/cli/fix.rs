@@ -122,15 +122,7 @@ fn deliver(
     if a.write {
         if !a.allow_dirty {
             let paths: Vec<PathBuf> = changed.iter().map(|f| PathBuf::from(&f.path)).collect();
-            let dirty = crate::vcs::dirty_files(&paths).map_err(CliError::new)?;
-            if !dirty.is_empty() {
-                let names: Vec<String> = dirty.iter().map(|p| p.display().to_string()).collect();
-                return Err(CliError::new(format!(
-                    "these files have uncommitted changes: {}",
-                    names.join(", ")
-                ))
-                .with_help("commit or stash them, or pass --allow-dirty"));
-            }
+            crate::vcs::require_clean(&paths)?;
         }
         let roots = write_roots(&s.scan.paths);
         for f in &changed {

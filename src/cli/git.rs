@@ -16,12 +16,7 @@ pub fn open_branch(
     name: &str,
     paths: &[PathBuf],
 ) -> Result<BranchTarget, CliError> {
-    let author = a
-        .author
-        .as_deref()
-        .map(Author::parse)
-        .transpose()
-        .map_err(CliError::new)?;
+    let author = a.author.as_deref().map(Author::parse).transpose()?;
     BranchTarget::open(
         &super::setup::start_dir(paths),
         name,
@@ -29,7 +24,7 @@ pub fn open_branch(
         a.force,
         author,
     )
-    .map_err(CliError::new)
+    .map_err(CliError::from)
 }
 
 /// Commit the changed files on the branch and print the commit id; `Ok(false)` when
@@ -49,7 +44,7 @@ pub fn commit_branch(
         })
         .collect();
     let message = commit_message(changed, a.message.as_deref(), &command_line());
-    let Some(done) = target.commit(&files, &message).map_err(CliError::new)? else {
+    let Some(done) = target.commit(&files, &message)? else {
         return Ok(false);
     };
     if done.fallback_signature && !quiet {

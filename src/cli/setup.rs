@@ -40,10 +40,11 @@ pub fn setup(a: &ScanArgs) -> Result<Setup, CliError> {
     let config = load_config(a, &paths)?;
     let rules = select_rules(a, &config)?;
     let changed = match &a.changed.changed_since {
-        Some(rev) => Some(
-            crate::vcs::changed_lines(&start_dir(&paths), rev, a.changed.merge_base)
-                .map_err(CliError::new)?,
-        ),
+        Some(rev) => Some(crate::vcs::changed_lines(
+            &start_dir(&paths),
+            rev,
+            a.changed.merge_base,
+        )?),
         None => None,
     };
     let discover = discover_options(a, &config, changed.as_ref());
