@@ -378,6 +378,7 @@ fn config_errors_name_the_file_and_key() {
         err.contains("defuse.toml") && err.contains("selekt"),
         "{err}"
     );
+    assert!(err.ends_with("\n  help: did you mean `select`?\n"), "{err}");
 
     write(
         tmp.path(),

@@ -155,7 +155,8 @@ pub fn meta_rules() -> &'static [Entry] {
 }
 
 /// The known id closest to `id`, when it is close enough to be a typo: for "did you
-/// mean" wherever a rule is named (the command line, `defuse.toml`, `explain`).
+/// mean" wherever a rule is named (the command line, `defuse.toml`, `explain`, `go vet
+/// -ignore`), and for the keys of `defuse.toml`.
 pub fn closest<'a>(id: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()

@@ -97,7 +97,8 @@ impl std::error::Error for CliError {}
 
 impl From<ConfigError> for CliError {
     fn from(e: ConfigError) -> CliError {
-        CliError::new(e)
+        let help = e.help();
+        CliError::new(e).with_optional_help(help)
     }
 }
 
