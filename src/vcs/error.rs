@@ -85,7 +85,7 @@ impl VcsError {
                  `git fetch --unshallow`, or check out with `fetch-depth: 0`"
                 .into(),
             VcsError::BadAuthor { .. } => {
-                "write it as `Name <email>`: --author 'Ada Lovelace <ada@example.com>'".into()
+                "for example --author 'Ada Lovelace <ada@example.com>'".into()
             }
             VcsError::InvalidBranchName(_) => {
                 "`git check-ref-format --branch NAME` says what git accepts".into()
