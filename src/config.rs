@@ -20,7 +20,6 @@
 //! so that a typo is an error rather than a setting silently not applied.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -92,19 +91,32 @@ impl Config {
     }
 }
 
-/// What went wrong with a configuration file. Every message starts with the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What went wrong with a configuration file. Every message starts with the file;
+/// [`ConfigError::help`] says what to do when the message does not.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
     /// The file exists but could not be read.
+    #[error("{}: cannot read configuration: {message}", .path.display())]
     Read { path: PathBuf, message: String },
-    /// Invalid TOML, an unknown key, or a bad value; `line`/`column` are 1-based.
+    /// Invalid TOML or a bad value; `line`/`column` are 1-based.
+    #[error("{}: {message}", location(.path, *.line, *.column))]
     Invalid {
         path: PathBuf,
         line: Option<usize>,
         column: Option<usize>,
         message: String,
     },
+    /// A key the table does not have; `expected` are the ones it has.
+    #[error("{}: unknown key `{key}`, {}", location(.path, *.line, *.column), expected_keys(.expected))]
+    UnknownKey {
+        path: PathBuf,
+        line: Option<usize>,
+        column: Option<usize>,
+        key: String,
+        expected: Vec<String>,
+    },
     /// A rule id that is not in the catalog.
+    #[error("{}: unknown rule `{id}` in {field}", .path.display())]
     UnknownRule {
         path: PathBuf,
         /// Where: `[rules] select`, `[rules] ignore` or `[rules.severity]`.
@@ -119,53 +131,44 @@ impl ConfigError {
         match self {
             ConfigError::Read { path, .. }
             | ConfigError::Invalid { path, .. }
+            | ConfigError::UnknownKey { path, .. }
             | ConfigError::UnknownRule { path, .. } => path,
         }
     }
-}
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// What to do, in one line: the key or rule meant, when one is close.
+    pub fn help(&self) -> Option<String> {
         match self {
-            ConfigError::Read { path, message } => {
-                write!(
-                    f,
-                    "{}: cannot read configuration: {message}",
-                    path.display()
-                )
+            ConfigError::UnknownKey { key, expected, .. } => {
+                let known: Vec<&str> = expected.iter().map(String::as_str).collect();
+                crate::catalog::closest(key, &known).map(|k| format!("did you mean `{k}`?"))
             }
-            ConfigError::Invalid {
-                path,
-                line,
-                column,
-                message,
-            } => {
-                write!(f, "{}", path.display())?;
-                if let Some(line) = line {
-                    write!(f, ":{line}")?;
-                    if let Some(column) = column {
-                        write!(f, ":{column}")?;
-                    }
-                }
-                write!(f, ": {message}")
+            ConfigError::UnknownRule { suggestion, .. } => {
+                Some(crate::catalog::unknown_rule_help(suggestion.as_deref()))
             }
-            ConfigError::UnknownRule {
-                path,
-                field,
-                id,
-                suggestion,
-            } => {
-                write!(f, "{}: unknown rule `{id}` in {field}", path.display())?;
-                if let Some(s) = suggestion {
-                    write!(f, " (did you mean `{s}`?)")?;
-                }
-                write!(f, "; `defuse rules` lists them")
-            }
+            ConfigError::Read { .. } | ConfigError::Invalid { .. } => None,
         }
     }
 }
 
-impl std::error::Error for ConfigError {}
+/// `path`, `path:line` or `path:line:column`.
+fn location(path: &Path, line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!("{}:{l}:{c}", path.display()),
+        (Some(l), None) => format!("{}:{l}", path.display()),
+        _ => path.display().to_string(),
+    }
+}
+
+/// serde's words for the keys a table has: "expected `a`", "expected one of `a`, `b`".
+fn expected_keys(expected: &[String]) -> String {
+    let quoted: Vec<String> = expected.iter().map(|k| format!("`{k}`")).collect();
+    match quoted.as_slice() {
+        [] => "there are no keys".to_string(),
+        [one] => format!("expected {one}"),
+        _ => format!("expected one of {}", quoted.join(", ")),
+    }
+}
 
 /// The nearest `defuse.toml` in the directory of `start` or one of its ancestors.
 ///
@@ -215,12 +218,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             }
             None => (None, None),
         };
-        ConfigError::Invalid {
-            path: path.to_path_buf(),
-            line,
-            column,
-            message: toml_message(e.message()),
-        }
+        invalid(path, line, column, toml_message(e.message()))
     })?;
     Ok(Config {
         path: Some(path.to_path_buf()),
@@ -231,6 +229,47 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         default_version: raw.go.default_version,
         review_fixes: raw.fix.review_fixes,
     })
+}
+
+/// [`ConfigError::UnknownKey`] when `message` is serde's "unknown field" in words that
+/// one gives back exactly (so the message reads as before), else [`ConfigError::Invalid`].
+fn invalid(
+    path: &Path,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: String,
+) -> ConfigError {
+    if let Some((key, expected)) = unknown_key(&message) {
+        let typed = ConfigError::UnknownKey {
+            path: path.to_path_buf(),
+            line,
+            column,
+            key,
+            expected,
+        };
+        if typed.to_string() == format!("{}: {message}", location(path, line, column)) {
+            return typed;
+        }
+    }
+    ConfigError::Invalid {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// The key and the expected keys of "unknown key `k`, expected one of `a`, `b`".
+fn unknown_key(message: &str) -> Option<(String, Vec<String>)> {
+    let (key, rest) = message.strip_prefix("unknown key `")?.split_once('`')?;
+    let list = rest
+        .strip_prefix(", expected one of ")
+        .or_else(|| rest.strip_prefix(", expected "))?;
+    let expected = list
+        .split(", ")
+        .map(|k| Some(k.strip_prefix('`')?.strip_suffix('`')?.to_string()))
+        .collect::<Option<Vec<String>>>()?;
+    Some((key.to_string(), expected))
 }
 
 /// The toml/serde message on one line, speaking of keys rather than fields.
@@ -412,6 +451,42 @@ review-fixes = true
         );
     }
 
+    /// An unknown key reads as toml words it, and the help names the key meant.
+    #[test]
+    fn unknown_keys_are_typed_and_suggest_the_key_meant() {
+        let e = parse_str("[rules]\nselekt = []\n").unwrap_err();
+        assert_eq!(
+            e,
+            ConfigError::UnknownKey {
+                path: "/repo/defuse.toml".into(),
+                line: Some(2),
+                column: Some(1),
+                key: "selekt".into(),
+                expected: vec!["select".into(), "ignore".into(), "severity".into()],
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "/repo/defuse.toml:2:1: unknown key `selekt`, expected one of `select`, `ignore`, `severity`"
+        );
+        assert_eq!(e.help().unwrap(), "did you mean `select`?");
+        // One key: serde says "expected `k`".
+        let e = parse_str("[fix]\nreview_fixes = true\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "/repo/defuse.toml:2:1: unknown key `review_fixes`, expected `review-fixes`"
+        );
+        assert_eq!(e.help().unwrap(), "did you mean `review-fixes`?");
+        let e = parse_str("[file]\n").unwrap_err();
+        assert_eq!(e.help().unwrap(), "did you mean `files`?");
+        // Nothing close: the message lists the keys, and there is no help.
+        let e = parse_str("[rules]\nzzzzzzzzzzzz = 1\n").unwrap_err();
+        assert!(matches!(e, ConfigError::UnknownKey { .. }), "{e:?}");
+        assert_eq!(e.help(), None);
+        // Not an unknown key: no help.
+        assert_eq!(parse_str("[rules\n").unwrap_err().help(), None);
+    }
+
     #[test]
     fn bad_values_name_the_value_file_and_line() {
         let e = err("[rules.severity]\ndeferred-closure-late-binding = \"fatal\"\n");
@@ -458,19 +533,23 @@ review-fixes = true
         let e = c.validate_rule_ids(KNOWN).unwrap_err();
         assert_eq!(e.path(), Path::new("/repo/defuse.toml"));
         let s = e.to_string();
-        assert!(
-            s.starts_with("/repo/defuse.toml: unknown rule `no-such-rule` in [rules] ignore"),
-            "{s}"
+        assert_eq!(
+            s,
+            "/repo/defuse.toml: unknown rule `no-such-rule` in [rules] ignore"
         );
-        assert!(!s.contains("did you mean"), "{s}");
+        assert_eq!(e.help().unwrap(), "`defuse rules` lists the rules");
 
         let c = parse_str("[rules]\nselect = [\"deferred-write-unlockd\"]\n").unwrap();
-        let s = c.validate_rule_ids(KNOWN).unwrap_err().to_string();
+        let e = c.validate_rule_ids(KNOWN).unwrap_err();
+        let s = e.to_string();
         assert!(
-            s.contains("`deferred-write-unlockd` in [rules] select"),
+            s.ends_with("`deferred-write-unlockd` in [rules] select"),
             "{s}"
         );
-        assert!(s.contains("did you mean `deferred-write-unlocked`?"), "{s}");
+        assert_eq!(
+            e.help().unwrap(),
+            "did you mean `deferred-write-unlocked`? `defuse rules` lists the rules"
+        );
 
         let c = parse_str("[rules.severity]\nbogus = \"info\"\n").unwrap();
         let s = c.validate_rule_ids(KNOWN).unwrap_err().to_string();

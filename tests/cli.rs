@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Output;
 
-use crate::support::{defuse, repo_root, stderr, stdout, write};
+use crate::support::{defuse, git, init_repo, repo_root, stderr, stdout, write};
 
 const GUARDED: &str = include_str!("fixtures/cli/guarded.go");
 
@@ -94,6 +94,81 @@ fn unknown_rule_is_a_usage_error() {
     );
     let o = defuse(&repo_root(), &["check", "--bogus-flag"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// A mistyped rule gets its message and, on a line of its own, the rule meant.
+#[test]
+fn an_unknown_rule_gets_a_help_line_with_the_rule_meant() {
+    let o = defuse(
+        &repo_root(),
+        &[
+            "check",
+            "--select",
+            "map-write-under-lock",
+            "testdata/examples",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "defuse: error: unknown rule `map-write-under-lock`\n  \
+         help: did you mean `map-write-under-rlock`? `defuse rules` lists the rules\n"
+    );
+    let o = defuse(&repo_root(), &["explain", "no-such-rule"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "defuse: error: unknown rule `no-such-rule`\n  help: `defuse rules` lists the rules\n"
+    );
+}
+
+/// The git mistakes people make most come with what to do about them.
+#[test]
+fn git_mistakes_get_a_help_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "go.mod", "module example.com/s\n\ngo 1.22\n");
+    write(tmp.path(), "a.go", GUARDED);
+    let dir = std::fs::canonicalize(tmp.path()).unwrap();
+    let o = defuse(tmp.path(), &["check", "--changed-since", "main", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "defuse: error: --changed-since: {} is not in a git repository\n  \
+             help: --changed-since works on git history: run defuse inside a git working \
+             tree, or leave out --changed-since\n",
+            dir.display()
+        )
+    );
+    init_repo(tmp.path());
+    git(tmp.path(), &["add", "."]);
+    git(tmp.path(), &["commit", "-q", "-m", "init"]);
+    let o = defuse(
+        tmp.path(),
+        &["check", "--changed-since", "origin/main", "."],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("defuse: error: unknown revision `origin/main`: "),
+        "{err}"
+    );
+    assert!(
+        err.contains("\n  help: ") && err.contains("fetch-depth: 0"),
+        "{err}"
+    );
+    write(
+        tmp.path(),
+        "a.go",
+        GUARDED.replace("package", "// edited\npackage"),
+    );
+    let o = defuse(tmp.path(), &["fix", "--write", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "defuse: error: these files have uncommitted changes: a.go\n  \
+         help: commit or stash them, or pass --allow-dirty\n"
+    );
 }
 
 #[test]
@@ -303,6 +378,7 @@ fn config_errors_name_the_file_and_key() {
         err.contains("defuse.toml") && err.contains("selekt"),
         "{err}"
     );
+    assert!(err.ends_with("\n  help: did you mean `select`?\n"), "{err}");
 
     write(
         tmp.path(),

@@ -155,7 +155,8 @@ pub fn meta_rules() -> &'static [Entry] {
 }
 
 /// The known id closest to `id`, when it is close enough to be a typo: for "did you
-/// mean" wherever a rule is named (the command line, `defuse.toml`, `explain`).
+/// mean" wherever a rule is named (the command line, `defuse.toml`, `explain`, `go vet
+/// -ignore`), and for the keys of `defuse.toml`.
 pub fn closest<'a>(id: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
@@ -163,6 +164,15 @@ pub fn closest<'a>(id: &str, known: &[&'a str]) -> Option<&'a str> {
         .filter(|(d, k)| *d <= 3.max(k.len() / 5))
         .min()
         .map(|(_, k)| k)
+}
+
+/// The help line under "unknown rule": the [`closest`] id when there is one, and the
+/// command that lists them all.
+pub fn unknown_rule_help(suggestion: Option<&str>) -> String {
+    match suggestion {
+        Some(m) => format!("did you mean `{m}`? `defuse rules` lists the rules"),
+        None => "`defuse rules` lists the rules".to_string(),
+    }
 }
 
 pub fn rule(id: &str) -> Option<&'static Entry> {

@@ -233,6 +233,24 @@ pub struct OutputSpec {
     pub file: Option<PathBuf>,
 }
 
+/// "unknown format", the one meant when it is a typo away (two edits at most: the names
+/// are short), and the list.
+fn unknown_format(name: &str) -> String {
+    let names: Vec<String> = Format::value_variants()
+        .iter()
+        .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+        .collect();
+    let known: Vec<&str> = names.iter().map(String::as_str).collect();
+    let meant = crate::catalog::closest(name, &known)
+        .filter(|m| strsim::levenshtein(name, m) <= 2)
+        .map(|m| format!("did you mean `{m}`? "))
+        .unwrap_or_default();
+    format!(
+        "unknown format `{name}`; {meant}one of: {}",
+        names.join(", ")
+    )
+}
+
 impl std::str::FromStr for OutputSpec {
     type Err = String;
 
@@ -246,13 +264,38 @@ impl std::str::FromStr for OutputSpec {
             Some((name, file)) => (name, Some(PathBuf::from(file))),
             None => (s, None),
         };
-        let format = Format::from_str(name, false).map_err(|_| {
-            let names: Vec<String> = Format::value_variants()
-                .iter()
-                .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
-                .collect();
-            format!("unknown format `{name}`; one of: {}", names.join(", "))
-        })?;
+        let format = Format::from_str(name, false).map_err(|_| unknown_format(name))?;
         Ok(OutputSpec { format, file })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn an_unknown_output_format_names_the_one_meant_and_the_list() {
+        let list = "one of: text, concise, json, sarif, github";
+        let e = OutputSpec::from_str("jsn=a.json").unwrap_err();
+        assert_eq!(
+            e,
+            format!("unknown format `jsn`; did you mean `json`? {list}")
+        );
+        let e = OutputSpec::from_str("sraif=a.sarif").unwrap_err();
+        assert_eq!(
+            e,
+            format!("unknown format `sraif`; did you mean `sarif`? {list}")
+        );
+        // Three edits from `json` is another format, not a typo of it.
+        let e = OutputSpec::from_str("csv").unwrap_err();
+        assert_eq!(e, format!("unknown format `csv`; {list}"));
+        assert_eq!(
+            OutputSpec::from_str("sarif=a.sarif").unwrap(),
+            OutputSpec {
+                format: Format::Sarif,
+                file: Some("a.sarif".into())
+            }
+        );
     }
 }

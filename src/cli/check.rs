@@ -4,21 +4,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::args::{CheckArgs, Format, OutputSpec};
+use super::error::{CliError, CliResult};
 use super::progress::{summary, Bar, Tally};
 use super::{setup::setup, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::finding::Finding;
 use crate::report::{self, FileProblem, Run};
 use crate::scan::{scan_with_progress, ScanResult};
 
-pub fn run(a: CheckArgs) -> i32 {
-    let outputs = match outputs(&a) {
-        Ok(o) => o,
-        Err(e) => return super::error(e),
-    };
-    let s = match setup(&a.scan) {
-        Ok(s) => s,
-        Err(e) => return super::error(e),
-    };
+pub fn run(a: CheckArgs) -> CliResult {
+    let outputs = outputs(&a)?;
+    let s = setup(&a.scan)?;
     let started = std::time::Instant::now();
     let bar = Bar::new(a.scan.quiet);
     let result = scan_with_progress(&s.scan, &bar);
@@ -48,15 +43,12 @@ pub fn run(a: CheckArgs) -> i32 {
                 },
             )
         } else {
-            match render(o, &findings, &result, &sources, s.scan.shard) {
-                Ok(t) => t,
-                Err(e) => return super::error(e),
-            }
+            render(o, &findings, &result, &sources, s.scan.shard)?
         };
         if let Err(e) = deliver(o, &text) {
             if o.file.is_none() {
                 // stdout closed (`| head`): nothing more to say to anyone.
-                return EXIT_ERROR;
+                return Err(CliError::silent(EXIT_ERROR));
             }
             anstream::eprintln!("defuse: error: {e}");
             failed = true;
@@ -82,13 +74,13 @@ pub fn run(a: CheckArgs) -> i32 {
         };
         anstream::eprintln!("{}", summary(&tally, started));
     }
-    if failed || !result.errors.is_empty() {
+    Ok(if failed || !result.errors.is_empty() {
         EXIT_ERROR
     } else if shown > 0 && !a.scan.exit_zero {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
-    }
+    })
 }
 
 /// The findings a run reports, suppressed ones included (reports show or count them):
@@ -110,10 +102,12 @@ pub(super) fn reported_findings(
 
 /// The reports to write: `--output` as given, or else `--format` on stdout. At most one
 /// goes to stdout (two would interleave), and no file twice.
-fn outputs(a: &CheckArgs) -> Result<Vec<OutputSpec>, String> {
+fn outputs(a: &CheckArgs) -> Result<Vec<OutputSpec>, CliError> {
     if a.output.is_empty() {
         if a.statistics && !matches!(a.format, Format::Text | Format::Json) {
-            return Err("--statistics prints a table, or JSON with `--format json`".into());
+            return Err(CliError::new(
+                "--statistics prints a table, or JSON with `--format json`",
+            ));
         }
         return Ok(vec![OutputSpec {
             format: a.format,
@@ -121,15 +115,17 @@ fn outputs(a: &CheckArgs) -> Result<Vec<OutputSpec>, String> {
         }]);
     }
     if a.output.iter().filter(|o| o.file.is_none()).count() > 1 {
-        return Err(
-            "more than one --output goes to stdout; give all but one of them `=FILE`".into(),
-        );
+        return Err(CliError::new("more than one --output goes to stdout")
+            .with_help("give all but one of them a file: `--output FORMAT=FILE`"));
     }
     let mut files: Vec<&Path> = Vec::new();
     for o in &a.output {
         if let Some(f) = &o.file {
             if files.contains(&f.as_path()) {
-                return Err(format!("--output names {} twice", f.display()));
+                return Err(
+                    CliError::new(format!("--output names {} twice", f.display()))
+                        .with_help("give each report a file of its own"),
+                );
             }
             files.push(f);
         }
@@ -160,7 +156,7 @@ fn render(
     result: &ScanResult,
     sources: &HashMap<String, Arc<Vec<u8>>>,
     shard: Option<crate::scan::Shard>,
-) -> Result<String, String> {
+) -> Result<String, CliError> {
     let format = output.format;
     let n = result.files_scanned;
     Ok(match format {
@@ -178,7 +174,7 @@ fn render(
         }
         Format::Github | Format::Sarif => {
             let cwd = std::env::current_dir()
-                .map_err(|e| format!("cannot read the current directory: {e}"))?;
+                .map_err(|e| CliError::new(format!("cannot read the current directory: {e}")))?;
             let root = repository_root(&cwd);
             let rebase = |p: &str| relative_to(p, &cwd, &root);
             let findings: Vec<Finding> = findings

@@ -3,6 +3,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::args::FixArgs;
+use super::error::{CliError, CliResult};
 use super::progress::{summary, Bar, Tally};
 use super::setup::{setup, Setup};
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
@@ -14,16 +15,10 @@ use crate::vcs::filter_changed_rewrite;
 
 /// `defuse fix`: scan, plan the rewrites, verify them (`--verify`), deliver them (a diff,
 /// the files, or a branch), and summarize. Each step is a function below.
-pub fn run(a: FixArgs) -> i32 {
-    let s = match setup(&a.scan) {
-        Ok(s) => s,
-        Err(e) => return super::error(e),
-    };
+pub fn run(a: FixArgs) -> CliResult {
+    let s = setup(&a.scan)?;
     let branch = match &a.branch.branch {
-        Some(name) => match super::git::open_branch(&a.branch, name, &s.scan.paths) {
-            Ok(b) => Some(b),
-            Err(e) => return super::error(e),
-        },
+        Some(name) => Some(super::git::open_branch(&a.branch, name, &s.scan.paths)?),
         None => None,
     };
     let started = std::time::Instant::now();
@@ -32,19 +27,12 @@ pub fn run(a: FixArgs) -> i32 {
     bar.finish();
     let mut fixes = plan(&a, &s, &result);
     if a.verify {
-        if let Err(e) = verify(&mut fixes, a.scan.quiet) {
-            return super::error(e);
-        }
+        verify(&mut fixes, a.scan.quiet)?;
     }
     let scan_failed = report_problems(&result, a.scan.quiet);
-    let delivered = match deliver(&a, &s, branch.as_ref(), &fixes, scan_failed) {
-        Ok(d) => d,
-        Err(code) => return code,
-    };
+    let delivered = deliver(&a, &s, branch.as_ref(), &fixes, scan_failed)?;
     if let Some(path) = &a.pr_body {
-        if let Err(e) = write_pr_body(path, &fixes, &delivered.not_written) {
-            return super::error(e);
-        }
+        write_pr_body(path, &fixes, &delivered.not_written)?;
     }
     let remaining = fixes.iter().flat_map(|f| f.skipped.iter()).count();
     if !a.scan.quiet {
@@ -58,13 +46,13 @@ pub fn run(a: FixArgs) -> i32 {
             started,
         );
     }
-    if scan_failed || !delivered.not_written.is_empty() {
+    Ok(if scan_failed || !delivered.not_written.is_empty() {
         EXIT_ERROR
     } else if remaining > 0 && !a.scan.exit_zero {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
-    }
+    })
 }
 
 /// Every package's fixes, merged per file, kept to the changed lines with
@@ -89,10 +77,12 @@ fn plan(a: &FixArgs, s: &Setup, result: &ScanResult) -> Vec<FileFix> {
 }
 
 /// `--verify`: type-check the rewritten packages; fixes that break one are dropped.
-fn verify(fixes: &mut [FileFix], quiet: bool) -> Result<(), String> {
-    let go =
-        crate::fix::verify::find_go().ok_or("--verify needs the Go toolchain: no `go` on PATH")?;
-    let verdicts = crate::fix::verify::verify(&go, fixes)?;
+fn verify(fixes: &mut [FileFix], quiet: bool) -> Result<(), CliError> {
+    let go = crate::fix::verify::find_go().ok_or_else(|| {
+        CliError::new("--verify needs the Go toolchain: no `go` on PATH")
+            .with_help("install Go (https://go.dev/dl/) and put it on PATH, or leave out --verify")
+    })?;
+    let verdicts = crate::fix::verify::verify(&go, fixes).map_err(CliError::new)?;
     report_verdicts(&verdicts, quiet);
     Ok(())
 }
@@ -119,31 +109,20 @@ struct Delivered {
 }
 
 /// The changed files as a unified diff on stdout (the default), written in place
-/// (`--write`), or committed on a branch (`--branch`). `Err` carries the exit code.
+/// (`--write`), or committed on a branch (`--branch`).
 fn deliver(
     a: &FixArgs,
     s: &Setup,
     branch: Option<&crate::vcs::BranchTarget>,
     fixes: &[FileFix],
     scan_failed: bool,
-) -> Result<Delivered, i32> {
+) -> Result<Delivered, CliError> {
     let changed: Vec<&FileFix> = fixes.iter().filter(|f| f.changed()).collect();
     let mut delivered = Delivered::default();
     if a.write {
         if !a.allow_dirty {
             let paths: Vec<PathBuf> = changed.iter().map(|f| PathBuf::from(&f.path)).collect();
-            match crate::vcs::dirty_files(&paths) {
-                Ok(dirty) if !dirty.is_empty() => {
-                    let names: Vec<String> =
-                        dirty.iter().map(|p| p.display().to_string()).collect();
-                    return Err(super::error(format!(
-                        "these files have uncommitted changes: {}\ncommit or stash them, or pass --allow-dirty",
-                        names.join(", ")
-                    )));
-                }
-                Ok(_) => {}
-                Err(e) => return Err(super::error(e)),
-            }
+            crate::vcs::require_clean(&paths)?;
         }
         let roots = write_roots(&s.scan.paths);
         for f in &changed {
@@ -155,18 +134,13 @@ fn deliver(
         }
     } else if let Some(target) = branch {
         if scan_failed {
-            return Err(super::error(
+            return Err(CliError::new(
                 "--branch: nothing committed, since the scan had errors",
             ));
         }
-        match super::git::commit_branch(target, &a.branch, &changed, a.scan.quiet) {
-            Ok(true) => {}
-            Ok(false) => {
-                if !a.scan.quiet {
-                    anstream::eprintln!("nothing to fix: no commit made");
-                }
-            }
-            Err(e) => return Err(super::error(e)),
+        let committed = super::git::commit_branch(target, &a.branch, &changed, a.scan.quiet)?;
+        if !committed && !a.scan.quiet {
+            anstream::eprintln!("nothing to fix: no commit made");
         }
     } else {
         let mut out = anstream::stdout();
@@ -175,7 +149,8 @@ fn deliver(
                 .write_all(unified_diff(&diff_path(&f.path), &f.old, &f.new).as_bytes())
                 .is_err()
             {
-                return Err(EXIT_ERROR);
+                // stdout closed (`| head`): nothing more to say to anyone.
+                return Err(CliError::silent(EXIT_ERROR));
             }
         }
         let _ = out.flush();
@@ -185,7 +160,7 @@ fn deliver(
 
 /// `--pr-body FILE`: the body describes what is in the working tree, not files that
 /// failed to write.
-fn write_pr_body(path: &Path, fixes: &[FileFix], not_written: &[String]) -> Result<(), String> {
+fn write_pr_body(path: &Path, fixes: &[FileFix], not_written: &[String]) -> Result<(), CliError> {
     let done: Vec<FileFix> = fixes
         .iter()
         .filter(|f| !not_written.contains(&f.path))
@@ -194,10 +169,10 @@ fn write_pr_body(path: &Path, fixes: &[FileFix], not_written: &[String]) -> Resu
     let command = crate::report::pr_body::shell_command(std::env::args());
     let body = crate::report::pr_body::render(&done, &command);
     std::fs::write(path, body).map_err(|e| {
-        format!(
+        CliError::new(format!(
             "cannot write the pull-request body to {}: {e}",
             path.display()
-        )
+        ))
     })
 }
 

@@ -6,11 +6,16 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::args::BranchArgs;
+use super::error::CliError;
 use crate::fix::FileFix;
 use crate::vcs::{Author, BranchTarget, FileUpdate};
 
 /// Everything `--branch` needs that can go wrong, checked before the scan.
-pub fn open_branch(a: &BranchArgs, name: &str, paths: &[PathBuf]) -> Result<BranchTarget, String> {
+pub fn open_branch(
+    a: &BranchArgs,
+    name: &str,
+    paths: &[PathBuf],
+) -> Result<BranchTarget, CliError> {
     let author = a.author.as_deref().map(Author::parse).transpose()?;
     BranchTarget::open(
         &super::setup::start_dir(paths),
@@ -19,6 +24,7 @@ pub fn open_branch(a: &BranchArgs, name: &str, paths: &[PathBuf]) -> Result<Bran
         a.force,
         author,
     )
+    .map_err(CliError::from)
 }
 
 /// Commit the changed files on the branch and print the commit id; `Ok(false)` when
@@ -28,7 +34,7 @@ pub fn commit_branch(
     a: &BranchArgs,
     changed: &[&FileFix],
     quiet: bool,
-) -> Result<bool, String> {
+) -> Result<bool, CliError> {
     let files: Vec<FileUpdate> = changed
         .iter()
         .map(|f| FileUpdate {

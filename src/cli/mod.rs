@@ -3,6 +3,7 @@
 
 mod args;
 mod check;
+mod error;
 mod fix;
 mod git;
 mod progress;
@@ -14,6 +15,7 @@ use clap::Parser;
 use std::path::PathBuf;
 
 pub use args::{Cli, Command};
+pub use error::{CliError, CliResult};
 
 /// Exit codes, as `defuse check` documents them.
 pub const EXIT_CLEAN: i32 = 0;
@@ -39,17 +41,13 @@ pub fn main() -> i32 {
             return code;
         }
     };
-    match cli.command {
+    let result = match cli.command {
         Command::Check(a) => check::run(a),
         Command::Fix(a) => fix::run(a),
         Command::Rules(a) => rules_cmd::list(a),
         Command::Explain(a) => rules_cmd::explain(a),
-    }
-}
-
-pub(crate) fn error(msg: impl std::fmt::Display) -> i32 {
-    anstream::eprintln!("defuse: error: {msg}");
-    EXIT_ERROR
+    };
+    result.unwrap_or_else(|e| e.report())
 }
 
 pub(crate) fn default_paths(paths: &[PathBuf]) -> Vec<PathBuf> {

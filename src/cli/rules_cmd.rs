@@ -1,10 +1,11 @@
 use std::fmt::Write;
 
 use super::args::{ExplainArgs, RulesArgs, RulesFormat};
+use super::error::{unknown_rule, CliError, CliResult};
 use super::{EXIT_CLEAN, EXIT_ERROR};
 use crate::catalog;
 
-pub fn list(a: RulesArgs) -> i32 {
+pub fn list(a: RulesArgs) -> CliResult {
     let rules = catalog::everything();
     let out = match a.format {
         RulesFormat::Json => {
@@ -44,29 +45,21 @@ pub fn list(a: RulesArgs) -> i32 {
         }
     };
     print!("{out}");
-    EXIT_CLEAN
+    Ok(EXIT_CLEAN)
 }
 
-pub fn explain(a: ExplainArgs) -> i32 {
+pub fn explain(a: ExplainArgs) -> CliResult {
     let Some(r) = catalog::rule(&a.rule) else {
         let known: Vec<&str> = catalog::everything()
             .iter()
             .map(|r| r.id.as_str())
             .collect();
-        let hint = match catalog::closest(&a.rule, &known) {
-            Some(m) => format!("did you mean `{m}`? "),
-            None => String::new(),
-        };
-        return super::error(format!(
-            "unknown rule `{}`; {hint}`defuse rules` lists them",
-            a.rule
-        ));
+        return Err(unknown_rule(&a.rule, &known));
     };
     let text = if a.full { full(r) } else { short(r) };
-    if page(&text).is_err() {
-        return EXIT_ERROR;
-    }
-    EXIT_CLEAN
+    // A closed stdout: there is no one to tell.
+    page(&text).map_err(|_| CliError::silent(EXIT_ERROR))?;
+    Ok(EXIT_CLEAN)
 }
 
 /// What a user needs at the terminal: what the rule finds, how it is fixed, and where

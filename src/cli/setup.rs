@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::args::{ColorWhen, MinConfidence, ScanArgs};
+use super::error::{unknown_rule, CliError};
 use crate::config::{self, Config};
 use crate::discover::DiscoverOptions;
 use crate::engine::RuleSelection;
@@ -33,7 +34,7 @@ pub fn start_dir(paths: &[PathBuf]) -> PathBuf {
     }
 }
 
-pub fn setup(a: &ScanArgs) -> Result<Setup, String> {
+pub fn setup(a: &ScanArgs) -> Result<Setup, CliError> {
     configure_process(a);
     let paths = super::default_paths(&a.paths);
     let config = load_config(a, &paths)?;
@@ -78,15 +79,15 @@ fn configure_process(a: &ScanArgs) {
 
 /// `--config FILE`, none with `--no-config`, or the nearest `defuse.toml` above the
 /// first path.
-fn load_config(a: &ScanArgs, paths: &[PathBuf]) -> Result<Config, String> {
+fn load_config(a: &ScanArgs, paths: &[PathBuf]) -> Result<Config, CliError> {
     if a.no_config {
         return Ok(Config::default());
     }
     if let Some(p) = &a.config {
-        return config::load(p).map_err(|e| e.to_string());
+        return Ok(config::load(p)?);
     }
     match std::fs::canonicalize(start_dir(paths)) {
-        Ok(abs) => config::find_and_load(&abs).map_err(|e| e.to_string()),
+        Ok(abs) => Ok(config::find_and_load(&abs)?),
         // A missing path is reported by discovery, with the others.
         Err(_) => Ok(Config::default()),
     }
@@ -95,22 +96,17 @@ fn load_config(a: &ScanArgs, paths: &[PathBuf]) -> Result<Config, String> {
 /// The rules to run, from `--select`/`--ignore` and the configuration, each name
 /// checked; the meta rules about suppression directives can be named too (ignored, they
 /// are not reported).
-fn select_rules(a: &ScanArgs, config: &Config) -> Result<RuleSelection, String> {
+fn select_rules(a: &ScanArgs, config: &Config) -> Result<RuleSelection, CliError> {
     let known = crate::rules::ids();
     let nameable: Vec<&str> = known.iter().copied().chain(crate::suppress::META).collect();
-    config
-        .validate_rule_ids(&nameable)
-        .map_err(|e| e.to_string())?;
-    for id in a.select.iter().chain(&a.ignore) {
-        if !nameable.contains(&id.as_str()) {
-            let hint = match crate::catalog::closest(id, &nameable) {
-                Some(m) => format!("did you mean `{m}`? "),
-                None => String::new(),
-            };
-            return Err(format!(
-                "unknown rule `{id}`; {hint}`defuse rules` lists them"
-            ));
-        }
+    config.validate_rule_ids(&nameable)?;
+    if let Some(id) = a
+        .select
+        .iter()
+        .chain(&a.ignore)
+        .find(|id| !nameable.contains(&id.as_str()))
+    {
+        return Err(unknown_rule(id, &nameable));
     }
     let mut enabled: Vec<String> = if !a.select.is_empty() {
         a.select.clone()

@@ -230,6 +230,25 @@ struct Options {
     ignore: Vec<String>,
 }
 
+/// The rule ids of `-ignore`, comma-separated, each one checked.
+fn ignore_list(value: &str) -> Result<Vec<String>, String> {
+    let known: Vec<&str> = crate::rules::ids()
+        .into_iter()
+        .chain(crate::suppress::META.iter().copied())
+        .collect();
+    let mut ids = Vec::new();
+    for id in value.split(',').map(str::trim).filter(|id| !id.is_empty()) {
+        if !known.contains(&id) {
+            let help = crate::catalog::unknown_rule_help(crate::catalog::closest(id, &known));
+            return Err(format!(
+                "invalid value for flag -ignore: unknown rule `{id}`; {help}"
+            ));
+        }
+        ids.push(id.to_string());
+    }
+    Ok(ids)
+}
+
 impl Options {
     fn parse(args: &[String]) -> Result<Options, String> {
         let mut o = Options {
@@ -288,23 +307,7 @@ impl Options {
                         }
                     }
                 }
-                "ignore" => {
-                    let known: Vec<&str> = crate::rules::ids()
-                        .into_iter()
-                        .chain(crate::suppress::META.iter().copied())
-                        .collect();
-                    for id in value.unwrap_or_default().split(',').map(str::trim) {
-                        if id.is_empty() {
-                            continue;
-                        }
-                        if !known.contains(&id) {
-                            return Err(format!(
-                                "invalid value for flag -ignore: unknown rule `{id}`; `defuse rules` lists them"
-                            ));
-                        }
-                        o.ignore.push(id.to_string());
-                    }
-                }
+                "ignore" => o.ignore.extend(ignore_list(&value.unwrap_or_default())?),
                 // -V and -flags only mean something alone (see `detect`).
                 _ => return Err(format!("-{name} must be the only argument")),
             }
@@ -730,6 +733,12 @@ mod tests {
         assert!(Options::parse(&["-nope".into()]).is_err());
         assert!(Options::parse(&["-ignore=no-such-rule".into()]).is_err());
         assert!(Options::parse(&["-min-confidence".into()]).is_err());
+        let typo = Options::parse(&["-ignore=map-write-under-lock".into()]).err();
+        assert_eq!(
+            typo.unwrap(),
+            "invalid value for flag -ignore: unknown rule `map-write-under-lock`; \
+             did you mean `map-write-under-rlock`? `defuse rules` lists the rules"
+        );
     }
 
     #[test]

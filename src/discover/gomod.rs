@@ -27,12 +27,25 @@ use std::sync::Arc;
 
 use super::{io_message, DiscoverError, GoVersion, VersionSource};
 
+/// Why a go.mod or go.work gives no version. The file is named where it is reported,
+/// in a [`DiscoverError`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GoDirectiveError {
+    /// The file could not be read; the I/O error as a shell words it.
+    #[error("{0}")]
+    Read(String),
+    #[error("line {line}: the go directive expects exactly one version")]
+    NotOneVersion { line: usize },
+    #[error("line {line}: invalid go version `{version}`")]
+    InvalidVersion { line: usize, version: String },
+}
+
 /// The `go` directive of a go.mod or go.work text: `Ok(None)` when there is none.
 ///
 /// Comments (`//` to the end of the line) and blank lines are skipped; the directive
 /// is `go` followed by one version, optionally quoted. When the file repeats the
 /// directive (which the go command rejects) the first one is used.
-pub(crate) fn parse_go_directive(text: &str) -> Result<Option<GoVersion>, String> {
+pub(crate) fn parse_go_directive(text: &str) -> Result<Option<GoVersion>, GoDirectiveError> {
     for (index, line) in text.lines().enumerate() {
         let line = match line.find("//") {
             Some(at) => &line[..at],
@@ -43,16 +56,17 @@ pub(crate) fn parse_go_directive(text: &str) -> Result<Option<GoVersion>, String
             continue;
         }
         let args: Vec<&str> = words.collect();
+        let line = index + 1;
         let [arg] = args[..] else {
-            return Err(format!(
-                "line {}: the go directive expects exactly one version",
-                index + 1
-            ));
+            return Err(GoDirectiveError::NotOneVersion { line });
         };
         let arg = arg.trim_matches('"');
         return match GoVersion::parse(arg) {
             Some(v) => Ok(Some(v)),
-            None => Err(format!("line {}: invalid go version `{arg}`", index + 1)),
+            None => Err(GoDirectiveError::InvalidVersion {
+                line,
+                version: arg.to_string(),
+            }),
         };
     }
     Ok(None)
@@ -156,10 +170,10 @@ fn is_file(path: &Path) -> bool {
 fn load_module(root: &Path, go_mod: PathBuf, errors: &mut Vec<DiscoverError>) -> Module {
     let version = match read_go_directive(&go_mod) {
         Ok(v) => Some(v.unwrap_or(GoVersion::GO_MOD_WITHOUT_GO_LINE)),
-        Err(message) => {
+        Err(e) => {
             errors.push(DiscoverError {
                 path: go_mod.clone(),
-                message,
+                message: e.to_string(),
             });
             None
         }
@@ -174,10 +188,10 @@ fn load_module(root: &Path, go_mod: PathBuf, errors: &mut Vec<DiscoverError>) ->
 fn load_workspace(go_work: PathBuf, errors: &mut Vec<DiscoverError>) -> Workspace {
     let version = match read_go_directive(&go_work) {
         Ok(v) => Some(v.unwrap_or(GoVersion::GO_WORK_WITHOUT_GO_LINE)),
-        Err(message) => {
+        Err(e) => {
             errors.push(DiscoverError {
                 path: go_work.clone(),
-                message,
+                message: e.to_string(),
             });
             None
         }
@@ -185,8 +199,8 @@ fn load_workspace(go_work: PathBuf, errors: &mut Vec<DiscoverError>) -> Workspac
     Workspace { go_work, version }
 }
 
-fn read_go_directive(path: &Path) -> Result<Option<GoVersion>, String> {
-    let bytes = fs::read(path).map_err(|e| io_message(&e))?;
+fn read_go_directive(path: &Path) -> Result<Option<GoVersion>, GoDirectiveError> {
+    let bytes = fs::read(path).map_err(|e| GoDirectiveError::Read(io_message(&e)))?;
     parse_go_directive(&String::from_utf8_lossy(&bytes))
 }
 
@@ -215,8 +229,21 @@ mod tests {
         assert_eq!(v("go 1.21\ngo 1.22\n"), Ok(Some(GoVersion::new(1, 21))));
         assert_eq!(v(""), Ok(None));
         let err = v("module x\ngo abc\n").unwrap_err();
-        assert!(err.contains("line 2") && err.contains("`abc`"), "{err}");
-        assert!(v("go\n").unwrap_err().contains("exactly one"));
-        assert!(v("go 1.21 1.22\n").is_err());
+        assert_eq!(
+            err,
+            GoDirectiveError::InvalidVersion {
+                line: 2,
+                version: "abc".into()
+            }
+        );
+        assert_eq!(err.to_string(), "line 2: invalid go version `abc`");
+        assert_eq!(
+            v("go\n").unwrap_err().to_string(),
+            "line 1: the go directive expects exactly one version"
+        );
+        assert_eq!(
+            v("go 1.21 1.22\n"),
+            Err(GoDirectiveError::NotOneVersion { line: 1 })
+        );
     }
 }

@@ -35,7 +35,6 @@ mod version;
 mod walk;
 
 use std::collections::HashSet;
-use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -44,6 +43,7 @@ use std::sync::Arc;
 use ignore::gitignore::GitignoreBuilder;
 
 pub use generated::is_generated;
+pub use gomod::GoDirectiveError;
 pub use version::{build_constraint_version, GoVersion, ParseGoVersionError};
 
 /// Where a file's language version came from.
@@ -108,19 +108,15 @@ pub struct GoFile {
     pub module_version_source: VersionSource,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A path the walk could not read, or a file it could not use (a `go.mod` whose `go`
+/// line does not parse, a bad exclude pattern). The walk goes on after each; the scan
+/// reports them all and exits 2.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {message}", .path.display())]
 pub struct DiscoverError {
     pub path: PathBuf,
     pub message: String,
 }
-
-impl fmt::Display for DiscoverError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.message)
-    }
-}
-
-impl std::error::Error for DiscoverError {}
 
 #[derive(Debug, Default)]
 pub struct Discovered {

@@ -80,20 +80,9 @@ impl fmt::Display for GoVersion {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid Go version `{0}` (expected a version like \"1.21\", \"1.21.3\" or \"go1.22\")")]
 pub struct ParseGoVersionError(pub String);
-
-impl fmt::Display for ParseGoVersionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "invalid Go version `{}` (expected a version like \"1.21\", \"1.21.3\" or \"go1.22\")",
-            self.0
-        )
-    }
-}
-
-impl std::error::Error for ParseGoVersionError {}
 
 impl FromStr for GoVersion {
     type Err = ParseGoVersionError;

@@ -39,6 +39,8 @@ impl FileFix {
     }
 }
 
+/// Whether the finding's fix is applied; `Err` is why not, as a `not fixed:` line shows
+/// it (a reason for the user, never branched on, so a string).
 fn wanted(f: &Finding, opts: &PlanOptions) -> Result<(), String> {
     match (&f.fix, &f.no_fix_reason) {
         _ if f.suppressed.is_some() => Err("suppressed".into()),

@@ -205,6 +205,10 @@ pub fn block_statements(block: Node<'_>) -> Vec<Node<'_>> {
 }
 
 /// A fix, or the reason there is none, as a finding carries them.
+///
+/// Rules build fixes as `Result<Fix, String>` on purpose: the `Err` is not a failure
+/// anyone handles but the reason a finding has no fix, shown once (`no_fix_reason`, in
+/// reports and `not fixed:` lines) and never branched on, so it stays a string.
 pub fn fix_or_reason(
     r: Result<crate::finding::Fix, String>,
 ) -> (Option<crate::finding::Fix>, Option<String>) {

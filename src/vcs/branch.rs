@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use git2::build::TreeUpdateBuilder;
 use git2::{FileMode, Oid, Signature};
 
-use super::{relative, slash_path, Repo};
+use super::{git_error, relative, slash_path, Repo, VcsError};
 
 /// A commit author given as `Name <email>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,26 +22,28 @@ pub struct Author {
 }
 
 impl Author {
-    pub fn parse(s: &str) -> Result<Author, String> {
-        let bad = || format!("--author `{s}`: expected `Name <email>`");
-        let body = s.trim().strip_suffix('>').ok_or_else(bad)?;
-        let (name, email) = body.rsplit_once('<').ok_or_else(bad)?;
+    pub fn parse(s: &str) -> Result<Author, VcsError> {
+        let bad = |reason: String| VcsError::BadAuthor {
+            given: s.to_string(),
+            reason,
+        };
+        let expected = || bad("expected `Name <email>`".into());
+        let body = s.trim().strip_suffix('>').ok_or_else(expected)?;
+        let (name, email) = body.rsplit_once('<').ok_or_else(expected)?;
         let (name, email) = (name.trim(), email.trim());
         if name.is_empty() || email.is_empty() || email.contains(['<', '>']) {
-            return Err(bad());
+            return Err(expected());
         }
         let author = Author {
             name: name.to_string(),
             email: email.to_string(),
         };
-        author
-            .signature()
-            .map_err(|e| format!("--author `{s}`: {e}"))?;
+        author.signature().map_err(|e| bad(e.to_string()))?;
         Ok(author)
     }
 
-    fn signature(&self) -> Result<Signature<'static>, String> {
-        Signature::now(&self.name, &self.email).map_err(|e| e.message().to_string())
+    fn signature(&self) -> Result<Signature<'static>, VcsError> {
+        Signature::now(&self.name, &self.email).map_err(git_error)
     }
 }
 
@@ -74,6 +76,14 @@ pub struct Committed {
 const FALLBACK_NAME: &str = "defuse";
 const FALLBACK_EMAIL: &str = "defuse@localhost";
 
+/// A file's new text and where it goes in the tree.
+struct Change<'a> {
+    /// `/`-separated, relative to the repository.
+    rel: String,
+    mode: FileMode,
+    new: &'a [u8],
+}
+
 impl BranchTarget {
     /// The repository that holds the directory `start`, branch `name` (which must not exist unless
     /// `force`, and must not be checked out anywhere) and the base commit `base`.
@@ -83,23 +93,22 @@ impl BranchTarget {
         base: &str,
         force: bool,
         author: Option<Author>,
-    ) -> Result<BranchTarget, String> {
-        let repo = Repo::discover(start).map_err(|e| format!("--branch: {e}"))?;
+    ) -> Result<BranchTarget, VcsError> {
+        let repo = Repo::discover(start).map_err(|e| e.during("--branch"))?;
         if !git2::Branch::name_is_valid(name).unwrap_or(false) {
-            return Err(format!("--branch: `{name}` is not a valid branch name"));
+            return Err(VcsError::InvalidBranchName(name.to_string()));
         }
         let base_id = repo.commit(base)?.id();
         let refname = format!("refs/heads/{name}");
         if repo.git.find_reference(&refname).is_ok() {
             if !force {
-                return Err(format!(
-                    "branch `{name}` already exists; pass --force to replace it"
-                ));
+                return Err(VcsError::BranchExists(name.to_string()));
             }
             if let Some(at) = checked_out_at(&repo.git, &refname) {
-                return Err(format!(
-                    "branch `{name}` is checked out at {at}; defuse does not move a checked-out branch"
-                ));
+                return Err(VcsError::BranchCheckedOut {
+                    name: name.to_string(),
+                    at,
+                });
             }
         }
         Ok(BranchTarget {
@@ -114,28 +123,67 @@ impl BranchTarget {
 
     /// Commit `files` on the branch with the base commit as the only parent. `None`
     /// when the files change nothing.
-    pub fn commit(&self, files: &[FileUpdate], message: &str) -> Result<Option<Committed>, String> {
+    pub fn commit(
+        &self,
+        files: &[FileUpdate],
+        message: &str,
+    ) -> Result<Option<Committed>, VcsError> {
         let git = &self.repo.git;
-        let msg = |e: git2::Error| e.message().to_string();
-        let base = git.find_commit(self.base).map_err(msg)?;
-        let base_tree = base.tree().map_err(msg)?;
+        let base = git.find_commit(self.base).map_err(git_error)?;
+        let base_tree = base.tree().map_err(git_error)?;
+        let changes = self.changes(files, &base_tree)?;
+        let mut update = TreeUpdateBuilder::new();
+        for c in &changes {
+            let id = git.blob(c.new).map_err(git_error)?;
+            update.upsert(c.rel.as_str(), id, c.mode);
+        }
+        let tree_id = update.create_updated(git, &base_tree).map_err(git_error)?;
+        if tree_id == base_tree.id() {
+            return Ok(None);
+        }
+        let tree = git.find_tree(tree_id).map_err(git_error)?;
+        let (author, committer, fallback_signature) = self.signatures()?;
+        let id = git
+            .commit(None, &author, &committer, message, &tree, &[&base])
+            .map_err(git_error)?;
+        let refname = format!("refs/heads/{}", self.name);
+        let log = format!("defuse fix --branch: from {}", self.base_rev);
+        git.reference(&refname, id, self.force, &log)
+            .map_err(|e| match e.code() {
+                git2::ErrorCode::Exists => VcsError::BranchExists(self.name.clone()),
+                _ => VcsError::UpdateBranch {
+                    name: self.name.clone(),
+                    message: e.message().to_string(),
+                },
+            })?;
+        Ok(Some(Committed {
+            id,
+            fallback_signature,
+        }))
+    }
+
+    /// Each file's place in the base tree, with its mode there. Every file must be a
+    /// regular file of the base commit holding in the working tree the bytes it has
+    /// there; the others are named in one error.
+    fn changes<'a>(
+        &self,
+        files: &[FileUpdate<'a>],
+        base_tree: &git2::Tree<'_>,
+    ) -> Result<Vec<Change<'a>>, VcsError> {
         let mut changes = Vec::new();
         let mut stale = Vec::new();
         for f in files {
             let rel = relative(&self.repo.root, Path::new(f.path)).ok_or_else(|| {
-                format!(
-                    "--branch: {} is outside the repository at {}",
-                    f.path,
-                    self.repo.root.display()
-                )
+                VcsError::Outside {
+                    path: f.path.to_string(),
+                    root: self.repo.root.clone(),
+                }
+                .during("--branch")
             })?;
             let rel = slash_path(&rel);
-            let entry = match base_tree.get_path(Path::new(&rel)) {
-                Ok(e) => e,
-                Err(_) => {
-                    stale.push(format!("{} (not in {})", f.path, self.base_rev));
-                    continue;
-                }
+            let Ok(entry) = base_tree.get_path(Path::new(&rel)) else {
+                stale.push(format!("{} (not in {})", f.path, self.base_rev));
+                continue;
             };
             let mode = match entry.filemode() {
                 0o100644 => FileMode::Blob,
@@ -148,55 +196,30 @@ impl BranchTarget {
                     continue;
                 }
             };
-            let blob = git.find_blob(entry.id()).map_err(msg)?;
+            let blob = self.repo.git.find_blob(entry.id()).map_err(git_error)?;
             if blob.content() != f.old {
                 stale.push(format!("{} (differs from {})", f.path, self.base_rev));
                 continue;
             }
-            changes.push((rel, mode, f.new));
+            changes.push(Change {
+                rel,
+                mode,
+                new: f.new,
+            });
         }
         if !stale.is_empty() {
-            return Err(format!(
-                "--branch fixes the files as they are in {base}, but these differ in the working tree: {}\n\
-                 commit or stash the changes, or check out {base} first",
-                stale.join(", "),
-                base = self.base_rev,
-            ));
+            return Err(VcsError::Stale {
+                base: self.base_rev.clone(),
+                files: stale,
+            });
         }
-        let mut update = TreeUpdateBuilder::new();
-        for (rel, mode, new) in &changes {
-            let id = git.blob(new).map_err(msg)?;
-            update.upsert(rel.as_str(), id, *mode);
-        }
-        let tree_id = update.create_updated(git, &base_tree).map_err(msg)?;
-        if tree_id == base_tree.id() {
-            return Ok(None);
-        }
-        let tree = git.find_tree(tree_id).map_err(msg)?;
-        let (author, committer, fallback_signature) = self.signatures()?;
-        let id = git
-            .commit(None, &author, &committer, message, &tree, &[&base])
-            .map_err(msg)?;
-        let refname = format!("refs/heads/{}", self.name);
-        let log = format!("defuse fix --branch: from {}", self.base_rev);
-        git.reference(&refname, id, self.force, &log)
-            .map_err(|e| match e.code() {
-                git2::ErrorCode::Exists => format!(
-                    "branch `{}` already exists; pass --force to replace it",
-                    self.name
-                ),
-                _ => format!("cannot update branch `{}`: {}", self.name, e.message()),
-            })?;
-        Ok(Some(Committed {
-            id,
-            fallback_signature,
-        }))
+        Ok(changes)
     }
 
     /// Author and committer: `--author` for the author, git's configured identity for
     /// the committer (and the author without `--author`), each standing in for the
     /// other when only one exists, and `defuse <defuse@localhost>` when neither does.
-    fn signatures(&self) -> Result<(Signature<'static>, Signature<'static>, bool), String> {
+    fn signatures(&self) -> Result<(Signature<'static>, Signature<'static>, bool), VcsError> {
         let configured = self.repo.git.signature().ok();
         let given = self.author.as_ref().map(Author::signature).transpose()?;
         Ok(match (given, configured) {
@@ -204,8 +227,7 @@ impl BranchTarget {
             (Some(a), None) => (a.clone(), a, false),
             (None, Some(c)) => (c.clone(), c, false),
             (None, None) => {
-                let s = Signature::now(FALLBACK_NAME, FALLBACK_EMAIL)
-                    .map_err(|e| e.message().to_string())?;
+                let s = Signature::now(FALLBACK_NAME, FALLBACK_EMAIL).map_err(git_error)?;
                 (s.clone(), s, true)
             }
         })

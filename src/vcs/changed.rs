@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use similar::{Algorithm, DiffOp};
 
-use super::{relative, slash_path, Repo};
+use super::{git_error, relative, slash_path, Repo, VcsError};
 use crate::finding::Finding;
 
 /// The lines added or changed since a revision, per file of one repository.
@@ -49,8 +49,8 @@ impl Lines {
 ///
 /// Ignored files are not part of the diff: their findings are never on changed lines.
 /// A renamed file counts as deleted and added, so all of it is changed.
-pub fn changed_lines(start: &Path, rev: &str, merge_base: bool) -> Result<ChangedLines, String> {
-    let repo = Repo::discover(start).map_err(|e| format!("--changed-since: {e}"))?;
+pub fn changed_lines(start: &Path, rev: &str, merge_base: bool) -> Result<ChangedLines, VcsError> {
+    let repo = Repo::discover(start).map_err(|e| e.during("--changed-since"))?;
     let files = changed_files(&repo, rev, merge_base)?;
     Ok(ChangedLines {
         root: repo.root,
@@ -58,29 +58,36 @@ pub fn changed_lines(start: &Path, rev: &str, merge_base: bool) -> Result<Change
     })
 }
 
+/// The commit the changes are counted from: `rev`, or its merge base with `HEAD`.
+fn base_commit<'r>(
+    repo: &'r Repo,
+    rev: &str,
+    merge_base: bool,
+) -> Result<git2::Commit<'r>, VcsError> {
+    let since = repo.commit(rev)?;
+    if !merge_base {
+        return Ok(since);
+    }
+    let head = repo
+        .git
+        .head()
+        .and_then(|h| h.peel_to_commit())
+        .map_err(|e| VcsError::NoHead(e.message().to_string()))?;
+    let id = repo
+        .git
+        .merge_base(since.id(), head.id())
+        .map_err(|_| VcsError::NoMergeBase(rev.to_string()))?;
+    repo.git.find_commit(id).map_err(git_error)
+}
+
 fn changed_files(
     repo: &Repo,
     rev: &str,
     merge_base: bool,
-) -> Result<HashMap<String, Lines>, String> {
-    let since = repo.commit(rev)?;
-    let base = if merge_base {
-        let head = repo
-            .git
-            .head()
-            .and_then(|h| h.peel_to_commit())
-            .map_err(|e| format!("--merge-base: HEAD does not name a commit: {}", e.message()))?;
-        let id = repo
-            .git
-            .merge_base(since.id(), head.id())
-            .map_err(|_| format!("--merge-base: `{rev}` and HEAD have no common ancestor"))?;
-        repo.git
-            .find_commit(id)
-            .map_err(|e| e.message().to_string())?
-    } else {
-        since
-    };
-    let tree = base.tree().map_err(|e| e.message().to_string())?;
+) -> Result<HashMap<String, Lines>, VcsError> {
+    let tree = base_commit(repo, rev, merge_base)?
+        .tree()
+        .map_err(git_error)?;
     let mut opts = git2::DiffOptions::new();
     opts.include_untracked(true)
         .recurse_untracked_dirs(true)
@@ -89,11 +96,9 @@ fn changed_files(
     let diff = repo
         .git
         .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut opts))
-        .map_err(|e| {
-            format!(
-                "cannot compare the working tree with `{rev}`: {}",
-                e.message()
-            )
+        .map_err(|e| VcsError::Compare {
+            rev: rev.to_string(),
+            message: e.message().to_string(),
         })?;
     let mut files = HashMap::new();
     for (i, delta) in diff.deltas().enumerate() {
@@ -105,14 +110,15 @@ fn changed_files(
             git2::Delta::Deleted | git2::Delta::Unmodified | git2::Delta::Ignored => continue,
             git2::Delta::Added | git2::Delta::Untracked | git2::Delta::Typechange => Lines::All,
             _ => {
-                let patch = git2::Patch::from_diff(&diff, i)
-                    .map_err(|e| format!("{path}: cannot diff: {}", e.message()))?;
+                let cannot_diff = |e: git2::Error| VcsError::Diff {
+                    path: path.clone(),
+                    message: e.message().to_string(),
+                };
+                let patch = git2::Patch::from_diff(&diff, i).map_err(cannot_diff)?;
                 let Some(patch) = patch else { continue };
                 let mut ranges = Vec::new();
                 for h in 0..patch.num_hunks() {
-                    let (hunk, _) = patch
-                        .hunk(h)
-                        .map_err(|e| format!("{path}: cannot diff: {}", e.message()))?;
+                    let (hunk, _) = patch.hunk(h).map_err(cannot_diff)?;
                     // Without context lines, a hunk's new side is exactly its added lines;
                     // a pure deletion has none.
                     let start = hunk.new_start() as usize;

@@ -5,12 +5,14 @@
 mod branch;
 mod changed;
 mod dirty;
+mod error;
 
 use std::path::{Path, PathBuf};
 
 pub use branch::{Author, BranchTarget, Committed, FileUpdate};
 pub use changed::{changed_lines, filter_changed, filter_changed_rewrite, ChangedLines};
-pub use dirty::dirty_files;
+pub use dirty::{dirty_files, require_clean};
+pub use error::VcsError;
 
 /// A repository with a working tree, and that tree's root.
 struct Repo {
@@ -21,31 +23,42 @@ struct Repo {
 
 impl Repo {
     /// The repository that holds the directory `dir`.
-    fn discover(dir: &Path) -> Result<Repo, String> {
-        let abs = std::fs::canonicalize(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let git = git2::Repository::discover(&abs)
-            .map_err(|_| format!("{} is not in a git repository", abs.display()))?;
+    fn discover(dir: &Path) -> Result<Repo, VcsError> {
+        let abs = std::fs::canonicalize(dir).map_err(|e| io(dir, &e))?;
+        let git =
+            git2::Repository::discover(&abs).map_err(|_| VcsError::NotARepository(abs.clone()))?;
         let Some(workdir) = git.workdir() else {
-            return Err(format!(
-                "{} is in a bare repository, which has no working tree",
-                abs.display()
-            ));
+            return Err(VcsError::Bare(abs));
         };
-        let root =
-            std::fs::canonicalize(workdir).map_err(|e| format!("{}: {e}", workdir.display()))?;
+        let root = std::fs::canonicalize(workdir).map_err(|e| io(workdir, &e))?;
         Ok(Repo { git, root })
     }
 
     /// The commit `rev` names (`HEAD`, a branch, a tag, `origin/main`, `HEAD~2`, an id).
-    fn commit(&self, rev: &str) -> Result<git2::Commit<'_>, String> {
+    fn commit(&self, rev: &str) -> Result<git2::Commit<'_>, VcsError> {
         let object = self
             .git
             .revparse_single(rev)
-            .map_err(|e| format!("unknown revision `{rev}`: {}", e.message()))?;
+            .map_err(|e| VcsError::UnknownRevision {
+                rev: rev.to_string(),
+                message: e.message().to_string(),
+            })?;
         object
             .peel_to_commit()
-            .map_err(|_| format!("revision `{rev}` does not name a commit"))
+            .map_err(|_| VcsError::NotACommit(rev.to_string()))
     }
+}
+
+fn io(path: &Path, e: &std::io::Error) -> VcsError {
+    VcsError::Io {
+        path: path.to_path_buf(),
+        message: crate::discover::io_message(e),
+    }
+}
+
+/// A failure of git itself, in its words.
+fn git_error(e: git2::Error) -> VcsError {
+    VcsError::Git(e.message().to_string())
 }
 
 /// `path` (absolute, or relative to the current directory) relative to `root`, a
