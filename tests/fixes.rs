@@ -1,6 +1,7 @@
 //! Every fixable case in testdata/: the fixed file equals its reviewed snapshot, is
 //! gofmt-clean, passes `go vet` with the rest of its module, and fixing again changes
-//! nothing. Runs the real binary, as a user would.
+//! nothing. Runs the real binary, as a user would. The race modules in
+//! `testdata/<id>/race/` are tests/race.rs's and stay out of the copy that is fixed here.
 
 use std::path::Path;
 
@@ -18,7 +19,7 @@ fn fixed_testdata_matches_snapshots_and_compiles() {
         let src = repo_root().join("testdata").join(&name);
         let tmp = tempfile::tempdir().unwrap();
         let work = tmp.path().join(&name);
-        copy_dir(&src, &work);
+        copy_rule_package(&src, &work);
         let before_vet = go(&work, &["vet", "./..."]);
         assert!(
             before_vet.status.success(),
