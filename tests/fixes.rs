@@ -1,6 +1,8 @@
 //! Every fixable case in testdata/: the fixed file equals its reviewed snapshot, is
 //! gofmt-clean, passes `go vet` with the rest of its module, and fixing again changes
-//! nothing. Runs the real binary, as a user would.
+//! nothing. Runs the real binary, as a user would. The snapshots sit next to the cases,
+//! in `testdata/<id>/snapshots/<file>.snap`; the race modules in `testdata/<id>/race/` are
+//! tests/race.rs's and stay out of the copy that is fixed here.
 
 use std::path::Path;
 
@@ -18,7 +20,7 @@ fn fixed_testdata_matches_snapshots_and_compiles() {
         let src = repo_root().join("testdata").join(&name);
         let tmp = tempfile::tempdir().unwrap();
         let work = tmp.path().join(&name);
-        copy_dir(&src, &work);
+        copy_rule_package(&src, &work);
         let before_vet = go(&work, &["vet", "./..."]);
         assert!(
             before_vet.status.success(),
@@ -54,8 +56,8 @@ fn fixed_testdata_matches_snapshots_and_compiles() {
                 old.as_bytes(),
                 new.as_bytes(),
             );
-            let snap = format!("{}__{}", name, rel.display().to_string().replace('/', "__"));
-            insta::assert_snapshot!(snap, diff);
+            let snap = rel.display().to_string().replace('/', "__");
+            snapshot_in(&src).bind(|| insta::assert_snapshot!(snap, diff));
         }
         assert!(
             changed > 0 || name == "deferred-map-shared-with-goroutine-none",
@@ -82,6 +84,15 @@ fn fixed_testdata_matches_snapshots_and_compiles() {
             String::from_utf8_lossy(&again.stdout)
         );
     }
+}
+
+/// Insta's settings for the snapshots of the rule folder `rule_dir`:
+/// `rule_dir/snapshots/<file>.snap`, named by the file alone.
+fn snapshot_in(rule_dir: &Path) -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(rule_dir.join("snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings
 }
 
 fn walk_go(dir: &Path) -> Vec<std::path::PathBuf> {

@@ -1,14 +1,15 @@
-//! The proof that a fix is right is the race detector: each module in testdata/race/ has a
-//! test that fails under `go test -race` as written and passes after `defuse fix --write`.
-//! Both directions are asserted, with the real Go toolchain (required, never skipped).
+//! The proof that a fix is right is the race detector: each module in
+//! `testdata/<id>/race/<variant>/` has a test that fails under `go test -race` as written
+//! and passes after `defuse fix --write`. Both directions are asserted, by
+//! scripts/race-check, with the real Go toolchain (required, never skipped).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::support::*;
 
 fn check(dir: &Path, mode: &str) -> (bool, String) {
-    let script = repo_root().join("testdata/race/check.sh");
+    let script = repo_root().join("scripts/race-check");
     let out = Command::new("bash")
         .arg(&script)
         .arg(dir)
@@ -25,17 +26,30 @@ fn check(dir: &Path, mode: &str) -> (bool, String) {
     )
 }
 
+/// Every `testdata/*/race/*/` holding a go.mod.
+fn race_modules() -> Vec<PathBuf> {
+    let mut modules = Vec::new();
+    for case in std::fs::read_dir(testdata()).unwrap() {
+        let race = case.unwrap().path().join("race");
+        if !race.is_dir() {
+            continue;
+        }
+        for e in std::fs::read_dir(&race).unwrap() {
+            let p = e.unwrap().path();
+            if p.join("go.mod").is_file() {
+                modules.push(p);
+            }
+        }
+    }
+    modules.sort();
+    modules
+}
+
 #[test]
 fn race_modules_fail_before_and_pass_after_the_fix() {
-    // check.sh needs go; make its absence a failure with a clear message.
+    // race-check needs go; make its absence a failure with a clear message.
     let _ = go(&repo_root(), &["version"]);
-    let root = repo_root().join("testdata/race");
-    let mut modules: Vec<_> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.join("go.mod").is_file())
-        .collect();
-    modules.sort();
+    let modules = race_modules();
     assert!(
         modules.len() >= 7,
         "one race module per rule with a fix, found {}",
@@ -43,9 +57,10 @@ fn race_modules_fail_before_and_pass_after_the_fix() {
     );
     let mut problems = Vec::new();
     for m in &modules {
-        let name = m.file_name().unwrap().to_string_lossy().into_owned();
+        // `<id>/race/<variant>`, as the problems name it.
+        let name = m.strip_prefix(testdata()).unwrap().display().to_string();
         let tmp = tempfile::tempdir().unwrap();
-        let work = tmp.path().join(&name);
+        let work = tmp.path().join(m.file_name().unwrap());
         copy_dir(m, &work);
         let (ok, out) = check(&work, "before");
         if !ok {

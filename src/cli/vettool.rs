@@ -88,6 +88,29 @@ fn split_flag(arg: &str) -> Option<(&str, Option<&str>)> {
     })
 }
 
+/// The flag at `args[*i]`, one of [`FLAGS`]: its name and its value, which for a flag
+/// that is not boolean and has no `=value` is the next argument (`*i` then moves to it).
+fn read_flag<'a>(args: &'a [String], i: &mut usize) -> Result<(&'a str, Option<String>), String> {
+    let (name, value) =
+        split_flag(&args[*i]).ok_or_else(|| format!("bad flag syntax: {}", args[*i]))?;
+    let Some(spec) = FLAGS.iter().find(|f| f.name == name) else {
+        return Err(format!("flag provided but not defined: -{name}"));
+    };
+    let value: Option<String> = match (spec.bool, value) {
+        (_, Some(v)) => Some(v.to_string()),
+        (true, None) => None,
+        (false, None) => {
+            *i += 1;
+            Some(
+                args.get(*i)
+                    .ok_or_else(|| format!("flag needs an argument: -{name}"))?
+                    .clone(),
+            )
+        }
+    };
+    Ok((name, value))
+}
+
 /// A flag as `-flags` describes it to the go command.
 struct FlagSpec {
     name: &'static str,
@@ -261,23 +284,7 @@ impl Options {
         };
         let mut i = 0;
         while i < args.len() {
-            let (name, value) =
-                split_flag(&args[i]).ok_or_else(|| format!("bad flag syntax: {}", args[i]))?;
-            let Some(spec) = FLAGS.iter().find(|f| f.name == name) else {
-                return Err(format!("flag provided but not defined: -{name}"));
-            };
-            let value: Option<String> = match (spec.bool, value) {
-                (_, Some(v)) => Some(v.to_string()),
-                (true, None) => None,
-                (false, None) => {
-                    i += 1;
-                    Some(
-                        args.get(i)
-                            .ok_or_else(|| format!("flag needs an argument: -{name}"))?
-                            .clone(),
-                    )
-                }
-            };
+            let (name, value) = read_flag(args, &mut i)?;
             let boolean = || -> Result<bool, String> {
                 match value.as_deref() {
                     None | Some("1" | "t" | "T" | "true" | "TRUE" | "True") => Ok(true),

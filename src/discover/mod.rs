@@ -131,75 +131,9 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovered {
     let mut found: Vec<walk::Found> = Vec::new();
     let mut errors = Vec::new();
     for given in paths {
-        let typed = strip_recursive_suffix(given);
-        let display = clean(typed);
-        let metadata = match fs::metadata(typed) {
-            Ok(m) => m,
-            Err(e) => {
-                errors.push(DiscoverError {
-                    path: given.clone(),
-                    message: io_message(&e),
-                });
-                continue;
-            }
-        };
-        let absolute = match fs::canonicalize(typed) {
-            Ok(a) => a,
-            Err(e) => {
-                errors.push(DiscoverError {
-                    path: given.clone(),
-                    message: io_message(&e),
-                });
-                continue;
-            }
-        };
-        if metadata.is_dir() {
-            let exclude = exclude_below(&absolute, opts, &mut errors);
-            let (files, walk_errors) = walk::walk(&display, &absolute, opts, exclude);
-            found.extend(files);
-            errors.extend(walk_errors);
-        } else if metadata.is_file() {
-            if typed.extension() == Some("go".as_ref()) {
-                let wanted = opts
-                    .only_dirs
-                    .as_ref()
-                    .is_none_or(|dirs| absolute.parent().is_some_and(|d| dirs.contains(d)));
-                if !wanted {
-                    continue;
-                }
-                found.push(walk::Found {
-                    relative: display.clone(),
-                    display,
-                    absolute,
-                });
-            } else {
-                errors.push(DiscoverError {
-                    path: given.clone(),
-                    message: "not a Go source file (expected a .go file or a directory)".into(),
-                });
-            }
-        } else {
-            errors.push(DiscoverError {
-                path: given.clone(),
-                message: "not a regular file or directory".into(),
-            });
-        }
+        find_under(given, opts, &mut found, &mut errors);
     }
-
-    // The same file reached twice is kept once, under its shortest name (fewest
-    // components, then smallest); then sorted by what the user sees.
-    // Byte order of the absolute paths groups the copies of a file; the components of the
-    // names are counted only between copies (counting them in every comparison took
-    // most of the time of a walk of the Go tree).
-    found.sort_unstable_by(|a, b| {
-        let len = |f: &walk::Found| f.display.components().count();
-        a.absolute
-            .as_os_str()
-            .cmp(b.absolute.as_os_str())
-            .then_with(|| (len(a), &a.display).cmp(&(len(b), &b.display)))
-    });
-    found.dedup_by(|later, first| later.absolute == first.absolute);
-    found.sort_by(|a, b| a.display.cmp(&b.display));
+    keep_each_file_once(&mut found);
 
     let mut resolver = gomod::Resolver::new(opts.default_version.unwrap_or(GoVersion::DEFAULT));
     let files = found
@@ -212,6 +146,79 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovered {
         files,
         errors: sorted_errors(errors),
     }
+}
+
+/// The Go files of one path the user gave, a directory (walked) or a `.go` file, into
+/// `found`; what cannot be read or is neither, into `errors`.
+fn find_under(
+    given: &Path,
+    opts: &DiscoverOptions,
+    found: &mut Vec<walk::Found>,
+    errors: &mut Vec<DiscoverError>,
+) {
+    let typed = strip_recursive_suffix(given);
+    let display = clean(typed);
+    let error = |message: String| DiscoverError {
+        path: given.to_path_buf(),
+        message,
+    };
+    let metadata = match fs::metadata(typed) {
+        Ok(m) => m,
+        Err(e) => {
+            errors.push(error(io_message(&e)));
+            return;
+        }
+    };
+    let absolute = match fs::canonicalize(typed) {
+        Ok(a) => a,
+        Err(e) => {
+            errors.push(error(io_message(&e)));
+            return;
+        }
+    };
+    if metadata.is_dir() {
+        let exclude = exclude_below(&absolute, opts, errors);
+        let (files, walk_errors) = walk::walk(&display, &absolute, opts, exclude);
+        found.extend(files);
+        errors.extend(walk_errors);
+    } else if metadata.is_file() {
+        if typed.extension() == Some("go".as_ref()) {
+            let wanted = opts
+                .only_dirs
+                .as_ref()
+                .is_none_or(|dirs| absolute.parent().is_some_and(|d| dirs.contains(d)));
+            if wanted {
+                found.push(walk::Found {
+                    relative: display.clone(),
+                    display,
+                    absolute,
+                });
+            }
+        } else {
+            errors.push(error(
+                "not a Go source file (expected a .go file or a directory)".into(),
+            ));
+        }
+    } else {
+        errors.push(error("not a regular file or directory".into()));
+    }
+}
+
+/// The same file reached twice is kept once, under its shortest name (fewest
+/// components, then smallest); then sorted by what the user sees.
+fn keep_each_file_once(found: &mut Vec<walk::Found>) {
+    // Byte order of the absolute paths groups the copies of a file; the components of the
+    // names are counted only between copies (counting them in every comparison took
+    // most of the time of a walk of the Go tree).
+    found.sort_unstable_by(|a, b| {
+        let len = |f: &walk::Found| f.display.components().count();
+        a.absolute
+            .as_os_str()
+            .cmp(b.absolute.as_os_str())
+            .then_with(|| (len(a), &a.display).cmp(&(len(b), &b.display)))
+    });
+    found.dedup_by(|later, first| later.absolute == first.absolute);
+    found.sort_by(|a, b| a.display.cmp(&b.display));
 }
 
 fn sorted_errors(mut errors: Vec<DiscoverError>) -> Vec<DiscoverError> {

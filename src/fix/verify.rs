@@ -266,116 +266,24 @@ fn write_overlay(
 pub fn verify(go: &Path, fixes: &mut [FileFix]) -> Result<Vec<PackageVerdict>, String> {
     let tmp =
         tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
-    let mut by_dir: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
-    let mut staged: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
-    for (i, f) in fixes.iter().enumerate() {
-        if f.changed() {
-            let abs = std::fs::canonicalize(&f.path).map_err(|e| format!("{}: {e}", f.path))?;
-            let name = format!("f{i}_{}", abs.file_name().unwrap().to_string_lossy());
-            let file = tmp.path().join(name);
-            std::fs::write(&file, &f.new).map_err(|e| format!("{}: {e}", file.display()))?;
-            by_dir
-                .entry(abs.parent().unwrap_or(Path::new("/")).to_path_buf())
-                .or_default()
-                .push(i);
-            staged.insert(abs, file);
-        }
+    let (by_dir, staged) = stage(tmp.path(), fixes)?;
+    let mut rounds = Rounds {
+        go,
+        tmp: tmp.path(),
+        staged: &staged,
+        round: 0,
+        verdicts: BTreeMap::new(),
+        dropped: BTreeSet::new(),
+    };
+    for (root, dirs) in by_module_root(&by_dir) {
+        rounds.verify_module(&root, dirs)?;
     }
-    let mut by_root: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
-    for dir in by_dir.keys() {
-        by_root
-            .entry(module_root(dir))
-            .or_default()
-            .push(dir.clone());
-    }
-    let mut verdicts: BTreeMap<PathBuf, Verdict> = BTreeMap::new();
-    let mut dropped: BTreeSet<PathBuf> = BTreeSet::new();
-    let mut round = 0;
-    for (root, dirs) in by_root {
-        let mut before = Checked::new();
-        let mut pending = dirs;
-        loop {
-            let overlay = write_overlay(tmp.path(), round, &staged, &dropped)?;
-            round += 1;
-            let after = check(go, &root, &pending, Some(&overlay));
-            let mut failing: Vec<(PathBuf, Failure)> = Vec::new();
-            for (d, r) in after {
-                match r {
-                    Ok(()) => {
-                        verdicts.insert(d, Verdict::Passed);
-                    }
-                    Err(f) => failing.push((d, f)),
-                }
-            }
-            if failing.is_empty() {
-                break;
-            }
-            // Only now, and only for the packages that fail, is the unfixed code checked.
-            let unknown: Vec<PathBuf> = failing
-                .iter()
-                .map(|(d, _)| d.clone())
-                .filter(|d| !before.contains_key(d))
-                .collect();
-            if !unknown.is_empty() {
-                before.extend(check(go, &root, &unknown, None));
-            }
-            let mut dropped_now = false;
-            let mut deps_only = Vec::new();
-            for (d, after) in failing {
-                match &before[&d] {
-                    Err(b) => {
-                        verdicts.insert(
-                            d,
-                            Verdict::Unchecked {
-                                output: b.output.clone(),
-                            },
-                        );
-                    }
-                    // Fails only through an import: maybe a package whose fixes are
-                    // dropped in this round; check again without them.
-                    Ok(()) if !after.own => deps_only.push((d, after)),
-                    Ok(()) => {
-                        dropped.insert(d.clone());
-                        dropped_now = true;
-                        verdicts.insert(
-                            d,
-                            Verdict::Broken {
-                                output: after.output,
-                            },
-                        );
-                    }
-                }
-            }
-            if deps_only.is_empty() {
-                break;
-            }
-            if !dropped_now {
-                for (d, after) in deps_only {
-                    dropped.insert(d.clone());
-                    verdicts.insert(
-                        d,
-                        Verdict::Broken {
-                            output: after.output,
-                        },
-                    );
-                }
-                break;
-            }
-            pending = deps_only.into_iter().map(|(d, _)| d).collect();
-        }
-    }
+    let (mut verdicts, dropped) = (rounds.verdicts, rounds.dropped);
     let mut out = Vec::new();
     for (dir, idx) in by_dir {
         if dropped.contains(&dir) {
             for &i in &idx {
-                let f = &mut fixes[i];
-                f.new = f.old.clone();
-                for a in std::mem::take(&mut f.applied) {
-                    f.skipped.push((
-                        a,
-                        "dropped by --verify: the package no longer type-checks with it".into(),
-                    ));
-                }
+                revert(&mut fixes[i]);
             }
         }
         let verdict = verdicts
@@ -388,6 +296,168 @@ pub fn verify(go: &Path, fixes: &mut [FileFix]) -> Result<Vec<PackageVerdict>, S
         });
     }
     Ok(out)
+}
+
+/// The indexes of the changed files of `fixes`, by package directory (absolute, canonical).
+type ByDir = BTreeMap<PathBuf, Vec<usize>>;
+
+/// Each changed file's temporary copy holding its new text, by its original path.
+type Staged = BTreeMap<PathBuf, PathBuf>;
+
+/// Writes the new text of every changed file into `tmp`, where the overlays point.
+fn stage(tmp: &Path, fixes: &[FileFix]) -> Result<(ByDir, Staged), String> {
+    let mut by_dir: ByDir = BTreeMap::new();
+    let mut staged: Staged = BTreeMap::new();
+    for (i, f) in fixes.iter().enumerate() {
+        if f.changed() {
+            let abs = std::fs::canonicalize(&f.path).map_err(|e| format!("{}: {e}", f.path))?;
+            let name = format!("f{i}_{}", abs.file_name().unwrap().to_string_lossy());
+            let file = tmp.join(name);
+            std::fs::write(&file, &f.new).map_err(|e| format!("{}: {e}", file.display()))?;
+            by_dir
+                .entry(abs.parent().unwrap_or(Path::new("/")).to_path_buf())
+                .or_default()
+                .push(i);
+            staged.insert(abs, file);
+        }
+    }
+    Ok((by_dir, staged))
+}
+
+/// The package directories of `by_dir` by the module they belong to: `go` runs once per
+/// module, in its root.
+fn by_module_root(by_dir: &ByDir) -> BTreeMap<PathBuf, Vec<PathBuf>> {
+    let mut by_root: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for dir in by_dir.keys() {
+        by_root
+            .entry(module_root(dir))
+            .or_default()
+            .push(dir.clone());
+    }
+    by_root
+}
+
+/// Sets a fix dropped by verification back to the old text, each of its applied fixes
+/// reported as skipped.
+fn revert(f: &mut FileFix) {
+    f.new = f.old.clone();
+    for a in std::mem::take(&mut f.applied) {
+        f.skipped.push((
+            a,
+            "dropped by --verify: the package no longer type-checks with it".into(),
+        ));
+    }
+}
+
+/// The checks of one verification, module after module: what is decided so far.
+struct Rounds<'a> {
+    go: &'a Path,
+    /// Where the staged files and the overlays are written.
+    tmp: &'a Path,
+    staged: &'a Staged,
+    /// The number of overlays written so far, which names the next one.
+    round: usize,
+    verdicts: BTreeMap<PathBuf, Verdict>,
+    /// The packages whose fixes are dropped: the overlays leave their files out.
+    dropped: BTreeSet<PathBuf>,
+}
+
+impl Rounds<'_> {
+    /// Checks the packages `dirs` of the module at `root` with the fixes, round after
+    /// round, until every one of them has a verdict.
+    fn verify_module(&mut self, root: &Path, dirs: Vec<PathBuf>) -> Result<(), String> {
+        let mut before = Checked::new();
+        let mut pending = dirs;
+        loop {
+            let failing = self.check_with_fixes(root, &pending)?;
+            if failing.is_empty() {
+                return Ok(());
+            }
+            // Only now, and only for the packages that fail, is the unfixed code checked.
+            let unknown: Vec<PathBuf> = failing
+                .iter()
+                .map(|(d, _)| d.clone())
+                .filter(|d| !before.contains_key(d))
+                .collect();
+            if !unknown.is_empty() {
+                before.extend(check(self.go, root, &unknown, None));
+            }
+            let (deps_only, dropped_now) = self.judge(failing, &before);
+            if deps_only.is_empty() {
+                return Ok(());
+            }
+            if !dropped_now {
+                // No fixes were dropped this round, so another round would fail the same
+                // way: the packages failing through an import lose their own fixes.
+                for (d, after) in deps_only {
+                    self.drop_broken(d, after.output);
+                }
+                return Ok(());
+            }
+            pending = deps_only.into_iter().map(|(d, _)| d).collect();
+        }
+    }
+
+    /// One round: `pending` checked with every fix not dropped so far. Those that pass get
+    /// their verdict; those that fail are returned.
+    fn check_with_fixes(
+        &mut self,
+        root: &Path,
+        pending: &[PathBuf],
+    ) -> Result<Vec<(PathBuf, Failure)>, String> {
+        let overlay = write_overlay(self.tmp, self.round, self.staged, &self.dropped)?;
+        self.round += 1;
+        let after = check(self.go, root, pending, Some(&overlay));
+        let mut failing: Vec<(PathBuf, Failure)> = Vec::new();
+        for (d, r) in after {
+            match r {
+                Ok(()) => {
+                    self.verdicts.insert(d, Verdict::Passed);
+                }
+                Err(f) => failing.push((d, f)),
+            }
+        }
+        Ok(failing)
+    }
+
+    /// Judges the packages that fail with the fixes by their check `before` them: those
+    /// that failed before too are unchecked, those whose own files now fail are broken.
+    /// Returns the rest, which fail only through an import, and whether any package's
+    /// fixes were dropped.
+    fn judge(
+        &mut self,
+        failing: Vec<(PathBuf, Failure)>,
+        before: &Checked,
+    ) -> (Vec<(PathBuf, Failure)>, bool) {
+        let mut dropped_now = false;
+        let mut deps_only = Vec::new();
+        for (d, after) in failing {
+            match &before[&d] {
+                Err(b) => {
+                    self.verdicts.insert(
+                        d,
+                        Verdict::Unchecked {
+                            output: b.output.clone(),
+                        },
+                    );
+                }
+                // Fails only through an import: maybe a package whose fixes are
+                // dropped in this round; check again without them.
+                Ok(()) if !after.own => deps_only.push((d, after)),
+                Ok(()) => {
+                    self.drop_broken(d, after.output);
+                    dropped_now = true;
+                }
+            }
+        }
+        (deps_only, dropped_now)
+    }
+
+    /// The fixes of the package in `d` break it: dropped, with the compiler's `output`.
+    fn drop_broken(&mut self, d: PathBuf, output: String) {
+        self.dropped.insert(d.clone());
+        self.verdicts.insert(d, Verdict::Broken { output });
+    }
 }
 
 #[cfg(test)]

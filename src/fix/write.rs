@@ -71,6 +71,27 @@ pub fn write_atomic(
     new: &[u8],
     root: Option<&Path>,
 ) -> Result<(), WriteError> {
+    let target = resolve_inside(path, root)?;
+    let meta = writable_file(path, &target)?;
+    unchanged(path, &target, expected_old)?;
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let tmp = write_temporary(path, &target, dir, new, meta.permissions())?;
+
+    pause_point::before_rename(tmp.path(), &target);
+    // The last look: the window between it and the rename is as short as it gets.
+    unchanged(path, &target, expected_old)?;
+    tmp.persist(&target)
+        .map_err(|e| io_err(path, "replace the file")(e.error))?;
+    // Make the rename itself durable; a failure here leaves a correct file behind.
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// The file `path` resolves to (through symlinks and `..`), which must lie inside the
+/// resolved `root` if one is given.
+fn resolve_inside(path: &Path, root: Option<&Path>) -> Result<PathBuf, WriteError> {
     let target = fs::canonicalize(path).map_err(|error| match error.kind() {
         io::ErrorKind::NotFound => WriteError::Deleted {
             path: path.to_path_buf(),
@@ -87,7 +108,13 @@ pub fn write_atomic(
             });
         }
     }
-    let meta = fs::metadata(&target).map_err(io_err(path, "read metadata"))?;
+    Ok(target)
+}
+
+/// The metadata of `target`, the file `path` resolves to, if it is a regular file this
+/// process may write: read-only in its mode bits or for us is refused.
+fn writable_file(path: &Path, target: &Path) -> Result<fs::Metadata, WriteError> {
+    let meta = fs::metadata(target).map_err(io_err(path, "read metadata"))?;
     if !meta.is_file() {
         return Err(WriteError::Io {
             path: path.to_path_buf(),
@@ -103,29 +130,41 @@ pub fn write_atomic(
     }
     // Opening for writing (without truncating) changes nothing, and asks the kernel
     // whether this process may write the file.
-    if let Err(e) = fs::OpenOptions::new().write(true).open(&target) {
+    if let Err(e) = fs::OpenOptions::new().write(true).open(target) {
         return Err(match e.kind() {
             io::ErrorKind::PermissionDenied => read_only(),
             _ => io_err(path, "open for writing")(e),
         });
     }
-    let unchanged = || -> Result<(), WriteError> {
-        let current = fs::read(&target).map_err(|error| match error.kind() {
-            io::ErrorKind::NotFound => WriteError::Deleted {
-                path: path.to_path_buf(),
-            },
-            _ => io_err(path, "read")(error),
-        })?;
-        if current != expected_old {
-            return Err(WriteError::Changed {
-                path: path.to_path_buf(),
-            });
-        }
-        Ok(())
-    };
-    unchanged()?;
+    Ok(meta)
+}
 
-    let dir = target.parent().unwrap_or(Path::new("."));
+/// Whether `target` (the file of `path`) still holds `expected_old`: changed or deleted
+/// since it was read is an error.
+fn unchanged(path: &Path, target: &Path, expected_old: &[u8]) -> Result<(), WriteError> {
+    let current = fs::read(target).map_err(|error| match error.kind() {
+        io::ErrorKind::NotFound => WriteError::Deleted {
+            path: path.to_path_buf(),
+        },
+        _ => io_err(path, "read")(error),
+    })?;
+    if current != expected_old {
+        return Err(WriteError::Changed {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+/// A temporary file next to `target`, in `dir`, holding `new` with the original's
+/// `permissions`, synced: ready to be renamed over the target.
+fn write_temporary(
+    path: &Path,
+    target: &Path,
+    dir: &Path,
+    new: &[u8],
+    permissions: fs::Permissions,
+) -> Result<tempfile::NamedTempFile, WriteError> {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -144,20 +183,10 @@ pub fn write_atomic(
     let sync_failed = io_err(path, tmp_action("sync"));
     tmp.write_all(new).map_err(write_failed)?;
     tmp.as_file()
-        .set_permissions(meta.permissions())
+        .set_permissions(permissions)
         .map_err(perms_failed)?;
     tmp.as_file().sync_all().map_err(sync_failed)?;
-
-    pause_point::before_rename(tmp.path(), &target);
-    // The last look: the window between it and the rename is as short as it gets.
-    unchanged()?;
-    tmp.persist(&target)
-        .map_err(|e| io_err(path, "replace the file")(e.error))?;
-    // Make the rename itself durable; a failure here leaves a correct file behind.
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    Ok(tmp)
 }
 
 /// A pause for the test that kills `fix --write` midway (tests/atomic_writes.rs): with

@@ -406,13 +406,36 @@ fn fixes(f: &Finding, loc: &s::ArtifactLocation) -> Option<Vec<s::Fix>> {
 
 pub fn render(run: &Run<'_>, opts: &Options<'_>) -> String {
     let docs = rule_docs();
+    let mut sarif_run = s::Run::builder()
+        .tool(s::Tool::builder().driver(driver(&docs)).build())
+        .results(results(run, opts, &docs))
+        .invocations(vec![invocation(run, opts)])
+        .original_uri_base_ids(original_uri_base_ids(opts.root))
+        .column_kind(json!("utf16CodeUnits"))
+        .build();
+    if let Some(id) = opts.automation_id {
+        sarif_run.automation_details = Some(s::RunAutomationDetails::builder().id(id).build());
+    }
+    let log = s::Sarif::builder()
+        .schema(SCHEMA_URI)
+        .version(json!("2.1.0"))
+        .runs(vec![sarif_run])
+        .build();
+    let mut out = serde_json::to_string_pretty(&log).expect("SARIF serializes");
+    out.push('\n');
+    out
+}
+
+/// One result per finding, in the findings' (sorted) order, each pointing at its rule's
+/// place in `docs` (the driver's `rules[]`).
+fn results(run: &Run<'_>, opts: &Options<'_>, docs: &[RuleDoc]) -> Vec<s::Result> {
     let index: HashMap<&str, usize> = docs
         .iter()
         .enumerate()
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();
-
-    // Occurrences of each (file, hash) so far, in the findings' (sorted) order.
+    // Occurrences of each (file, hash) so far: the fingerprint numbers equal lines of one
+    // file apart, in the order the findings come.
     let mut seen: HashMap<(&str, u64), usize> = HashMap::new();
     let mut results = Vec::with_capacity(run.findings.len());
     for f in run.findings {
@@ -422,48 +445,68 @@ pub fn render(run: &Run<'_>, opts: &Options<'_>) -> String {
         let hash = line_hash(f, src);
         let n = seen.entry((f.path.as_str(), hash)).or_insert(0);
         *n += 1;
-        let mut fingerprints = BTreeMap::new();
-        fingerprints.insert(
-            "primaryLocationLineHash".to_string(),
-            format!("{hash:016x}:{n}"),
-        );
-        let mut b = s::Result::builder()
-            .rule_id(f.rule.clone())
-            .level(result_level(f.severity))
-            .message(s::Message::builder().text(message_text(f)).build())
-            .locations(vec![s::Location::builder()
-                .physical_location(
-                    s::PhysicalLocation::builder()
-                        .artifact_location(loc.clone())
-                        .region(region(f, src))
-                        .build(),
-                )
-                .build()])
-            .partial_fingerprints(fingerprints)
-            .build();
+        let mut b = result(f, src, &loc, format!("{hash:016x}:{n}"));
         if let Some(&i) = index.get(f.rule.as_str()) {
             b.rule_index = Some(i as i64);
         }
-        if let Some(sup) = &f.suppressed {
-            b.suppressions = Some(vec![s::Suppression::builder()
-                .kind(json!("inSource"))
-                .justification(sup.reason.clone())
-                .location(
-                    s::Location::builder()
-                        .physical_location(
-                            s::PhysicalLocation::builder()
-                                .artifact_location(loc.clone())
-                                .region(s::Region::builder().start_line(sup.line as i64).build())
-                                .build(),
-                        )
-                        .build(),
-                )
-                .build()]);
-        }
-        b.fixes = fixes(f, &loc);
         results.push(b);
     }
+    results
+}
 
+/// The result of `f` in the file at `loc` (whose text is `src`), with its
+/// `primaryLocationLineHash`, its suppression and its fix.
+fn result(
+    f: &Finding,
+    src: Option<&[u8]>,
+    loc: &s::ArtifactLocation,
+    line_hash: String,
+) -> s::Result {
+    let mut fingerprints = BTreeMap::new();
+    fingerprints.insert("primaryLocationLineHash".to_string(), line_hash);
+    let mut b = s::Result::builder()
+        .rule_id(f.rule.clone())
+        .level(result_level(f.severity))
+        .message(s::Message::builder().text(message_text(f)).build())
+        .locations(vec![s::Location::builder()
+            .physical_location(
+                s::PhysicalLocation::builder()
+                    .artifact_location(loc.clone())
+                    .region(region(f, src))
+                    .build(),
+            )
+            .build()])
+        .partial_fingerprints(fingerprints)
+        .build();
+    if let Some(sup) = &f.suppressed {
+        b.suppressions = Some(vec![suppression(sup, loc)]);
+    }
+    b.fixes = fixes(f, loc);
+    b
+}
+
+/// An `inSource` suppression: GitHub shows the result as dismissed, with the directive's
+/// reason and line, instead of losing it.
+fn suppression(sup: &crate::finding::Suppression, loc: &s::ArtifactLocation) -> s::Suppression {
+    s::Suppression::builder()
+        .kind(json!("inSource"))
+        .justification(sup.reason.clone())
+        .location(
+            s::Location::builder()
+                .physical_location(
+                    s::PhysicalLocation::builder()
+                        .artifact_location(loc.clone())
+                        .region(s::Region::builder().start_line(sup.line as i64).build())
+                        .build(),
+                )
+                .build(),
+        )
+        .build()
+}
+
+/// The invocation: whether it succeeded, where it ran, and the files it could not read
+/// as warnings.
+fn invocation(run: &Run<'_>, opts: &Options<'_>) -> s::Invocation {
     let notifications: Vec<s::Notification> = run
         .problems
         .iter()
@@ -492,12 +535,16 @@ pub fn render(run: &Run<'_>, opts: &Options<'_>) -> String {
     if !notifications.is_empty() {
         invocation.tool_execution_notifications = Some(notifications);
     }
+    invocation
+}
 
+/// `%SRCROOT%`, the base the results' relative URIs resolve against: `root`.
+fn original_uri_base_ids(root: &Path) -> BTreeMap<String, s::ArtifactLocation> {
     let mut base_ids = BTreeMap::new();
     base_ids.insert(
         SRCROOT.to_string(),
         s::ArtifactLocation::builder()
-            .uri(file_uri(opts.root, true))
+            .uri(file_uri(root, true))
             .description(
                 s::Message::builder()
                     .text("The directory defuse ran in; result paths are relative to it.")
@@ -505,32 +552,18 @@ pub fn render(run: &Run<'_>, opts: &Options<'_>) -> String {
             )
             .build(),
     );
+    base_ids
+}
 
-    let driver = s::ToolComponent::builder()
+/// The tool, with every rule of `docs`, not only those that fired.
+fn driver(docs: &[RuleDoc]) -> s::ToolComponent {
+    s::ToolComponent::builder()
         .name("defuse")
         .semantic_version(env!("CARGO_PKG_VERSION"))
         .version(env!("CARGO_PKG_VERSION"))
         .information_uri(INFORMATION_URI)
         .rules(docs.iter().map(descriptor).collect::<Vec<_>>())
-        .build();
-    let mut sarif_run = s::Run::builder()
-        .tool(s::Tool::builder().driver(driver).build())
-        .results(results)
-        .invocations(vec![invocation])
-        .original_uri_base_ids(base_ids)
-        .column_kind(json!("utf16CodeUnits"))
-        .build();
-    if let Some(id) = opts.automation_id {
-        sarif_run.automation_details = Some(s::RunAutomationDetails::builder().id(id).build());
-    }
-    let log = s::Sarif::builder()
-        .schema(SCHEMA_URI)
-        .version(json!("2.1.0"))
-        .runs(vec![sarif_run])
-        .build();
-    let mut out = serde_json::to_string_pretty(&log).expect("SARIF serializes");
-    out.push('\n');
-    out
+        .build()
 }
 
 #[cfg(test)]

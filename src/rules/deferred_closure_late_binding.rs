@@ -8,7 +8,7 @@ use super::common::*;
 use super::trigger::{Later, Shape, Trigger, Version};
 use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Edit, Fix};
-use crate::model::{BindingKind, Ctx, FunctionModel, MapOp, OpKind};
+use crate::model::{BindingKind, Ctx, DeferInfo, FunctionModel, MapOp, OpKind};
 
 declare_rule!(DeferredClosureLateBinding, "deferred-closure-late-binding");
 
@@ -43,6 +43,8 @@ impl Rule for DeferredClosureLateBinding {
     }
 }
 
+/// The finding for the deferred write `op` in the closure spanning `closure` of defer
+/// number `defer`, if the function proves the late value wrong.
 fn check(
     cx: &RuleCtx<'_>,
     f: &FunctionModel,
@@ -52,49 +54,11 @@ fn check(
 ) -> Option<RawFinding> {
     let d = &f.defers[defer];
     let key = op.key_text.as_deref()?;
-    // Variables the closure captures (declared outside it) and the function reassigns later.
-    let moved: Vec<usize> = reassigned_after(f, op, d.stmt_end)
-        .into_iter()
-        .filter(|&id| {
-            let b = f.binding(id);
-            !(b.decl >= closure.0 && b.decl < closure.1)
-                && b.kind != BindingKind::NamedResult
-                && b.name != "err"
-        })
-        .collect();
+    let moved = moved_after_defer(f, op, d.stmt_end, closure);
     if moved.is_empty() {
         return None;
     }
-    // The proof that the late value is wrong: the function itself writes the same map at
-    // the key's new value, after the defer: through the variable after it is reassigned
-    // (`key = to; m[key] = v`), or at the value it is about to be given
-    // (`m[to] = m[key]; key = to`).
-    let new_values: Vec<(usize, String)> = moved
-        .iter()
-        .flat_map(|&id| assigned_values(cx, f, id, d.stmt_end))
-        .collect();
-    let proof = f.ops.iter().find(|w| {
-        let immediate_write = w.kind == OpKind::Write
-            && w.ctx() == Ctx::Immediate
-            && w.start > d.stmt_end
-            && w.map_text == op.map_text;
-        let through_variable = || {
-            w.key_text.as_deref() == Some(key)
-                && moved.iter().any(|&id| {
-                    f.binding(id)
-                        .assigns
-                        .iter()
-                        .any(|&a| a > d.stmt_end && a < w.start)
-                })
-        };
-        let at_new_value = || {
-            moved.iter().any(|&id| f.binding(id).name == key)
-                && new_values
-                    .iter()
-                    .any(|(_, v)| w.key_text.as_deref() == Some(v.as_str()))
-        };
-        immediate_write && (through_variable() || at_new_value())
-    })?;
+    let proof = write_at_new_value(cx, f, op, key, d.stmt_end, &moved)?;
     let names: Vec<&str> = moved
         .iter()
         .map(|&id| f.binding(id).name.as_str())
@@ -132,6 +96,66 @@ fn check(
         confidence: Confidence::High,
         fix,
         no_fix_reason,
+    })
+}
+
+/// Variables `op` uses that the closure spanning `closure` captures (declared outside it)
+/// and the function reassigns after the defer ending at `defer_end`. Named results and
+/// `err` are left out: deferred code reads them late on purpose.
+fn moved_after_defer(
+    f: &FunctionModel,
+    op: &MapOp,
+    defer_end: usize,
+    closure: (usize, usize),
+) -> Vec<usize> {
+    reassigned_after(f, op, defer_end)
+        .into_iter()
+        .filter(|&id| {
+            let b = f.binding(id);
+            !(b.decl >= closure.0 && b.decl < closure.1)
+                && b.kind != BindingKind::NamedResult
+                && b.name != "err"
+        })
+        .collect()
+}
+
+/// The proof that the late value is wrong: the function itself writes the map of `op` at
+/// the key's new value, after the defer: through the variable after it is reassigned
+/// (`key = to; m[key] = v`), or at the value it is about to be given
+/// (`m[to] = m[key]; key = to`).
+fn write_at_new_value<'f>(
+    cx: &RuleCtx<'_>,
+    f: &'f FunctionModel,
+    op: &MapOp,
+    key: &str,
+    defer_end: usize,
+    moved: &[usize],
+) -> Option<&'f MapOp> {
+    let new_values: Vec<(usize, String)> = moved
+        .iter()
+        .flat_map(|&id| assigned_values(cx, f, id, defer_end))
+        .collect();
+    f.ops.iter().find(|w| {
+        let immediate_write = w.kind == OpKind::Write
+            && w.ctx() == Ctx::Immediate
+            && w.start > defer_end
+            && w.map_text == op.map_text;
+        let through_variable = || {
+            w.key_text.as_deref() == Some(key)
+                && moved.iter().any(|&id| {
+                    f.binding(id)
+                        .assigns
+                        .iter()
+                        .any(|&a| a > defer_end && a < w.start)
+                })
+        };
+        let at_new_value = || {
+            moved.iter().any(|&id| f.binding(id).name == key)
+                && new_values
+                    .iter()
+                    .any(|(_, v)| w.key_text.as_deref() == Some(v.as_str()))
+        };
+        immediate_write && (through_variable() || at_new_value())
     })
 }
 
@@ -197,38 +221,9 @@ fn fix(
     let call_args = node_at(cx.file, d.call_start, d.call_end)
         .and_then(|c| c.child_by_field_name("arguments"))
         .is_some_and(|a| a.named_child_count() > 0);
-    if let [only] = stmts.as_slice() {
-        let is_delete = only.kind() == "expression_statement"
-            && only.start_byte() <= op.start
-            && only.end_byte() >= op.end
-            && cx.file.text(*only).starts_with("delete(");
-        // Comments in the closure must survive: one on the `func() {` line moves to the end
-        // of the new statement; any other comment keeps the closure (parameter form).
-        let comments: Vec<_> = crate::syntax::descendants(lit, |_| false)
-            .filter(|n| n.kind() == "comment")
-            .collect();
-        let trailing = match comments.as_slice() {
-            [] => Some(String::new()),
-            [c] if c.start_position().row == lit.start_position().row => {
-                Some(format!(" {}", cx.file.text(*c)))
-            }
-            _ => None,
-        };
-        if let (true, false, false, Some(trailing)) = (is_delete, has_params, call_args, trailing) {
-            return Ok(Fix {
-                form: "defer-call-directly",
-                title: format!(
-                    "evaluate `{}` at the defer: `defer {}`",
-                    cx.file.text(*only),
-                    cx.file.text(*only)
-                ),
-                applicability: Applicability::Review,
-                edits: vec![Edit {
-                    start: d.stmt_start,
-                    end: d.stmt_end,
-                    replacement: format!("defer {}{trailing}", cx.file.text(*only)),
-                }],
-            });
+    if let ([only], false, false) = (stmts.as_slice(), has_params, call_args) {
+        if let Some(fix) = defer_call_directly(cx, d, lit, *only, op) {
+            return Ok(fix);
         }
     }
     if has_params || call_args {
@@ -236,6 +231,62 @@ fn fix(
             "the closure already takes parameters; adding more is for a person to decide".into(),
         );
     }
+    pass_as_arguments(cx, f, d, lit, moved)
+}
+
+/// `defer func() { delete(m, k) }()` → `defer delete(m, k)`, when `only`, the closure's
+/// one statement, is the `delete` of `op`. Comments in the closure must survive: one on
+/// the `func() {` line moves to the end of the new statement; any other comment keeps the
+/// closure (the parameter form).
+fn defer_call_directly(
+    cx: &RuleCtx<'_>,
+    d: &DeferInfo,
+    lit: tree_sitter::Node<'_>,
+    only: tree_sitter::Node<'_>,
+    op: &MapOp,
+) -> Option<Fix> {
+    let is_delete = only.kind() == "expression_statement"
+        && only.start_byte() <= op.start
+        && only.end_byte() >= op.end
+        && cx.file.text(only).starts_with("delete(");
+    if !is_delete {
+        return None;
+    }
+    let comments: Vec<_> = crate::syntax::descendants(lit, |_| false)
+        .filter(|n| n.kind() == "comment")
+        .collect();
+    let trailing = match comments.as_slice() {
+        [] => String::new(),
+        [c] if c.start_position().row == lit.start_position().row => {
+            format!(" {}", cx.file.text(*c))
+        }
+        _ => return None,
+    };
+    Some(Fix {
+        form: "defer-call-directly",
+        title: format!(
+            "evaluate `{}` at the defer: `defer {}`",
+            cx.file.text(only),
+            cx.file.text(only)
+        ),
+        applicability: Applicability::Review,
+        edits: vec![Edit {
+            start: d.stmt_start,
+            end: d.stmt_end,
+            replacement: format!("defer {}{trailing}", cx.file.text(only)),
+        }],
+    })
+}
+
+/// The closure `lit` takes the `moved` variables as parameters of their declared types,
+/// and the defer passes them: their values at the defer.
+fn pass_as_arguments(
+    cx: &RuleCtx<'_>,
+    f: &FunctionModel,
+    d: &DeferInfo,
+    lit: tree_sitter::Node<'_>,
+    moved: &[usize],
+) -> Result<Fix, String> {
     let mut params = Vec::new();
     let mut args = Vec::new();
     for &id in moved {

@@ -63,6 +63,8 @@ impl Rule for DeferredLoopvarCapture {
     }
 }
 
+/// The finding for one deferred or `go` closure (`what`) whose statement spans `stmt` and
+/// literal spans `closure`, inside `loops`; `in_closure` tells the closure's operations.
 fn check(
     cx: &RuleCtx<'_>,
     f: &FunctionModel,
@@ -72,40 +74,11 @@ fn check(
     loops: &[LoopInfo],
     in_closure: &dyn Fn(Ctx) -> bool,
 ) -> Option<RawFinding> {
-    if loops.is_empty() {
+    if loops.is_empty() || (what == "goroutine" && joined_in_iteration(cx, f, stmt.1, loops)) {
         return None;
     }
-    // A goroutine the iteration waits for (`wg.Wait()`, `<-done` later in the same loop
-    // body) reads the variable before the loop changes it.
-    let innermost = loops.iter().min_by_key(|l| l.body_end - l.body_start)?;
-    if what == "goroutine"
-        && f.joins
-            .iter()
-            .any(|&j| j >= stmt.1 && j < innermost.body_end && every_iteration(cx, j, innermost))
-    {
-        return None;
-    }
-    // Every loop variable the closure uses, wherever the statement sits in the loop body
-    // (go vet's loopclosure looks at the last statement only), and the loop declaring it.
     let lit = node_at(cx.file, closure.0, closure.1)?;
-    let declared: Vec<String> = declared_inside(cx.file, lit)
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect();
-    let mut captured: Vec<(usize, usize)> = Vec::new();
-    for (li, l) in loops.iter().enumerate() {
-        // `v := v` (or any redeclaration) earlier in the body: the closure uses the copy.
-        let body = node_at(cx.file, l.body_start, l.body_end)?;
-        let copied = declared_before(cx.file, body, stmt.0);
-        for &b in &l.vars {
-            let name = &f.binding(b).name;
-            let used = crate::syntax::descendants(lit, |_| false)
-                .any(|n| n.kind() == "identifier" && cx.file.text(n) == name);
-            if used && !declared.contains(name) && !copied.contains(name) {
-                captured.push((b, li));
-            }
-        }
-    }
+    let captured = captured(cx, f, stmt.0, lit, loops)?;
     if captured.is_empty() {
         return None;
     }
@@ -131,7 +104,73 @@ fn check(
         }
         None => String::new(),
     };
-    let notes = vec![
+    let fix = fix(cx, f, loops, &captured);
+    Some(RawFinding {
+        rule: ID,
+        start: stmt.0,
+        end: stmt.1,
+        message: format!(
+            "{what} closure captures loop variable `{}`{used_in}; under this module's Go version every iteration shares it",
+            names.join("`, `"),
+        ),
+        notes: notes(what, &names),
+        confidence: Confidence::High,
+        no_fix_reason: fix.is_none().then(|| "the loop body has no statement to insert a copy before".to_string()),
+        fix,
+    })
+}
+
+/// Whether the iteration waits for the goroutine whose statement ends at `stmt_end`
+/// (`wg.Wait()`, `<-done` later in the same loop body): it reads the variable before the
+/// loop changes it.
+fn joined_in_iteration(
+    cx: &RuleCtx<'_>,
+    f: &FunctionModel,
+    stmt_end: usize,
+    loops: &[LoopInfo],
+) -> bool {
+    let Some(innermost) = loops.iter().min_by_key(|l| l.body_end - l.body_start) else {
+        return false;
+    };
+    f.joins
+        .iter()
+        .any(|&j| j >= stmt_end && j < innermost.body_end && every_iteration(cx, j, innermost))
+}
+
+/// Every loop variable the closure `lit`, in the statement starting at `stmt_start`, uses,
+/// wherever the statement sits in the loop body (go vet's loopclosure looks at the last
+/// statement only): its binding and the index in `loops` of the loop declaring it.
+fn captured(
+    cx: &RuleCtx<'_>,
+    f: &FunctionModel,
+    stmt_start: usize,
+    lit: tree_sitter::Node<'_>,
+    loops: &[LoopInfo],
+) -> Option<Vec<(usize, usize)>> {
+    let declared: Vec<String> = declared_inside(cx.file, lit)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    let mut captured: Vec<(usize, usize)> = Vec::new();
+    for (li, l) in loops.iter().enumerate() {
+        // `v := v` (or any redeclaration) earlier in the body: the closure uses the copy.
+        let body = node_at(cx.file, l.body_start, l.body_end)?;
+        let copied = declared_before(cx.file, body, stmt_start);
+        for &b in &l.vars {
+            let name = &f.binding(b).name;
+            let used = crate::syntax::descendants(lit, |_| false)
+                .any(|n| n.kind() == "identifier" && cx.file.text(n) == name);
+            if used && !declared.contains(name) && !copied.contains(name) {
+                captured.push((b, li));
+            }
+        }
+    }
+    Some(captured)
+}
+
+/// Why sharing the variables `names` goes wrong, for a deferred closure or a goroutine.
+fn notes(what: &str, names: &[&str]) -> Vec<String> {
+    vec![
         "before Go 1.22 a `for` or `range` loop declares its variables once, shared by every iteration".to_string(),
         if what == "deferred" {
             format!(
@@ -144,21 +183,7 @@ fn check(
                 names.join("`, `")
             )
         },
-    ];
-    let fix = fix(cx, f, loops, &captured);
-    Some(RawFinding {
-        rule: ID,
-        start: stmt.0,
-        end: stmt.1,
-        message: format!(
-            "{what} closure captures loop variable `{}`{used_in}; under this module's Go version every iteration shares it",
-            names.join("`, `"),
-        ),
-        notes,
-        confidence: Confidence::High,
-        no_fix_reason: fix.is_none().then(|| "the loop body has no statement to insert a copy before".to_string()),
-        fix,
-    })
+    ]
 }
 
 /// Whether the code at byte `at` runs in every iteration of `l`: it sits in a statement of

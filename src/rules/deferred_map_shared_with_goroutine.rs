@@ -9,7 +9,7 @@ use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Fix};
 use crate::model::locks::Locks;
 use crate::model::place::Root;
-use crate::model::{Ctx, FunctionModel, MapOp, OpKind};
+use crate::model::{Ctx, FunctionModel, GoInfo, MapOp, OpKind};
 
 declare_rule!(
     DeferredMapSharedWithGoroutine,
@@ -69,26 +69,11 @@ fn check_spawned_writer(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Opti
         return None;
     }
     let g = &f.gos[go];
-    let (lit_start, lit_end) = g.literal.unwrap_or((g.stmt_start, g.stmt_end));
-    if let Root::Local { binding, .. } = op.map.root {
-        let decl = f.binding(binding).decl;
-        if decl >= lit_start && decl < lit_end {
-            return None;
-        }
-        // A variable of the loop that starts the goroutines (its clause's, or declared
-        // in its body) is one per iteration: each goroutine has its own (before Go 1.22
-        // a shared loop variable is deferred-loopvar-capture's finding).
-        if g.loops
-            .last()
-            .is_some_and(|l| decl >= l.start && decl < l.end)
-        {
-            return None;
-        }
-    }
-    // The goroutine locks something: a mutex is involved, and the lock rules judge it.
-    if f.lock_calls
-        .iter()
-        .any(|c| c.start >= g.stmt_start && c.end <= g.stmt_end)
+    if map_is_the_goroutines_own(f, op, g)
+        // The goroutine locks something: a mutex is involved, and the lock rules judge it.
+        || f.lock_calls
+            .iter()
+            .any(|c| c.start >= g.stmt_start && c.end <= g.stmt_end)
     {
         return None;
     }
@@ -96,41 +81,8 @@ fn check_spawned_writer(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Opti
         crate::model::GoKind::AfterFunc => "timer callback",
         _ => "goroutine",
     };
+    let (message, note, confidence) = describe_race(cx, f, op, g, kind)?;
     let map = &op.map_text;
-    let started = line_of(cx.file, g.stmt_start);
-    // Siblings: one per iteration, unless the loop waits for each before the next.
-    let siblings = g
-        .loops
-        .last()
-        .is_some_and(|l| !f.joins.iter().any(|&j| j > g.stmt_end && j < l.body_end));
-    let (message, note, confidence) = if siblings {
-        (
-            format!("`{}` runs in a {kind} started once per iteration: the {kind}s write `{map}` at the same time", first_line(cx, op)?),
-            format!("the {kind} started on line {started} runs once per iteration of the loop around it, and nothing orders the writes"),
-            Confidence::High,
-        )
-    } else {
-        // The function touches the map after starting the goroutine, with no join between.
-        let other = f.ops.iter().find(|o| {
-            o.map == op.map
-                && o.ctx() == Ctx::Immediate
-                && o.start > g.stmt_end
-                && !f.joins.iter().any(|&j| j > g.stmt_end && j < o.start)
-        })?;
-        let access = match other.kind {
-            OpKind::Write => "writes",
-            OpKind::Read => "reads",
-            OpKind::Range => "ranges over",
-        };
-        (
-            format!("`{}` runs in a {kind} while the function {access} `{map}`: the accesses race", first_line(cx, op)?),
-            format!(
-                "the {kind} started on line {started} writes `{map}`, and the function {access} it on line {} without waiting for it",
-                line_of(cx.file, other.start)
-            ),
-            Confidence::Medium,
-        )
-    };
     let (fix, no_fix_reason) = match sync_map_fix(cx, f, op) {
         Ok(fix) => (Some(fix), None),
         Err(why) => (None, Some(format!("{why}; guard `{map}` with a mutex"))),
@@ -148,6 +100,67 @@ fn check_spawned_writer(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Opti
         fix,
         no_fix_reason,
     })
+}
+
+/// Whether the local map `op` writes is one per goroutine `g`: declared in its literal,
+/// or a variable of the loop that starts the goroutines (its clause's, or declared in its
+/// body), one per iteration (before Go 1.22 a shared loop variable is
+/// deferred-loopvar-capture's finding).
+fn map_is_the_goroutines_own(f: &FunctionModel, op: &MapOp, g: &GoInfo) -> bool {
+    let Root::Local { binding, .. } = op.map.root else {
+        return false;
+    };
+    let (lit_start, lit_end) = g.literal.unwrap_or((g.stmt_start, g.stmt_end));
+    let decl = f.binding(binding).decl;
+    (decl >= lit_start && decl < lit_end)
+        || g.loops
+            .last()
+            .is_some_and(|l| decl >= l.start && decl < l.end)
+}
+
+/// The message, the note and the confidence for the write `op` in the goroutine `g` (a
+/// `kind`): a race with its siblings, one per iteration unless the loop waits for each
+/// before the next, or else with the function, which touches the map after starting it
+/// with no join between; `None` when neither.
+fn describe_race(
+    cx: &RuleCtx<'_>,
+    f: &FunctionModel,
+    op: &MapOp,
+    g: &GoInfo,
+    kind: &str,
+) -> Option<(String, String, Confidence)> {
+    let map = &op.map_text;
+    let started = line_of(cx.file, g.stmt_start);
+    let siblings = g
+        .loops
+        .last()
+        .is_some_and(|l| !f.joins.iter().any(|&j| j > g.stmt_end && j < l.body_end));
+    if siblings {
+        return Some((
+            format!("`{}` runs in a {kind} started once per iteration: the {kind}s write `{map}` at the same time", first_line(cx, op)?),
+            format!("the {kind} started on line {started} runs once per iteration of the loop around it, and nothing orders the writes"),
+            Confidence::High,
+        ));
+    }
+    let other = f.ops.iter().find(|o| {
+        o.map == op.map
+            && o.ctx() == Ctx::Immediate
+            && o.start > g.stmt_end
+            && !f.joins.iter().any(|&j| j > g.stmt_end && j < o.start)
+    })?;
+    let access = match other.kind {
+        OpKind::Write => "writes",
+        OpKind::Read => "reads",
+        OpKind::Range => "ranges over",
+    };
+    Some((
+        format!("`{}` runs in a {kind} while the function {access} `{map}`: the accesses race", first_line(cx, op)?),
+        format!(
+            "the {kind} started on line {started} writes `{map}`, and the function {access} it on line {} without waiting for it",
+            line_of(cx.file, other.start)
+        ),
+        Confidence::Medium,
+    ))
 }
 
 fn first_line<'a>(cx: &'a RuleCtx<'_>, op: &MapOp) -> Option<&'a str> {

@@ -7,7 +7,7 @@ use super::trigger::{Later, Shape, Trigger, Version};
 use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Edit, Fix};
 use crate::model::locks::Lock;
-use crate::model::{Ctx, FunctionModel, MapOp, OpKind};
+use crate::model::{Ctx, FunctionModel, GoInfo, MapOp, OpKind};
 
 declare_rule!(DeferredWriteUnlocked, "deferred-write-unlocked");
 
@@ -92,25 +92,8 @@ fn check_deferred(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Raw
             first_line(what)
         ),
     };
-    let (fix, no_fix_reason) = if let Some(cond) = &racing_when {
-        fix_or_reason(lock_when(cx, f, op, defer, &mutex, cond))
-    } else if !all_paths {
-        match flag_fix(cx, f, op, defer, &mutex) {
-            Some(fix) => (Some(fix), None),
-            None => (
-                None,
-                Some(format!(
-                    "the write runs with `{mutex}` held on some paths and released on others; a closure that \
-                     locks unconditionally would deadlock on the held paths"
-                )),
-            ),
-        }
-    } else {
-        // `defer unlock()` of a variable bound to a literal: the call is wrapped as any
-        // deferred call is.
-        let closure = info.closure.filter(|_| !info.closure_var);
-        fix_or_reason(fix_deferred(cx, f, op, closure, defer, &mutex))
-    };
+    let (fix, no_fix_reason) =
+        deferred_fix(cx, f, op, defer, &mutex, racing_when.as_deref(), all_paths);
     let fix = only_safe_when_sure(fix, guard.confidence);
     Some(RawFinding {
         rule: ID,
@@ -122,6 +105,41 @@ fn check_deferred(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Raw
         fix,
         no_fix_reason,
     })
+}
+
+/// The fix of a deferred write (or why none), by the paths it races on: where the
+/// condition `racing_when` decides them, the write takes the lock under it; on some paths
+/// only, the lock flag of the function decides; on every path (`all_paths`), the deferred
+/// call takes the lock.
+fn deferred_fix(
+    cx: &RuleCtx<'_>,
+    f: &FunctionModel,
+    op: &MapOp,
+    defer: usize,
+    mutex: &str,
+    racing_when: Option<&str>,
+    all_paths: bool,
+) -> (Option<Fix>, Option<String>) {
+    if let Some(cond) = racing_when {
+        return fix_or_reason(lock_when(cx, f, op, defer, mutex, cond));
+    }
+    if !all_paths {
+        return match flag_fix(cx, f, op, defer, mutex) {
+            Some(fix) => (Some(fix), None),
+            None => (
+                None,
+                Some(format!(
+                    "the write runs with `{mutex}` held on some paths and released on others; a closure that \
+                     locks unconditionally would deadlock on the held paths"
+                )),
+            ),
+        };
+    }
+    // `defer unlock()` of a variable bound to a literal: the call is wrapped as any
+    // deferred call is.
+    let info = &f.defers[defer];
+    let closure = info.closure.filter(|_| !info.closure_var);
+    fix_or_reason(fix_deferred(cx, f, op, closure, defer, mutex))
 }
 
 /// A write a call performs: the finding says which, and its fix is for review (the code
@@ -247,8 +265,37 @@ fn lock_in_literal(
             }],
         });
     }
-    // A write inside a scan of the same map (`for k := range m { delete(m, k) }`): the
-    // scan reads the map too, so the lock covers the whole loop.
+    let stmt = statement_to_wrap(cx, f, body, op)?;
+    let ind = indentation(src, stmt.start_byte());
+    let at = newline_after(src, stmt.end_byte())?;
+    Ok(Fix {
+        form: "lock-in-callback",
+        title: format!("hold `{mutex}` around the write"),
+        applicability: Applicability::Safe,
+        edits: vec![
+            Edit {
+                start: stmt.start_byte(),
+                end: stmt.start_byte(),
+                replacement: format!("{mutex}.Lock(){nl}{ind}"),
+            },
+            Edit {
+                start: at + 1,
+                end: at + 1,
+                replacement: format!("{ind}{mutex}.Unlock(){nl}"),
+            },
+        ],
+    })
+}
+
+/// The statement of the literal `body` that Lock and Unlock go around: the write's own,
+/// or, for a write inside a scan of the same map (`for k := range m { delete(m, k) }`),
+/// the whole loop, since the scan reads the map too.
+fn statement_to_wrap<'t>(
+    cx: &RuleCtx<'t>,
+    f: &FunctionModel,
+    body: tree_sitter::Node<'t>,
+    op: &MapOp,
+) -> Result<tree_sitter::Node<'t>, String> {
     let scan = f.ops.iter().find(|r| {
         r.kind == crate::model::OpKind::Range
             && r.map == op.map
@@ -272,9 +319,14 @@ fn lock_in_literal(
                 .into(),
         );
     }
-    let ind = indentation(src, stmt.start_byte());
-    // The unlock goes on the line after the write, below any comment that ends it.
-    let mut at = stmt.end_byte();
+    Ok(stmt)
+}
+
+/// The newline ending the line of a statement that ends at `end`, below any comment that
+/// ends the line: the unlock goes on the line after it. An error when other code follows
+/// the statement on its line.
+fn newline_after(src: &[u8], end: usize) -> Result<usize, String> {
+    let mut at = end;
     while at < src.len() && (src[at] == b' ' || src[at] == b'\t') {
         at += 1;
     }
@@ -287,23 +339,7 @@ fn lock_in_literal(
     if src.get(at) != Some(&b'\n') {
         return Err("the write shares its line with other code".into());
     }
-    Ok(Fix {
-        form: "lock-in-callback",
-        title: format!("hold `{mutex}` around the write"),
-        applicability: Applicability::Safe,
-        edits: vec![
-            Edit {
-                start: stmt.start_byte(),
-                end: stmt.start_byte(),
-                replacement: format!("{mutex}.Lock(){nl}{ind}"),
-            },
-            Edit {
-                start: at + 1,
-                end: at + 1,
-                replacement: format!("{ind}{mutex}.Unlock(){nl}"),
-            },
-        ],
-    })
+    Ok(at)
 }
 
 /// A write in a goroutine or timer callback started while the guard was held: the new
@@ -366,24 +402,7 @@ fn check_goroutine(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Ra
             )),
         )
     } else {
-        match info
-            .literal
-            .and_then(|(s, e)| node_at(cx.file, s, e))
-            .and_then(|lit| lit.child_by_field_name("body"))
-        {
-            Some(body) => fix_or_reason(lock_in_literal(
-                cx,
-                f,
-                body,
-                op,
-                &mutex,
-                line_ending(&cx.file.src),
-            )),
-            None => (
-                None,
-                Some("the goroutine's function is not a literal".to_string()),
-            ),
-        }
+        goroutine_fix(cx, f, op, info, &mutex)
     };
     let fix = only_safe_when_sure(fix, guard.confidence);
     Some(RawFinding {
@@ -399,6 +418,34 @@ fn check_goroutine(cx: &RuleCtx<'_>, f: &FunctionModel, op: &MapOp) -> Option<Ra
         fix,
         no_fix_reason,
     })
+}
+
+/// The goroutine `info`'s function literal takes `mutex` (or why it cannot).
+fn goroutine_fix(
+    cx: &RuleCtx<'_>,
+    f: &FunctionModel,
+    op: &MapOp,
+    info: &GoInfo,
+    mutex: &str,
+) -> (Option<Fix>, Option<String>) {
+    match info
+        .literal
+        .and_then(|(s, e)| node_at(cx.file, s, e))
+        .and_then(|lit| lit.child_by_field_name("body"))
+    {
+        Some(body) => fix_or_reason(lock_in_literal(
+            cx,
+            f,
+            body,
+            op,
+            mutex,
+            line_ending(&cx.file.src),
+        )),
+        None => (
+            None,
+            Some("the goroutine's function is not a literal".to_string()),
+        ),
+    }
 }
 
 /// The `locked := true; defer func() { if locked { mu.Unlock() } }()` idiom: the flag says

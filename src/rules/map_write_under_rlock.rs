@@ -9,7 +9,7 @@ use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Edit, Fix};
 use crate::model::locks::{Cause, Lock, Locks};
 use crate::model::place::MutexKey;
-use crate::model::{Ctx, FunctionModel, LockMethod, MapOp, OpKind};
+use crate::model::{Ctx, FunctionModel, LockCall, LockMethod, MapOp, OpKind};
 
 declare_rule!(MapWriteUnderRlock, "map-write-under-rlock");
 
@@ -128,51 +128,8 @@ fn fix(
     mutex_expr: &str,
     confidence: Confidence,
 ) -> Result<Fix, String> {
-    let calls: Vec<_> = f
-        .lock_calls
-        .iter()
-        .filter(|c| c.mutex == *mutex_key && c.frame == f.start)
-        .collect();
-    let rlocks = calls
-        .iter()
-        .filter(|c| c.method == LockMethod::RLock)
-        .count();
-    let runlocks = calls
-        .iter()
-        .filter(|c| c.method == LockMethod::RUnlock)
-        .count();
-    if rlocks == 0 {
-        return Err(format!("the read lock is taken outside this function, so `{mutex_expr}` cannot be upgraded here"));
-    }
-    if rlocks != 1
-        || runlocks == 0
-        || calls
-            .iter()
-            .any(|c| matches!(c.method, LockMethod::Lock | LockMethod::Unlock))
-    {
-        return Err(format!(
-            "the function locks `{mutex_expr}` in several places; changing them is for a person to decide"
-        ));
-    }
-    // A call into the package that takes the same mutex again would deadlock once the
-    // lock is exclusive (a `sync.RWMutex` is not reentrant).
-    let own_calls = || {
-        f.call_sites
-            .iter()
-            .filter(|c| !c.spawned && c.recv_type == *f.receiver_type.as_deref().unwrap_or("-"))
-    };
-    if let Some(c) = own_calls().find(|c| {
-        cx.pkg
-            .takes(&c.recv_type, &c.method)
-            .is_some_and(|taken| taken.contains(mutex_key))
-    }) {
-        return Err(format!(
-            "`{}` on line {} takes `{mutex_expr}` itself, which would deadlock under the write lock",
-            c.method,
-            line_of(cx.file, c.byte)
-        ));
-    }
-    let unseen = own_calls().any(|c| cx.pkg.takes(&c.recv_type, &c.method).is_none());
+    let calls = calls_to_upgrade(f, mutex_key, mutex_expr)?;
+    let unseen = calls_into_unseen_code(cx, f, mutex_key, mutex_expr)?;
     let mut edits = Vec::new();
     for c in calls {
         let text = &cx.file.src[c.start..c.end];
@@ -205,6 +162,71 @@ fn fix(
         applicability,
         edits,
     })
+}
+
+/// The function's own lock calls of the mutex, to be made exclusive: there must be exactly
+/// one `RLock`, at least one `RUnlock`, and no `Lock` or `Unlock` besides, or which of
+/// them to change is for a person to decide.
+fn calls_to_upgrade<'f>(
+    f: &'f FunctionModel,
+    mutex_key: &MutexKey,
+    mutex_expr: &str,
+) -> Result<Vec<&'f LockCall>, String> {
+    let calls: Vec<_> = f
+        .lock_calls
+        .iter()
+        .filter(|c| c.mutex == *mutex_key && c.frame == f.start)
+        .collect();
+    let rlocks = calls
+        .iter()
+        .filter(|c| c.method == LockMethod::RLock)
+        .count();
+    let runlocks = calls
+        .iter()
+        .filter(|c| c.method == LockMethod::RUnlock)
+        .count();
+    if rlocks == 0 {
+        return Err(format!("the read lock is taken outside this function, so `{mutex_expr}` cannot be upgraded here"));
+    }
+    if rlocks != 1
+        || runlocks == 0
+        || calls
+            .iter()
+            .any(|c| matches!(c.method, LockMethod::Lock | LockMethod::Unlock))
+    {
+        return Err(format!(
+            "the function locks `{mutex_expr}` in several places; changing them is for a person to decide"
+        ));
+    }
+    Ok(calls)
+}
+
+/// Whether the function calls methods of its own type whose locks the model does not
+/// know. An error when one of them takes the same mutex again: that would deadlock once
+/// the lock is exclusive (a `sync.RWMutex` is not reentrant).
+fn calls_into_unseen_code(
+    cx: &RuleCtx<'_>,
+    f: &FunctionModel,
+    mutex_key: &MutexKey,
+    mutex_expr: &str,
+) -> Result<bool, String> {
+    let own_calls = || {
+        f.call_sites
+            .iter()
+            .filter(|c| !c.spawned && c.recv_type == *f.receiver_type.as_deref().unwrap_or("-"))
+    };
+    if let Some(c) = own_calls().find(|c| {
+        cx.pkg
+            .takes(&c.recv_type, &c.method)
+            .is_some_and(|taken| taken.contains(mutex_key))
+    }) {
+        return Err(format!(
+            "`{}` on line {} takes `{mutex_expr}` itself, which would deadlock under the write lock",
+            c.method,
+            line_of(cx.file, c.byte)
+        ));
+    }
+    Ok(own_calls().any(|c| cx.pkg.takes(&c.recv_type, &c.method).is_none()))
 }
 
 /// What the function does that would stall every reader once its lock is exclusive:

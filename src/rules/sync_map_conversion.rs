@@ -57,6 +57,8 @@ fn is_declaration(file: &ParsedFile, ident: Node<'_>) -> bool {
     }
 }
 
+/// The edits converting one use `id` of the map `name` (its declaration when it starts at
+/// `decl`), with `sync` the name the file imports "sync" under.
 fn convert_use(
     file: &ParsedFile,
     id: Node<'_>,
@@ -65,108 +67,161 @@ fn convert_use(
     sync: &str,
 ) -> Result<Vec<Edit>, String> {
     let parent = id.parent().ok_or("no parent")?;
-    let no = |what: &str| {
-        Err(format!(
-            "`{name}` is used {what}, which has no `sync.Map` counterpart"
-        ))
-    };
     if id.start_byte() == decl {
-        // `m := make(map[K]V)` or `m := map[K]V{}` → `var m sync.Map`.
-        let stmt = parent
-            .parent()
-            .filter(|s| s.kind() == "short_var_declaration")
-            .ok_or("unusual declaration")?;
-        let left = stmt.child_by_field_name("left").ok_or("no left")?;
-        let right = stmt.child_by_field_name("right").ok_or("no right")?;
-        if left.named_child_count() != 1 || right.named_child_count() != 1 {
-            return no("in a multiple assignment");
-        }
-        let value = right.named_child(0).ok_or("no value")?;
-        let empty = match value.kind() {
-            "call_expression" => {
-                file.text(value.child_by_field_name("function").ok_or("no function")?) == "make"
-                    && value
-                        .child_by_field_name("arguments")
-                        .is_some_and(|a| a.named_child_count() == 1)
-            }
-            "composite_literal" => value
-                .child_by_field_name("body")
-                .is_some_and(|b| b.named_child_count() == 0),
-            _ => false,
-        };
-        if !empty {
-            return no("with initial contents or a size");
-        }
-        return Ok(vec![Edit {
-            start: stmt.start_byte(),
-            end: stmt.end_byte(),
-            replacement: format!("var {name} {sync}.Map"),
-        }]);
+        return convert_declaration(file, parent, name, sync);
     }
     match parent.kind() {
-        "argument_list" => {
-            let call = parent.parent().ok_or("no call")?;
-            let func = file.text(call.child_by_field_name("function").ok_or("no function")?);
-            let args = named_children(parent);
-            if func == "delete" && args.len() == 2 && args[0] == id {
-                return Ok(vec![Edit {
-                    start: call.start_byte(),
-                    end: call.end_byte(),
-                    replacement: format!("{name}.Delete({})", file.text(args[1])),
-                }]);
-            }
-            no(&format!("as an argument of `{func}`"))
-        }
+        "argument_list" => convert_argument(file, id, parent, name),
         "index_expression" if parent.child_by_field_name("operand") == Some(id) => {
-            let key = file.text(parent.child_by_field_name("index").ok_or("no index")?);
-            let list = parent.parent().ok_or("no parent")?;
-            let stmt = list.parent().ok_or("no statement")?;
-            if list.kind() == "expression_list" && list.named_child_count() == 1 {
-                let op = children(stmt)
-                    .into_iter()
-                    .find(|c| !c.is_named())
-                    .map(|c| file.text(c));
-                if stmt.kind() == "assignment_statement"
-                    && stmt.child_by_field_name("left") == Some(list)
-                    && op == Some("=")
-                {
-                    let right = stmt.child_by_field_name("right").ok_or("no right")?;
-                    if right.named_child_count() == 1 {
-                        return Ok(vec![Edit {
-                            start: stmt.start_byte(),
-                            end: stmt.end_byte(),
-                            replacement: format!("{name}.Store({key}, {})", file.text(right)),
-                        }]);
-                    }
-                }
-                // `v, ok := m[k]` with v used only where any will do.
-                if stmt.kind() == "short_var_declaration"
-                    && stmt.child_by_field_name("right") == Some(list)
-                {
-                    let left = stmt.child_by_field_name("left").ok_or("no left")?;
-                    let names = named_children(left);
-                    let scope = stmt.parent().ok_or("no scope")?;
-                    if names.len() == 2
-                        && any_only(file, scope, file.text(names[0]), stmt.end_byte())
-                    {
-                        return Ok(vec![Edit {
-                            start: parent.start_byte(),
-                            end: parent.end_byte(),
-                            replacement: format!("{name}.Load({key})"),
-                        }]);
-                    }
-                }
-            }
-            no("in an index expression whose value needs its type")
+            convert_index(file, parent, name)
         }
         "range_clause" if parent.child_by_field_name("right") == Some(id) => {
             range(file, parent, name)
         }
-        _ => no(&format!(
-            "as `{}`",
-            file.text(parent).lines().next().unwrap_or("")
-        )),
+        _ => no_counterpart(
+            name,
+            &format!("as `{}`", file.text(parent).lines().next().unwrap_or("")),
+        ),
     }
+}
+
+/// Why there is no fix: `name` is used `what`, in a way `sync.Map` cannot express.
+fn no_counterpart(name: &str, what: &str) -> Result<Vec<Edit>, String> {
+    Err(format!(
+        "`{name}` is used {what}, which has no `sync.Map` counterpart"
+    ))
+}
+
+/// `m := make(map[K]V)` or `m := map[K]V{}` → `var m sync.Map`; `list` is the left side
+/// holding the name. A map made with contents or a size has no empty `sync.Map` to match.
+fn convert_declaration(
+    file: &ParsedFile,
+    list: Node<'_>,
+    name: &str,
+    sync: &str,
+) -> Result<Vec<Edit>, String> {
+    let stmt = list
+        .parent()
+        .filter(|s| s.kind() == "short_var_declaration")
+        .ok_or("unusual declaration")?;
+    let left = stmt.child_by_field_name("left").ok_or("no left")?;
+    let right = stmt.child_by_field_name("right").ok_or("no right")?;
+    if left.named_child_count() != 1 || right.named_child_count() != 1 {
+        return no_counterpart(name, "in a multiple assignment");
+    }
+    let value = right.named_child(0).ok_or("no value")?;
+    let empty = match value.kind() {
+        "call_expression" => {
+            file.text(value.child_by_field_name("function").ok_or("no function")?) == "make"
+                && value
+                    .child_by_field_name("arguments")
+                    .is_some_and(|a| a.named_child_count() == 1)
+        }
+        "composite_literal" => value
+            .child_by_field_name("body")
+            .is_some_and(|b| b.named_child_count() == 0),
+        _ => false,
+    };
+    if !empty {
+        return no_counterpart(name, "with initial contents or a size");
+    }
+    Ok(vec![Edit {
+        start: stmt.start_byte(),
+        end: stmt.end_byte(),
+        replacement: format!("var {name} {sync}.Map"),
+    }])
+}
+
+/// `delete(m, k)` → `m.Delete(k)`; the map passed to any other function keeps its type.
+fn convert_argument(
+    file: &ParsedFile,
+    id: Node<'_>,
+    args_node: Node<'_>,
+    name: &str,
+) -> Result<Vec<Edit>, String> {
+    let call = args_node.parent().ok_or("no call")?;
+    let func = file.text(call.child_by_field_name("function").ok_or("no function")?);
+    let args = named_children(args_node);
+    if func == "delete" && args.len() == 2 && args[0] == id {
+        return Ok(vec![Edit {
+            start: call.start_byte(),
+            end: call.end_byte(),
+            replacement: format!("{name}.Delete({})", file.text(args[1])),
+        }]);
+    }
+    no_counterpart(name, &format!("as an argument of `{func}`"))
+}
+
+/// `m[k]` alone on one side of a statement: `m[k] = v` → `m.Store(k, v)`, and
+/// `v, ok := m[k]` → `v, ok := m.Load(k)` when `v` is used only where `any` will do.
+fn convert_index(file: &ParsedFile, index: Node<'_>, name: &str) -> Result<Vec<Edit>, String> {
+    let key = file.text(index.child_by_field_name("index").ok_or("no index")?);
+    let list = index.parent().ok_or("no parent")?;
+    let stmt = list.parent().ok_or("no statement")?;
+    if list.kind() == "expression_list" && list.named_child_count() == 1 {
+        if let Some(store) = store(file, stmt, list, name, key)? {
+            return Ok(vec![store]);
+        }
+        if let Some(load) = load(file, stmt, list, index, name, key)? {
+            return Ok(vec![load]);
+        }
+    }
+    no_counterpart(name, "in an index expression whose value needs its type")
+}
+
+/// `m[k] = v` → `m.Store(k, v)`, when `stmt` is that plain assignment of one value to
+/// `list`, the left side holding only `m[k]`.
+fn store(
+    file: &ParsedFile,
+    stmt: Node<'_>,
+    list: Node<'_>,
+    name: &str,
+    key: &str,
+) -> Result<Option<Edit>, String> {
+    let op = children(stmt)
+        .into_iter()
+        .find(|c| !c.is_named())
+        .map(|c| file.text(c));
+    if stmt.kind() == "assignment_statement"
+        && stmt.child_by_field_name("left") == Some(list)
+        && op == Some("=")
+    {
+        let right = stmt.child_by_field_name("right").ok_or("no right")?;
+        if right.named_child_count() == 1 {
+            return Ok(Some(Edit {
+                start: stmt.start_byte(),
+                end: stmt.end_byte(),
+                replacement: format!("{name}.Store({key}, {})", file.text(right)),
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// `v, ok := m[k]` → `v, ok := m.Load(k)` (the edit replaces `index`, the `m[k]`), when
+/// `list`, the right side of `stmt`, holds only `m[k]` and `v` is used only where `any`
+/// will do.
+fn load(
+    file: &ParsedFile,
+    stmt: Node<'_>,
+    list: Node<'_>,
+    index: Node<'_>,
+    name: &str,
+    key: &str,
+) -> Result<Option<Edit>, String> {
+    if stmt.kind() == "short_var_declaration" && stmt.child_by_field_name("right") == Some(list) {
+        let left = stmt.child_by_field_name("left").ok_or("no left")?;
+        let names = named_children(left);
+        let scope = stmt.parent().ok_or("no scope")?;
+        if names.len() == 2 && any_only(file, scope, file.text(names[0]), stmt.end_byte()) {
+            return Ok(Some(Edit {
+                start: index.start_byte(),
+                end: index.end_byte(),
+                replacement: format!("{name}.Load({key})"),
+            }));
+        }
+    }
+    Ok(None)
 }
 
 /// `for k, v := range m { body }` → `m.Range(func(k, v any) bool { body; return true })`.

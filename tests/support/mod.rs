@@ -23,6 +23,39 @@ pub fn testdata() -> PathBuf {
     repo_root().join("testdata")
 }
 
+/// The folders of a rule's `testdata/<id>/` (and of `testdata/examples/`) that are not
+/// part of its Go package: `race/<variant>/`, Go modules of their own that tests/race.rs
+/// runs under the race detector, and `snapshots/`, the reviewed fixes of tests/fixes.rs.
+/// A scan of `testdata/` reads the race modules like any other Go code (a nested module is
+/// not skipped); the tests that hold a rule's package to its `// want` comments or fix it
+/// must leave them out, or a race module's findings and fixes would count as the package's.
+pub const RULE_ASIDES: &[&str] = &["race", "snapshots"];
+
+/// Whether `dir` is one of the [`RULE_ASIDES`] of the rule folder `rule_dir`.
+pub fn is_rule_aside(rule_dir: &Path, dir: &Path) -> bool {
+    dir.parent() == Some(rule_dir)
+        && dir
+            .file_name()
+            .is_some_and(|n| RULE_ASIDES.iter().any(|a| n == *a))
+}
+
+/// Copies a rule's folder `testdata/<id>/` to `to` without its [`RULE_ASIDES`]: the Go
+/// package and its subpackages only.
+pub fn copy_rule_package(rule_dir: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(rule_dir).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            if !is_rule_aside(rule_dir, &p) {
+                copy_dir(&p, &dest);
+            }
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
+}
+
 /// Variables of the caller's environment that would change what defuse or git does
 /// here: CI (no progress bar either way, but defuse reads it), forced color, defuse's
 /// test-only pause point, and git's pointers to other repositories and identities.
