@@ -6,6 +6,7 @@
 
 use crate::finding::{Confidence, Finding, Severity, Suppression};
 use crate::syntax::lines::starts_line;
+use crate::syntax::NodeExt;
 use crate::syntax::ParsedFile;
 
 pub const UNUSED: &str = "unused-suppression";
@@ -102,7 +103,7 @@ pub fn directives(file: &ParsedFile) -> Vec<Directive> {
         return out;
     }
     for node in crate::syntax::descendants(file.root(), |_| false) {
-        if node.kind() != "comment" {
+        if node.kind_name() != "comment" {
             continue;
         }
         let text = file.text(node);

@@ -6,6 +6,7 @@
 
 use crate::finding::Edit;
 use crate::syntax::lines::{line_end, line_ending, line_start, next_line_start, starts_line};
+use crate::syntax::NodeExt;
 use crate::syntax::{named_children, ParsedFile};
 use tree_sitter::Node;
 
@@ -56,7 +57,7 @@ pub fn ensure_import(file: &ParsedFile, path: &str) -> ImportPlan {
     let name = default_name(path).to_string();
     let decls: Vec<Node> = named_children(root)
         .into_iter()
-        .filter(|n| n.kind() == "import_declaration")
+        .filter(|n| n.kind_name() == "import_declaration")
         .collect();
     let specs: Vec<Spec> = decls
         .iter()
@@ -153,16 +154,16 @@ struct Spec<'t> {
 
 impl<'t> Spec<'t> {
     fn new(node: Node<'t>, src: &[u8]) -> Self {
-        let name = match node.child_by_field_name("name") {
+        let name = match node.field("name") {
             None => SpecName::Default,
-            Some(n) => match n.kind() {
+            Some(n) => match n.kind_name() {
                 "dot" => SpecName::Dot,
                 "blank_identifier" => SpecName::Blank,
                 _ => SpecName::Named(crate::syntax::text(n, src).to_string()),
             },
         };
         let path = node
-            .child_by_field_name("path")
+            .field("path")
             .map(|p| {
                 let t = crate::syntax::text(p, src);
                 t.get(1..t.len().saturating_sub(1))
@@ -188,12 +189,12 @@ impl<'t> Spec<'t> {
 fn decl_specs(decl: Node<'_>) -> Vec<Node<'_>> {
     let mut out = Vec::new();
     for child in named_children(decl) {
-        match child.kind() {
+        match child.kind_name() {
             "import_spec" => out.push(child),
             "import_spec_list" => out.extend(
                 named_children(child)
                     .into_iter()
-                    .filter(|n| n.kind() == "import_spec"),
+                    .filter(|n| n.kind_name() == "import_spec"),
             ),
             _ => {}
         }
@@ -218,11 +219,8 @@ fn conflict(file: &ParsedFile, specs: &[Spec], path: &str, name: &str) -> Option
         }
     }
     for decl in named_children(file.root()) {
-        let (kind, names) = match decl.kind() {
-            "function_declaration" => (
-                "function",
-                decl.child_by_field_name("name").into_iter().collect(),
-            ),
+        let (kind, names) = match decl.kind_name() {
+            "function_declaration" => ("function", decl.field("name").into_iter().collect()),
             "var_declaration" => ("variable", spec_names(decl, "var_spec")),
             "const_declaration" => ("constant", spec_names(decl, "const_spec")),
             "type_declaration" => ("type", spec_names(decl, "type_spec")),
@@ -243,9 +241,9 @@ fn conflict(file: &ParsedFile, specs: &[Spec], path: &str, name: &str) -> Option
 fn spec_names<'t>(decl: Node<'t>, spec_kind: &str) -> Vec<Node<'t>> {
     let mut specs = Vec::new();
     for child in named_children(decl) {
-        if child.kind() == spec_kind || child.kind() == "type_alias" {
+        if child.kind_name() == spec_kind || child.kind_name() == "type_alias" {
             specs.push(child);
-        } else if child.kind().ends_with("_spec_list") {
+        } else if child.kind_name().ends_with("_spec_list") {
             specs.extend(named_children(child));
         }
     }
@@ -276,15 +274,15 @@ fn into_block(
     let src = &file.src[..];
     let list = named_children(decl)
         .into_iter()
-        .find(|n| n.kind() == "import_spec_list")?;
+        .find(|n| n.kind_name() == "import_spec_list")?;
     let specs: Vec<Spec> = decl_specs(decl)
         .into_iter()
         .map(|n| Spec::new(n, src))
         .collect();
-    let open = list.child(0).filter(|c| c.kind() == "(")?;
+    let open = list.child(0).filter(|c| c.kind_name() == "(")?;
     let close = list
         .child(list.child_count().checked_sub(1)?)
-        .filter(|c| c.kind() == ")")?;
+        .filter(|c| c.kind_name() == ")")?;
     let line_of = |b: usize| file.lines.position(b).line;
     let shaped = !specs.is_empty()
         && specs.iter().all(|s| {
@@ -462,7 +460,7 @@ fn single_to_block(
     }
     let spec_node = named_children(decl)
         .into_iter()
-        .find(|n| n.kind() == "import_spec")?;
+        .find(|n| n.kind_name() == "import_spec")?;
     let spec = Spec::new(spec_node, src);
     let line_of = |b: usize| file.lines.position(b).line;
     if line_of(decl.start_byte()) != line_of(decl.end_byte())
@@ -496,7 +494,7 @@ fn after_package_clause(file: &ParsedFile, path: &str, eol: &str) -> Edit {
     let src = &file.src[..];
     let clause_end = named_children(file.root())
         .into_iter()
-        .find(|n| n.kind() == "package_clause")
+        .find(|n| n.kind_name() == "package_clause")
         .map_or(0, |n| n.end_byte());
     let import = format!("import {}", quote(path));
     match next_line_start(src, clause_end) {

@@ -1,6 +1,7 @@
 //! Package declarations the model needs: struct fields and their types, package-level
 //! variables, guard annotations, and functions documented as running with a lock held.
 
+use crate::syntax::NodeExt;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -131,7 +132,7 @@ pub fn hint_of_type(node: Node<'_>, src: &[u8], structs: &dyn Fn(&str) -> Hint) 
     // A loop, not recursion: `**…*T` and `((…(T)))` nest as deep as the input likes.
     let mut node = node;
     loop {
-        return match node.kind() {
+        return match node.kind_name() {
             "map_type" => Hint::Map,
             "pointer_type" | "parenthesized_type" => match node.named_child(0) {
                 Some(inner) => {
@@ -141,7 +142,7 @@ pub fn hint_of_type(node: Node<'_>, src: &[u8], structs: &dyn Fn(&str) -> Hint) 
                 None => Hint::Other,
             },
             // `Index[T]`: the struct `Index`, whatever its type arguments.
-            "generic_type" => match node.child_by_field_name("type") {
+            "generic_type" => match node.field("type") {
                 Some(inner) => {
                     node = inner;
                     continue;
@@ -166,9 +167,9 @@ pub fn hint_of_type(node: Node<'_>, src: &[u8], structs: &dyn Fn(&str) -> Hint) 
 pub fn local_type_name(ty: Node<'_>, src: &[u8]) -> Option<String> {
     let mut t = ty;
     loop {
-        match t.kind() {
+        match t.kind_name() {
             "pointer_type" | "parenthesized_type" => t = t.named_child(0)?,
-            "generic_type" => t = t.child_by_field_name("type")?,
+            "generic_type" => t = t.field("type")?,
             "type_identifier" => return Some(text(t, src).to_string()),
             _ => return None,
         }
@@ -178,13 +179,13 @@ pub fn local_type_name(ty: Node<'_>, src: &[u8]) -> Option<String> {
 /// What the elements of a map type are (`map[K]map[K2]V`: `Map`).
 pub fn map_elem(ty: Node<'_>, src: &[u8], structs: &dyn Fn(&str) -> Hint) -> Option<Hint> {
     let mut ty = ty;
-    while matches!(ty.kind(), "parenthesized_type") {
+    while matches!(ty.kind_name(), "parenthesized_type") {
         ty = ty.named_child(0)?;
     }
-    if ty.kind() != "map_type" {
+    if ty.kind_name() != "map_type" {
         return None;
     }
-    Some(hint_of_type(ty.child_by_field_name("value")?, src, structs))
+    Some(hint_of_type(ty.field("value")?, src, structs))
 }
 
 /// The mutex named by a guard annotation in `comment`, if any.
@@ -283,11 +284,8 @@ pub fn collect(files: &[&ParsedFile]) -> Decls {
     let mut map_types: Vec<(String, Node<'_>, &ParsedFile)> = Vec::new();
     for f in files {
         for ts in type_specs(f) {
-            if let (Some(name), Some(ty)) = (
-                ts.child_by_field_name("name"),
-                ts.child_by_field_name("type"),
-            ) {
-                match ty.kind() {
+            if let (Some(name), Some(ty)) = (ts.field("name"), ts.field("type")) {
+                match ty.kind_name() {
                     "struct_type" => {
                         struct_names.insert(f.text(name).to_string());
                     }
@@ -314,13 +312,10 @@ pub fn collect(files: &[&ParsedFile]) -> Decls {
     }
     for f in files {
         for ts in type_specs(f) {
-            let (Some(name), Some(ty)) = (
-                ts.child_by_field_name("name"),
-                ts.child_by_field_name("type"),
-            ) else {
+            let (Some(name), Some(ty)) = (ts.field("name"), ts.field("type")) else {
                 continue;
             };
-            if ty.kind() == "struct_type" {
+            if ty.kind_name() == "struct_type" {
                 let info = struct_info(f, ty, &is_struct);
                 decls.structs.insert(f.text(name).to_string(), info);
             }
@@ -354,11 +349,11 @@ pub const SHADOWABLE_BUILTINS: [&str; 6] = ["delete", "clear", "len", "new", "ma
 fn type_specs<'t>(f: &'t ParsedFile) -> Vec<Node<'t>> {
     let mut out = Vec::new();
     for decl in named_children(f.root()) {
-        if decl.kind() != "type_declaration" {
+        if decl.kind_name() != "type_declaration" {
             continue;
         }
         for spec in named_children(decl) {
-            if spec.kind() == "type_spec" {
+            if spec.kind_name() == "type_spec" {
                 out.push(spec);
             }
         }
@@ -380,7 +375,7 @@ fn attached_comments(
     let mut above = Vec::new();
     let mut row = node.start_position().row;
     for p in siblings[..k].iter().rev() {
-        if p.kind() == "comment" && p.end_position().row + 1 == row {
+        if p.kind_name() == "comment" && p.end_position().row + 1 == row {
             above.push(f.text(*p).to_string());
             row = p.start_position().row;
         } else {
@@ -389,7 +384,7 @@ fn attached_comments(
     }
     let trailing = siblings
         .get(k + 1)
-        .filter(|n| n.kind() == "comment" && n.start_position().row == node.end_position().row)
+        .filter(|n| n.kind_name() == "comment" && n.start_position().row == node.end_position().row)
         .map(|n| f.text(*n).to_string());
     (above, trailing)
 }
@@ -398,7 +393,7 @@ fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> Hint) -
     let mut info = StructInfo::default();
     let Some(list) = named_children(ty)
         .into_iter()
-        .find(|n| n.kind() == "field_declaration_list")
+        .find(|n| n.kind_name() == "field_declaration_list")
     else {
         return info;
     };
@@ -409,7 +404,7 @@ fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> Hint) -
     let mut last: Option<(usize, usize)> = None;
     let kids = named_children(list);
     for (k, &field) in kids.iter().enumerate() {
-        if field.kind() != "field_declaration" {
+        if field.kind_name() != "field_declaration" {
             continue;
         }
         // A blank line ends a "protects the following fields" group.
@@ -420,7 +415,7 @@ fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> Hint) -
             let comment_rows: usize = kids[last_k + 1..k]
                 .iter()
                 .filter(|n| {
-                    n.kind() == "comment"
+                    n.kind_name() == "comment"
                         && n.start_position().row > r
                         && n.start_position().row < row
                 })
@@ -438,7 +433,7 @@ fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> Hint) -
             .find_map(|c| guard_annotation_strength(c));
         let annotated = named.clone().filter(|(_, strong)| *strong).map(|(m, _)| m);
         let prose = named.filter(|(_, strong)| !*strong).map(|(m, _)| m);
-        let Some(ty_node) = field.child_by_field_name("type") else {
+        let Some(ty_node) = field.field("type") else {
             continue;
         };
         let hint = hint_of_type(ty_node, &f.src, is_struct);
@@ -476,7 +471,7 @@ fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> Hint) -
                 name,
                 FieldInfo {
                     hint: hint.clone(),
-                    is_chan: ty_node.kind() == "channel_type",
+                    is_chan: ty_node.kind_name() == "channel_type",
                     annotated_guard: annotated.clone(),
                     grouped_guard: grouped,
                     line: field.start_position().row + 1,
@@ -498,19 +493,19 @@ fn struct_info(f: &ParsedFile, ty: Node<'_>, is_struct: &dyn Fn(&str) -> Hint) -
 
 fn collect_vars(f: &ParsedFile, is_struct: &dyn Fn(&str) -> Hint, decls: &mut Decls) {
     for decl in named_children(f.root()) {
-        if decl.kind() != "var_declaration" {
+        if decl.kind_name() != "var_declaration" {
             continue;
         }
         // A spec is among the declaration's children, or the list's in `var ( … )`: its
         // siblings hold its comments.
         let decl_kids = named_children(decl);
         for (k, child) in decl_kids.iter().enumerate() {
-            match child.kind() {
+            match child.kind_name() {
                 "var_spec" => collect_var_spec(f, &decl_kids, k, is_struct, decls),
                 "var_spec_list" => {
                     let kids = named_children(*child);
                     for j in 0..kids.len() {
-                        if kids[j].kind() == "var_spec" {
+                        if kids[j].kind_name() == "var_spec" {
                             collect_var_spec(f, &kids, j, is_struct, decls);
                         }
                     }
@@ -536,10 +531,10 @@ fn collect_var_spec(
         .chain(trailing.iter())
         .find_map(|c| guard_annotation(c));
     let hint = spec
-        .child_by_field_name("type")
+        .field("type")
         .map(|t| hint_of_type(t, &f.src, is_struct))
         .or_else(|| {
-            spec.child_by_field_name("value")
+            spec.field("value")
                 .and_then(|v| v.named_child(0))
                 .map(|v| hint_of_value(v, &f.src, is_struct))
         })
@@ -552,7 +547,7 @@ fn collect_var_spec(
                 hint: hint.clone(),
                 annotated_guard: annotated.clone(),
                 elem: spec
-                    .child_by_field_name("type")
+                    .field("type")
                     .and_then(|t| map_elem(t, &f.src, is_struct)),
             },
         );
@@ -564,28 +559,21 @@ pub fn hint_of_value(node: Node<'_>, src: &[u8], is_struct: &dyn Fn(&str) -> Hin
     // A loop, not recursion: `&(&(…))` nests as deep as the input likes.
     let mut node = node;
     loop {
-        return match node.kind() {
-            "composite_literal" => match node.child_by_field_name("type") {
+        return match node.kind_name() {
+            "composite_literal" => match node.field("type") {
                 Some(t) => hint_of_type(t, src, is_struct),
                 None => Hint::Other,
             },
-            "unary_expression" if text(node, src).starts_with('&') => {
-                match node.child_by_field_name("operand") {
-                    Some(o) => {
-                        node = o;
-                        continue;
-                    }
-                    None => Hint::Other,
+            "unary_expression" if text(node, src).starts_with('&') => match node.field("operand") {
+                Some(o) => {
+                    node = o;
+                    continue;
                 }
-            }
+                None => Hint::Other,
+            },
             "call_expression" => {
-                let func = node
-                    .child_by_field_name("function")
-                    .map(|n| text(n, src))
-                    .unwrap_or("");
-                let first_arg = node
-                    .child_by_field_name("arguments")
-                    .and_then(|a| a.named_child(0));
+                let func = node.field("function").map(|n| text(n, src)).unwrap_or("");
+                let first_arg = node.field("arguments").and_then(|a| a.named_child(0));
                 match (func, first_arg) {
                     ("make", Some(a)) | ("new", Some(a)) => {
                         let h = hint_of_type(a, src, is_struct);
@@ -612,44 +600,40 @@ pub fn hint_of_value(node: Node<'_>, src: &[u8], is_struct: &dyn Fn(&str) -> Hin
 
 /// The receiver's type name of a method declaration (`func (s *S) f()` → "S").
 pub fn receiver_type(f: &ParsedFile, method: Node<'_>) -> Option<(String, Option<String>)> {
-    let recv = method.child_by_field_name("receiver")?;
+    let recv = method.field("receiver")?;
     let param = named_children(recv)
         .into_iter()
-        .find(|n| n.kind() == "parameter_declaration")?;
-    let ty = param.child_by_field_name("type")?;
+        .find(|n| n.kind_name() == "parameter_declaration")?;
+    let ty = param.field("type")?;
     let mut t = ty;
-    while t.kind() == "pointer_type" || t.kind() == "parenthesized_type" {
+    while t.kind_name() == "pointer_type" || t.kind_name() == "parenthesized_type" {
         t = t.named_child(0)?;
     }
-    if t.kind() == "generic_type" {
-        t = t.child_by_field_name("type")?;
+    if t.kind_name() == "generic_type" {
+        t = t.field("type")?;
     }
-    let name = param
-        .child_by_field_name("name")
-        .map(|n| f.text(n).to_string());
+    let name = param.field("name").map(|n| f.text(n).to_string());
     Some((f.text(t).to_string(), name))
 }
 
 fn collect_held_on_entry(f: &ParsedFile, decls: &mut Decls) {
     let kids = named_children(f.root());
     for decl in &kids {
-        if decl.kind() == "function_declaration" {
-            if let Some(n) = decl.child_by_field_name("name") {
+        if decl.kind_name() == "function_declaration" {
+            if let Some(n) = decl.field("name") {
                 decls.functions.insert(f.text(n).to_string());
             }
         }
     }
     for (k, &decl) in kids.iter().enumerate() {
-        let (recv, name) = match decl.kind() {
+        let (recv, name) = match decl.kind_name() {
             "method_declaration" => (
                 receiver_type(f, decl).map(|r| r.0).unwrap_or_default(),
-                decl.child_by_field_name("name")
-                    .map(|n| f.text(n).to_string()),
+                decl.field("name").map(|n| f.text(n).to_string()),
             ),
             "function_declaration" => (
                 String::new(),
-                decl.child_by_field_name("name")
-                    .map(|n| f.text(n).to_string()),
+                decl.field("name").map(|n| f.text(n).to_string()),
             ),
             _ => continue,
         };

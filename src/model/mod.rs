@@ -23,6 +23,7 @@ pub mod shapes;
 pub use facts::{Guard, GuardEvidence, PackageFacts};
 pub use function::*;
 
+use crate::syntax::NodeExt;
 use crate::syntax::{named_children, ParsedFile};
 
 /// A Go source file to analyze, already read.
@@ -43,7 +44,7 @@ pub(crate) fn model_some(
 ) -> Vec<RawFunction> {
     named_children(f.root())
         .into_iter()
-        .filter(|n| matches!(n.kind(), "function_declaration" | "method_declaration"))
+        .filter(|n| matches!(n.kind_name(), "function_declaration" | "method_declaration"))
         .filter(|n| keep(*n))
         // A top-level declaration is in a broken region exactly when it holds an error
         // (its only ancestor is the root); asking `in_broken_region` would walk to the

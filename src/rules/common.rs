@@ -2,6 +2,7 @@
 //! explain a lock state, and where statements are; text positions (line starts,
 //! indentation, line endings) come from [`crate::syntax::lines`].
 
+use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use super::RuleCtx;
@@ -111,7 +112,7 @@ pub fn node_at<'t>(file: &'t ParsedFile, start: usize, end: usize) -> Option<Nod
 pub fn first_statement<'t>(body: Node<'t>) -> Option<Node<'t>> {
     let list = crate::syntax::named_children(body)
         .into_iter()
-        .find(|n| n.kind() == "statement_list")?;
+        .find(|n| n.kind_name() == "statement_list")?;
     crate::syntax::named_children(list).into_iter().next()
 }
 
@@ -135,10 +136,10 @@ pub fn has_other_calls(file: &ParsedFile, node: Node<'_>) -> bool {
         "panic",
     ];
     crate::syntax::descendants(node, |_| false).any(|n| {
-        if n.kind() != "call_expression" {
+        if n.kind_name() != "call_expression" {
             return false;
         }
-        let Some(func) = n.child_by_field_name("function") else {
+        let Some(func) = n.field("function") else {
             return false;
         };
         let t = file.text(func);
@@ -156,10 +157,10 @@ pub fn has_other_calls(file: &ParsedFile, node: Node<'_>) -> bool {
 pub fn falls_through_to(file: &ParsedFile, a: Node<'_>, b: Node<'_>) -> bool {
     let mut cur = a;
     while let Some(parent) = cur.parent() {
-        if parent.kind() == "func_literal" {
+        if parent.kind_name() == "func_literal" {
             return false;
         }
-        if parent.kind() == "statement_list" {
+        if parent.kind_name() == "statement_list" {
             let holds_b =
                 parent.start_byte() <= b.start_byte() && b.end_byte() <= parent.end_byte();
             for sib in crate::syntax::named_children(parent) {
@@ -183,12 +184,11 @@ pub fn falls_through_to(file: &ParsedFile, a: Node<'_>, b: Node<'_>) -> bool {
 }
 
 fn terminates(file: &ParsedFile, stmt: Node<'_>) -> bool {
-    match stmt.kind() {
+    match stmt.kind_name() {
         "return_statement" | "goto_statement" => true,
         "expression_statement" => stmt.named_child(0).is_some_and(|c| {
-            c.kind() == "call_expression"
-                && c.child_by_field_name("function")
-                    .is_some_and(|f| file.text(f) == "panic")
+            c.kind_name() == "call_expression"
+                && c.field("function").is_some_and(|f| file.text(f) == "panic")
         }),
         _ => false,
     }
@@ -198,9 +198,9 @@ fn terminates(file: &ParsedFile, stmt: Node<'_>) -> bool {
 pub fn block_statements(block: Node<'_>) -> Vec<Node<'_>> {
     crate::syntax::named_children(block)
         .into_iter()
-        .filter(|n| n.kind() == "statement_list")
+        .filter(|n| n.kind_name() == "statement_list")
         .flat_map(crate::syntax::named_children)
-        .filter(|n| n.kind() != "comment")
+        .filter(|n| n.kind_name() != "comment")
         .collect()
 }
 

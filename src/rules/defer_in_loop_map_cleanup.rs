@@ -9,6 +9,7 @@ use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Edit, Fix};
 use crate::model::place::Root;
 use crate::model::{Ctx, FunctionModel, LoopInfo, MapOp, OpKind};
+use crate::syntax::NodeExt;
 use crate::syntax::ParsedFile;
 
 declare_rule!(DeferInLoopMapCleanup, "defer-in-loop-map-cleanup");
@@ -115,8 +116,8 @@ fn stale_next_iteration(
         .map(|w| w.start)
         .min()?;
     let body = node_at(cx.file, inner.body_start, inner.body_end)?;
-    let used = crate::syntax::descendants(body, |n| n.kind() == "func_literal")
-        .filter(|n| matches!(n.kind(), "identifier" | "selector_expression"))
+    let used = crate::syntax::descendants(body, |n| n.kind_name() == "func_literal")
+        .filter(|n| matches!(n.kind_name(), "identifier" | "selector_expression"))
         .filter(|n| n.start_byte() < written && cx.file.text(*n) == op.map_text)
         .map(|n| n.start_byte())
         .min()?;
@@ -167,7 +168,7 @@ fn fix(file: &ParsedFile, _f: &FunctionModel, l: &LoopInfo) -> Result<Fix, Strin
 /// re-indenting them would change the string.
 fn raw_string_lines(node: tree_sitter::Node<'_>, from: usize) -> Vec<std::ops::Range<usize>> {
     crate::syntax::descendants(node, |_| false)
-        .filter(|n| n.kind() == "raw_string_literal")
+        .filter(|n| n.kind_name() == "raw_string_literal")
         .map(|n| (n.start_byte() + 1).saturating_sub(from)..n.end_byte().saturating_sub(from))
         .collect()
 }
@@ -177,7 +178,7 @@ fn leaves_body(file: &ParsedFile, body: tree_sitter::Node<'_>) -> Option<&'stati
     // loop, switch or select owns them.
     let mut stack: Vec<(tree_sitter::Node<'_>, bool, bool)> = vec![(body, false, false)];
     while let Some((n, in_loop, in_switch)) = stack.pop() {
-        match n.kind() {
+        match n.kind_name() {
             "return_statement" => return Some("returns"),
             "goto_statement" => return Some("has a goto"),
             "labeled_statement" => return Some("has a label"),
@@ -191,7 +192,7 @@ fn leaves_body(file: &ParsedFile, body: tree_sitter::Node<'_>) -> Option<&'stati
             _ => {}
         }
         let _ = file;
-        let (l, s) = match n.kind() {
+        let (l, s) = match n.kind_name() {
             "for_statement" => (true, in_switch),
             "expression_switch_statement" | "type_switch_statement" | "select_statement" => {
                 (in_loop, true)

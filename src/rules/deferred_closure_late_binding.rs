@@ -9,6 +9,7 @@ use super::trigger::{Later, Shape, Trigger, Version};
 use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Edit, Fix};
 use crate::model::{BindingKind, Ctx, DeferInfo, FunctionModel, MapOp, OpKind};
+use crate::syntax::NodeExt;
 
 declare_rule!(DeferredClosureLateBinding, "deferred-closure-late-binding");
 
@@ -173,20 +174,18 @@ fn assigned_values(
         let Some(mut n) = cx.file.root().descendant_for_byte_range(a, a) else {
             continue;
         };
-        while n.kind() != "assignment_statement" || n.start_byte() != a {
+        while n.kind_name() != "assignment_statement" || n.start_byte() != a {
             match n.parent() {
                 Some(p) if p.start_byte() == a => n = p,
                 _ => break,
             }
         }
-        if n.kind() != "assignment_statement" {
+        if n.kind_name() != "assignment_statement" {
             continue;
         }
-        let (Some(left), Some(right), Some(op)) = (
-            n.child_by_field_name("left"),
-            n.child_by_field_name("right"),
-            n.child_by_field_name("operator"),
-        ) else {
+        let (Some(left), Some(right), Some(op)) =
+            (n.field("left"), n.field("right"), n.field("operator"))
+        else {
             continue;
         };
         if cx.file.text(op) != "=" || cx.file.text(left) != b.name {
@@ -211,15 +210,13 @@ fn fix(
 ) -> Result<Fix, String> {
     let d = &f.defers[defer];
     let lit = node_at(cx.file, closure.0, closure.1).ok_or("closure not found")?;
-    let body = lit
-        .child_by_field_name("body")
-        .ok_or("closure has no body")?;
+    let body = lit.field("body").ok_or("closure has no body")?;
     let stmts: Vec<_> = block_statements(body);
     let has_params = lit
-        .child_by_field_name("parameters")
+        .field("parameters")
         .is_some_and(|p| p.named_child_count() > 0);
     let call_args = node_at(cx.file, d.call_start, d.call_end)
-        .and_then(|c| c.child_by_field_name("arguments"))
+        .and_then(|c| c.field("arguments"))
         .is_some_and(|a| a.named_child_count() > 0);
     if let ([only], false, false) = (stmts.as_slice(), has_params, call_args) {
         if let Some(fix) = defer_call_directly(cx, d, lit, *only, op) {
@@ -245,7 +242,7 @@ fn defer_call_directly(
     only: tree_sitter::Node<'_>,
     op: &MapOp,
 ) -> Option<Fix> {
-    let is_delete = only.kind() == "expression_statement"
+    let is_delete = only.kind_name() == "expression_statement"
         && only.start_byte() <= op.start
         && only.end_byte() >= op.end
         && cx.file.text(only).starts_with("delete(");
@@ -253,7 +250,7 @@ fn defer_call_directly(
         return None;
     }
     let comments: Vec<_> = crate::syntax::descendants(lit, |_| false)
-        .filter(|n| n.kind() == "comment")
+        .filter(|n| n.kind_name() == "comment")
         .collect();
     let trailing = match comments.as_slice() {
         [] => String::new(),
@@ -300,11 +297,9 @@ fn pass_as_arguments(
         params.push(format!("{} {ty}", b.name));
         args.push(b.name.clone());
     }
-    let params_node = lit
-        .child_by_field_name("parameters")
-        .ok_or("no parameter list")?;
+    let params_node = lit.field("parameters").ok_or("no parameter list")?;
     let args_node = node_at(cx.file, d.call_start, d.call_end)
-        .and_then(|c| c.child_by_field_name("arguments"))
+        .and_then(|c| c.field("arguments"))
         .ok_or("no argument list")?;
     Ok(Fix {
         form: "pass-as-arguments",

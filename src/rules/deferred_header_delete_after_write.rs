@@ -3,6 +3,7 @@
 //! header at the first write, so the deletion at exit changes nothing (Go fact 11).
 //! See transforms/deferred-header-delete-after-write.toml.
 
+use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use super::common::*;
@@ -98,21 +99,19 @@ fn header_delete<'t>(file: &ParsedFile, call: Node<'t>) -> Option<(Node<'t>, Str
     let mut candidates = vec![call];
     candidates.extend(
         descendants(call, |n| {
-            n.kind() == "func_literal" && n.parent() != Some(call)
+            n.kind_name() == "func_literal" && n.parent() != Some(call)
         })
-        .filter(|n| n.kind() == "call_expression"),
+        .filter(|n| n.kind_name() == "call_expression"),
     );
     for c in candidates {
-        let func = c.child_by_field_name("function")?;
-        let args = c.child_by_field_name("arguments")?;
+        let func = c.field("function")?;
+        let args = c.field("arguments")?;
         let target = if file.text(func) == "delete" {
             args.named_child(0)
-        } else if func.kind() == "selector_expression"
-            && func
-                .child_by_field_name("field")
-                .is_some_and(|f| file.text(f) == "Del")
+        } else if func.kind_name() == "selector_expression"
+            && func.field("field").is_some_and(|f| file.text(f) == "Del")
         {
-            func.child_by_field_name("operand")
+            func.field("operand")
         } else {
             None
         };
@@ -126,17 +125,15 @@ fn header_delete<'t>(file: &ParsedFile, call: Node<'t>) -> Option<(Node<'t>, Str
 
 /// `w` when `node` is `w.Header()`.
 fn header_of(file: &ParsedFile, node: Node<'_>) -> Option<String> {
-    if node.kind() != "call_expression" {
+    if node.kind_name() != "call_expression" {
         return None;
     }
-    let func = node.child_by_field_name("function")?;
-    if func.kind() != "selector_expression"
-        || file.text(func.child_by_field_name("field")?) != "Header"
-    {
+    let func = node.field("function")?;
+    if func.kind_name() != "selector_expression" || file.text(func.field("field")?) != "Header" {
         return None;
     }
-    let operand = func.child_by_field_name("operand")?;
-    (operand.kind() == "identifier").then(|| file.text(operand).to_string())
+    let operand = func.field("operand")?;
+    (operand.kind_name() == "identifier").then(|| file.text(operand).to_string())
 }
 
 fn frame_node<'t>(
@@ -146,14 +143,14 @@ fn frame_node<'t>(
     fend: usize,
 ) -> Option<Node<'t>> {
     if frame == fstart {
-        return node_at(file, fstart, fend)?.child_by_field_name("body");
+        return node_at(file, fstart, fend)?.field("body");
     }
     let n = file.root().descendant_for_byte_range(frame, frame + 1)?;
     let mut cur = n;
-    while cur.kind() != "func_literal" {
+    while cur.kind_name() != "func_literal" {
         cur = cur.parent()?;
     }
-    cur.child_by_field_name("body")
+    cur.field("body")
 }
 
 /// Statements-level calls that write the response through `w`, in source order, not
@@ -161,25 +158,23 @@ fn frame_node<'t>(
 fn response_writes<'t>(file: &ParsedFile, body: Node<'t>, w: &str) -> Vec<Node<'t>> {
     let mut out = Vec::new();
     for n in descendants(body, |n| {
-        n.kind() == "func_literal" || n.kind() == "defer_statement"
+        n.kind_name() == "func_literal" || n.kind_name() == "defer_statement"
     }) {
-        if n.kind() != "call_expression" {
+        if n.kind_name() != "call_expression" {
             continue;
         }
-        let Some(func) = n.child_by_field_name("function") else {
+        let Some(func) = n.field("function") else {
             continue;
         };
-        let is_method_on_w = func.kind() == "selector_expression"
-            && func
-                .child_by_field_name("operand")
-                .is_some_and(|o| file.text(o) == w)
-            && func.child_by_field_name("field").is_some_and(|f| {
+        let is_method_on_w = func.kind_name() == "selector_expression"
+            && func.field("operand").is_some_and(|o| file.text(o) == w)
+            && func.field("field").is_some_and(|f| {
                 matches!(
                     file.text(f),
                     "Write" | "WriteHeader" | "WriteString" | "Flush"
                 )
             });
-        let passes_w = n.child_by_field_name("arguments").is_some_and(|a| {
+        let passes_w = n.field("arguments").is_some_and(|a| {
             named_children(a)
                 .first()
                 .is_some_and(|x| file.text(*x) == w)
@@ -238,7 +233,7 @@ fn fix(
     let mut write_stmt = first;
     while write_stmt
         .parent()
-        .is_some_and(|p| p.kind() != "statement_list")
+        .is_some_and(|p| p.kind_name() != "statement_list")
     {
         write_stmt = write_stmt.parent().unwrap();
     }

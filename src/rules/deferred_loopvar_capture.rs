@@ -9,6 +9,7 @@ use super::trigger::{Later, Shape, Trigger, Version};
 use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Edit, Fix};
 use crate::model::{Ctx, FunctionModel, LoopInfo};
+use crate::syntax::NodeExt;
 
 declare_rule!(DeferredLoopvarCapture, "deferred-loopvar-capture");
 
@@ -159,7 +160,7 @@ fn captured(
         for &b in &l.vars {
             let name = &f.binding(b).name;
             let used = crate::syntax::descendants(lit, |_| false)
-                .any(|n| n.kind() == "identifier" && cx.file.text(n) == name);
+                .any(|n| n.kind_name() == "identifier" && cx.file.text(n) == name);
             if used && !declared.contains(name) && !copied.contains(name) {
                 captured.push((b, li));
             }
@@ -193,7 +194,7 @@ fn every_iteration(cx: &RuleCtx<'_>, at: usize, l: &LoopInfo) -> bool {
         return false;
     };
     while let Some(p) = n.parent() {
-        if p.kind() == "block" {
+        if p.kind_name() == "block" {
             return p.start_byte() == l.body_start && p.end_byte() == l.body_end;
         }
         n = p;
@@ -265,19 +266,24 @@ fn declared_inside(
 ) -> Vec<(String, usize)> {
     let mut out = Vec::new();
     for n in crate::syntax::descendants(lit, |_| false) {
-        let names: Vec<tree_sitter::Node<'_>> = match n.kind() {
+        let names: Vec<tree_sitter::Node<'_>> = match n.kind_name() {
             "parameter_declaration" | "var_spec" => {
                 let mut c = n.walk();
                 n.children_by_field_name("name", &mut c).collect()
             }
             "short_var_declaration" => n
-                .child_by_field_name("left")
+                .field("left")
                 .map(crate::syntax::named_children)
                 .unwrap_or_default(),
-            "range_clause" if crate::syntax::children(n).iter().any(|c| c.kind() == ":=") => n
-                .child_by_field_name("left")
-                .map(crate::syntax::named_children)
-                .unwrap_or_default(),
+            "range_clause"
+                if crate::syntax::children(n)
+                    .iter()
+                    .any(|c| c.kind_name() == ":=") =>
+            {
+                n.field("left")
+                    .map(crate::syntax::named_children)
+                    .unwrap_or_default()
+            }
             _ => continue,
         };
         out.extend(

@@ -8,6 +8,7 @@ use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Edit, Fix};
 use crate::model::locks::Lock;
 use crate::model::{Ctx, FunctionModel, GoInfo, MapOp, OpKind};
+use crate::syntax::NodeExt;
 
 declare_rule!(DeferredWriteUnlocked, "deferred-write-unlocked");
 
@@ -198,7 +199,7 @@ fn fix_deferred(
         let lit =
             node_at(cx.file, lit_start, lit_end).ok_or("the deferred closure was not found")?;
         let body = lit
-            .child_by_field_name("body")
+            .field("body")
             .ok_or("the deferred closure has no body")?;
         return lock_in_literal(cx, f, body, op, mutex, nl);
     }
@@ -313,7 +314,7 @@ fn statement_to_wrap<'t>(
     {
         stmt = p;
     }
-    if stmt.parent().map(|p| p.kind()) != Some("statement_list") {
+    if stmt.parent().map(|p| p.kind_name()) != Some("statement_list") {
         return Err(
             "the write is not a statement of its own, so it cannot be wrapped in Lock and Unlock"
                 .into(),
@@ -431,7 +432,7 @@ fn goroutine_fix(
     match info
         .literal
         .and_then(|(s, e)| node_at(cx.file, s, e))
-        .and_then(|lit| lit.child_by_field_name("body"))
+        .and_then(|lit| lit.field("body"))
     {
         Some(body) => fix_or_reason(lock_in_literal(
             cx,
@@ -557,22 +558,22 @@ fn lock_when(
 
 /// `FLAG` when the literal's body is exactly `if FLAG { mutex.Unlock() }`.
 fn unlock_flag(cx: &RuleCtx<'_>, lit: tree_sitter::Node<'_>, mutex: &str) -> Option<String> {
-    let body = lit.child_by_field_name("body")?;
+    let body = lit.field("body")?;
     let stmts: Vec<_> = block_statements(body);
     let [only] = stmts.as_slice() else {
         return None;
     };
-    if only.kind() != "if_statement"
-        || only.child_by_field_name("alternative").is_some()
-        || only.child_by_field_name("initializer").is_some()
+    if only.kind_name() != "if_statement"
+        || only.field("alternative").is_some()
+        || only.field("initializer").is_some()
     {
         return None;
     }
-    let cond = only.child_by_field_name("condition")?;
-    if cond.kind() != "identifier" {
+    let cond = only.field("condition")?;
+    if cond.kind_name() != "identifier" {
         return None;
     }
-    let then = only.child_by_field_name("consequence")?;
+    let then = only.field("consequence")?;
     let inner: Vec<_> = block_statements(then);
     let [unlock] = inner.as_slice() else {
         return None;

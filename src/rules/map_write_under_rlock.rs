@@ -10,6 +10,7 @@ use crate::finding::{Applicability, Confidence, Edit, Fix};
 use crate::model::locks::{Cause, Lock, Locks};
 use crate::model::place::MutexKey;
 use crate::model::{Ctx, FunctionModel, LockCall, LockMethod, MapOp, OpKind};
+use crate::syntax::NodeExt;
 
 declare_rule!(MapWriteUnderRlock, "map-write-under-rlock");
 
@@ -233,31 +234,32 @@ fn calls_into_unseen_code(
 /// channel operations, a `select`, a sleep, calls into other packages (I/O among them),
 /// or a scan of a whole map.
 fn stalls_readers(cx: &RuleCtx<'_>, body: tree_sitter::Node<'_>) -> Option<&'static str> {
-    for n in crate::syntax::descendants(body, |n| n.kind() == "func_literal") {
-        match n.kind() {
+    for n in crate::syntax::descendants(body, |n| n.kind_name() == "func_literal") {
+        match n.kind_name() {
             "send_statement" | "select_statement" => return Some("channel operations"),
             "unary_expression" if cx.file.text(n).starts_with("<-") => {
                 return Some("channel operations")
             }
             "range_clause" => {
                 let ranges_map = n
-                    .child_by_field_name("right")
-                    .is_some_and(|r| r.kind() != "call_expression");
+                    .field("right")
+                    .is_some_and(|r| r.kind_name() != "call_expression");
                 if ranges_map {
                     return Some("a scan of a whole collection");
                 }
             }
             "call_expression" => {
-                let Some(func) = n.child_by_field_name("function") else {
+                let Some(func) = n.field("function") else {
                     continue;
                 };
-                if func.kind() != "selector_expression" {
+                if func.kind_name() != "selector_expression" {
                     continue;
                 }
-                let Some(operand) = func.child_by_field_name("operand") else {
+                let Some(operand) = func.field("operand") else {
                     continue;
                 };
-                if operand.kind() == "identifier" && imported(cx, body, cx.file.text(operand)) {
+                if operand.kind_name() == "identifier" && imported(cx, body, cx.file.text(operand))
+                {
                     return Some("calls into other packages");
                 }
             }
@@ -271,10 +273,10 @@ fn stalls_readers(cx: &RuleCtx<'_>, body: tree_sitter::Node<'_>) -> Option<&'sta
 fn imported(cx: &RuleCtx<'_>, func: tree_sitter::Node<'_>, name: &str) -> bool {
     let declared_here = crate::syntax::descendants(func, |_| false).any(|n| {
         matches!(
-            n.kind(),
+            n.kind_name(),
             "parameter_declaration" | "short_var_declaration" | "var_spec" | "range_clause"
         ) && crate::syntax::descendants(n, |_| false)
-            .any(|i| i.kind() == "identifier" && cx.file.text(i) == name)
+            .any(|i| i.kind_name() == "identifier" && cx.file.text(i) == name)
     });
     if declared_here {
         return false;

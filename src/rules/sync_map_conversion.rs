@@ -2,6 +2,7 @@
 //! must have a `sync.Map` counterpart whose `any`-typed results the code can take as they
 //! are, or there is no fix. Used by deferred-map-shared-with-goroutine.
 
+use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use super::common::{indentation, line_ending, line_start};
@@ -18,7 +19,7 @@ pub fn convert(
     decl: usize,
 ) -> Result<Vec<Edit>, String> {
     let uses: Vec<Node<'_>> = descendants(func, |_| false)
-        .filter(|n| n.kind() == "identifier" && file.text(*n) == name)
+        .filter(|n| n.kind_name() == "identifier" && file.text(*n) == name)
         .collect();
     let declarations = uses.iter().filter(|n| is_declaration(file, **n)).count();
     if declarations != 1 {
@@ -43,9 +44,9 @@ fn is_declaration(file: &ParsedFile, ident: Node<'_>) -> bool {
     let Some(p) = ident.parent() else {
         return false;
     };
-    match p.kind() {
+    match p.kind_name() {
         "expression_list" => p.parent().is_some_and(|s| {
-            s.kind() == "short_var_declaration" && s.child_by_field_name("left") == Some(p)
+            s.kind_name() == "short_var_declaration" && s.field("left") == Some(p)
         }),
         "var_spec" | "parameter_declaration" => {
             let mut c = p.walk();
@@ -70,14 +71,12 @@ fn convert_use(
     if id.start_byte() == decl {
         return convert_declaration(file, parent, name, sync);
     }
-    match parent.kind() {
+    match parent.kind_name() {
         "argument_list" => convert_argument(file, id, parent, name),
-        "index_expression" if parent.child_by_field_name("operand") == Some(id) => {
+        "index_expression" if parent.field("operand") == Some(id) => {
             convert_index(file, parent, name)
         }
-        "range_clause" if parent.child_by_field_name("right") == Some(id) => {
-            range(file, parent, name)
-        }
+        "range_clause" if parent.field("right") == Some(id) => range(file, parent, name),
         _ => no_counterpart(
             name,
             &format!("as `{}`", file.text(parent).lines().next().unwrap_or("")),
@@ -102,23 +101,23 @@ fn convert_declaration(
 ) -> Result<Vec<Edit>, String> {
     let stmt = list
         .parent()
-        .filter(|s| s.kind() == "short_var_declaration")
+        .filter(|s| s.kind_name() == "short_var_declaration")
         .ok_or("unusual declaration")?;
-    let left = stmt.child_by_field_name("left").ok_or("no left")?;
-    let right = stmt.child_by_field_name("right").ok_or("no right")?;
+    let left = stmt.field("left").ok_or("no left")?;
+    let right = stmt.field("right").ok_or("no right")?;
     if left.named_child_count() != 1 || right.named_child_count() != 1 {
         return no_counterpart(name, "in a multiple assignment");
     }
     let value = right.named_child(0).ok_or("no value")?;
-    let empty = match value.kind() {
+    let empty = match value.kind_name() {
         "call_expression" => {
-            file.text(value.child_by_field_name("function").ok_or("no function")?) == "make"
+            file.text(value.field("function").ok_or("no function")?) == "make"
                 && value
-                    .child_by_field_name("arguments")
+                    .field("arguments")
                     .is_some_and(|a| a.named_child_count() == 1)
         }
         "composite_literal" => value
-            .child_by_field_name("body")
+            .field("body")
             .is_some_and(|b| b.named_child_count() == 0),
         _ => false,
     };
@@ -140,7 +139,7 @@ fn convert_argument(
     name: &str,
 ) -> Result<Vec<Edit>, String> {
     let call = args_node.parent().ok_or("no call")?;
-    let func = file.text(call.child_by_field_name("function").ok_or("no function")?);
+    let func = file.text(call.field("function").ok_or("no function")?);
     let args = named_children(args_node);
     if func == "delete" && args.len() == 2 && args[0] == id {
         return Ok(vec![Edit {
@@ -155,10 +154,10 @@ fn convert_argument(
 /// `m[k]` alone on one side of a statement: `m[k] = v` → `m.Store(k, v)`, and
 /// `v, ok := m[k]` → `v, ok := m.Load(k)` when `v` is used only where `any` will do.
 fn convert_index(file: &ParsedFile, index: Node<'_>, name: &str) -> Result<Vec<Edit>, String> {
-    let key = file.text(index.child_by_field_name("index").ok_or("no index")?);
+    let key = file.text(index.field("index").ok_or("no index")?);
     let list = index.parent().ok_or("no parent")?;
     let stmt = list.parent().ok_or("no statement")?;
-    if list.kind() == "expression_list" && list.named_child_count() == 1 {
+    if list.kind_name() == "expression_list" && list.named_child_count() == 1 {
         if let Some(store) = store(file, stmt, list, name, key)? {
             return Ok(vec![store]);
         }
@@ -182,11 +181,11 @@ fn store(
         .into_iter()
         .find(|c| !c.is_named())
         .map(|c| file.text(c));
-    if stmt.kind() == "assignment_statement"
-        && stmt.child_by_field_name("left") == Some(list)
+    if stmt.kind_name() == "assignment_statement"
+        && stmt.field("left") == Some(list)
         && op == Some("=")
     {
-        let right = stmt.child_by_field_name("right").ok_or("no right")?;
+        let right = stmt.field("right").ok_or("no right")?;
         if right.named_child_count() == 1 {
             return Ok(Some(Edit {
                 start: stmt.start_byte(),
@@ -209,8 +208,8 @@ fn load(
     name: &str,
     key: &str,
 ) -> Result<Option<Edit>, String> {
-    if stmt.kind() == "short_var_declaration" && stmt.child_by_field_name("right") == Some(list) {
-        let left = stmt.child_by_field_name("left").ok_or("no left")?;
+    if stmt.kind_name() == "short_var_declaration" && stmt.field("right") == Some(list) {
+        let left = stmt.field("left").ok_or("no left")?;
         let names = named_children(left);
         let scope = stmt.parent().ok_or("no scope")?;
         if names.len() == 2 && any_only(file, scope, file.text(names[0]), stmt.end_byte()) {
@@ -228,12 +227,12 @@ fn load(
 fn range(file: &ParsedFile, clause: Node<'_>, name: &str) -> Result<Vec<Edit>, String> {
     let stmt = clause
         .parent()
-        .filter(|s| s.kind() == "for_statement")
+        .filter(|s| s.kind_name() == "for_statement")
         .ok_or("no loop")?;
-    let body = stmt.child_by_field_name("body").ok_or("no body")?;
-    let is_define = children(clause).iter().any(|c| c.kind() == ":=");
+    let body = stmt.field("body").ok_or("no body")?;
+    let is_define = children(clause).iter().any(|c| c.kind_name() == ":=");
     let vars: Vec<String> = clause
-        .child_by_field_name("left")
+        .field("left")
         .map(named_children)
         .unwrap_or_default()
         .iter()
@@ -289,9 +288,9 @@ fn range(file: &ParsedFile, clause: Node<'_>, name: &str) -> Result<Vec<Edit>, S
 }
 
 fn leaves(body: Node<'_>) -> bool {
-    descendants(body, |n| n.kind() == "func_literal").any(|n| {
+    descendants(body, |n| n.kind_name() == "func_literal").any(|n| {
         matches!(
-            n.kind(),
+            n.kind_name(),
             "return_statement"
                 | "break_statement"
                 | "continue_statement"
@@ -305,18 +304,17 @@ fn leaves(body: Node<'_>) -> bool {
 /// an `any` serves as well as the original type.
 fn any_only(file: &ParsedFile, scope: Node<'_>, var: &str, after: usize) -> bool {
     descendants(scope, |_| false)
-        .filter(|n| n.kind() == "identifier" && file.text(*n) == var && n.start_byte() >= after)
+        .filter(|n| {
+            n.kind_name() == "identifier" && file.text(*n) == var && n.start_byte() >= after
+        })
         .all(|n| {
-            let Some(args) = n.parent().filter(|p| p.kind() == "argument_list") else {
+            let Some(args) = n.parent().filter(|p| p.kind_name() == "argument_list") else {
                 return false;
             };
             let Some(call) = args.parent() else {
                 return false;
             };
-            let func = call
-                .child_by_field_name("function")
-                .map(|f| file.text(f))
-                .unwrap_or("");
+            let func = call.field("function").map(|f| file.text(f)).unwrap_or("");
             (func.starts_with("fmt.")
                 || func.starts_with("log.")
                 || func.ends_with("Printf")

@@ -41,6 +41,7 @@
 
 pub mod index;
 
+use crate::syntax::NodeExt;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use memchr::memmem;
@@ -304,7 +305,7 @@ impl Slot {
         let sure = !self.file.has_syntax_errors() && {
             let ends: HashMap<usize, usize> = named_children(self.file.root())
                 .into_iter()
-                .filter(|n| matches!(n.kind(), "function_declaration" | "method_declaration"))
+                .filter(|n| matches!(n.kind_name(), "function_declaration" | "method_declaration"))
                 .map(|n| (n.start_byte(), n.end_byte()))
                 .collect();
             self.parsed.iter().all(|&i| {
@@ -535,14 +536,14 @@ fn declare_same_names(slots: &mut [Slot]) {
             // From the tree: the index may have missed one.
             let f = &slot.file;
             for decl in named_children(f.root()) {
-                let recv = match decl.kind() {
+                let recv = match decl.kind_name() {
                     "function_declaration" => String::new(),
                     "method_declaration" => decls::receiver_type(f, decl)
                         .map(|r| r.0)
                         .unwrap_or_default(),
                     _ => continue,
                 };
-                if let Some(n) = decl.child_by_field_name("name") {
+                if let Some(n) = decl.field("name") {
                     keys.insert(index::func_key(&recv, f.text(n)));
                 }
             }

@@ -10,6 +10,7 @@
 //! `!o.held`); any assignment to it drops the assumption. At most [`MAX_ASSUMED`]
 //! conditions are assumed at once, so a function is run at most four times per block.
 
+use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use super::{Interp, State};
@@ -23,18 +24,17 @@ impl<'a> Interp<'a> {
     /// The condition of `if_stmt` as an assumption key: its stable text without a leading
     /// `!`, and the value that takes the `then` branch.
     pub(super) fn condition_key(&self, if_stmt: Node<'_>) -> Option<(String, bool)> {
-        if if_stmt.kind() != "if_statement" || if_stmt.child_by_field_name("initializer").is_some()
-        {
+        if if_stmt.kind_name() != "if_statement" || if_stmt.field("initializer").is_some() {
             return None;
         }
-        let mut n = if_stmt.child_by_field_name("condition")?;
+        let mut n = if_stmt.field("condition")?;
         let mut taken_when = true;
         loop {
-            match n.kind() {
+            match n.kind_name() {
                 "parenthesized_expression" => n = n.named_child(0)?,
                 "unary_expression" if self.text(n).starts_with('!') => {
                     taken_when = !taken_when;
-                    n = n.child_by_field_name("operand")?;
+                    n = n.field("operand")?;
                 }
                 "identifier" | "selector_expression" if self.is_stable(n) => {
                     return Some((self.text(n).to_string(), taken_when));
@@ -47,11 +47,9 @@ impl<'a> Interp<'a> {
     /// A variable or a chain of fields: reading it twice gives the same value unless
     /// something assigns it.
     fn is_stable(&self, n: Node<'_>) -> bool {
-        match n.kind() {
+        match n.kind_name() {
             "identifier" => !matches!(self.text(n), "true" | "false" | "nil"),
-            "selector_expression" => n
-                .child_by_field_name("operand")
-                .is_some_and(|o| self.is_stable(o)),
+            "selector_expression" => n.field("operand").is_some_and(|o| self.is_stable(o)),
             _ => false,
         }
     }
@@ -102,16 +100,16 @@ impl<'a> Interp<'a> {
     fn branch_locks(&self, if_stmt: Node<'_>) -> (Vec<MutexKey>, Vec<MutexKey>) {
         let locks = |b: Option<Node<'_>>| -> Vec<MutexKey> {
             let Some(b) = b else { return Vec::new() };
-            crate::syntax::descendants(b, |n| n.kind() == "func_literal")
-                .filter(|n| n.kind() == "call_expression")
+            crate::syntax::descendants(b, |n| n.kind_name() == "func_literal")
+                .filter(|n| n.kind_name() == "call_expression")
                 .filter_map(|c| self.mutex_call(c))
                 .filter(|(_, m)| m.acquires())
                 .map(|(k, _)| k)
                 .collect()
         };
         (
-            locks(if_stmt.child_by_field_name("consequence")),
-            locks(if_stmt.child_by_field_name("alternative")),
+            locks(if_stmt.field("consequence")),
+            locks(if_stmt.field("alternative")),
         )
     }
 
@@ -155,9 +153,9 @@ impl<'a> Interp<'a> {
         if st.path.is_empty() {
             return;
         }
-        let targets: Vec<String> = match node.kind() {
+        let targets: Vec<String> = match node.kind_name() {
             "assignment_statement" | "short_var_declaration" => node
-                .child_by_field_name("left")
+                .field("left")
                 .map(named_children)
                 .unwrap_or_default()
                 .into_iter()

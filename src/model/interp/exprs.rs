@@ -2,6 +2,7 @@
 //! that join them, function literals (called here, passed as callbacks, or stored), and
 //! the map operations (`delete`, `clear`, `len`, index reads and writes) they record.
 
+use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use super::frames::state_after;
@@ -28,7 +29,7 @@ impl<'a> Interp<'a> {
         if !self.step() {
             return;
         }
-        match e.kind() {
+        match e.kind_name() {
             "func_literal" => {
                 // Not called here: stored, returned, or passed somewhere we cannot see.
                 self.captured(e);
@@ -39,14 +40,14 @@ impl<'a> Interp<'a> {
             }
             "call_expression" => self.call(e, st, stmt),
             "index_expression" => {
-                if let Some(operand) = e.child_by_field_name("operand") {
+                if let Some(operand) = e.field("operand") {
                     self.expr(operand, st, stmt);
-                    if let Some(idx) = e.child_by_field_name("index") {
+                    if let Some(idx) = e.field("index") {
                         self.expr(idx, st, stmt);
                     }
                     if let Some(p) = self.place(operand) {
                         if self.is_map(&p) {
-                            let key = e.child_by_field_name("index");
+                            let key = e.field("index");
                             self.record_op(OpKind::Read, e, operand, key, &p, st, stmt);
                         }
                     }
@@ -57,8 +58,8 @@ impl<'a> Interp<'a> {
                     self.model.joins.push(e.start_byte());
                 }
                 if self.text(e).starts_with('&') {
-                    if let Some(o) = e.child_by_field_name("operand") {
-                        if o.kind() == "identifier" {
+                    if let Some(o) = e.field("operand") {
+                        if o.kind_name() == "identifier" {
                             if let Some(id) = self.lookup(self.text(o)) {
                                 // Its address escapes: any later write may change it.
                                 self.model.bindings[id].assigns.push(e.start_byte());
@@ -81,12 +82,12 @@ impl<'a> Interp<'a> {
     }
 
     pub(super) fn call(&mut self, call: Node<'_>, st: &mut State, stmt: Node<'_>) {
-        let Some(func) = call.child_by_field_name("function") else {
+        let Some(func) = call.field("function") else {
             return;
         };
         let ftext = self.text(func);
-        if func.kind() == "func_literal" {
-            if let Some(args) = call.child_by_field_name("arguments") {
+        if func.kind_name() == "func_literal" {
+            if let Some(args) = call.field("arguments") {
                 self.exprs_in(args, st, stmt);
             }
             // Called right here: runs now, with the current locks.
@@ -102,7 +103,7 @@ impl<'a> Interp<'a> {
             .filter(|_| self.closure_calls_run < MAX_CLOSURE_CALLS_RUN)
         {
             self.closure_calls_run += 1;
-            if let Some(args) = call.child_by_field_name("arguments") {
+            if let Some(args) = call.field("arguments") {
                 self.exprs_in(args, st, stmt);
             }
             if let Some(id) = self.lookup(ftext) {
@@ -134,15 +135,12 @@ impl<'a> Interp<'a> {
             );
             return;
         }
-        let name = func
-            .child_by_field_name("field")
-            .map(|f| self.text(f))
-            .unwrap_or(ftext);
+        let name = func.field("field").map(|f| self.text(f)).unwrap_or(ftext);
         if name == known::JOIN_METHOD {
             self.model.joins.push(call.start_byte());
         }
         let is_after_func = known::AFTER_FUNCS.contains(&ftext);
-        let is_group_go = func.kind() == "selector_expression" && name == known::GROUP_GO;
+        let is_group_go = func.kind_name() == "selector_expression" && name == known::GROUP_GO;
         if is_after_func || is_group_go {
             let kind = if is_after_func {
                 GoKind::AfterFunc
@@ -169,13 +167,13 @@ impl<'a> Interp<'a> {
             };
             self.model.call_sites.push(site);
         }
-        if func.kind() != "func_literal" {
+        if func.kind_name() != "func_literal" {
             self.expr(func, st, stmt);
         }
         self.record_call_ops(call, st, stmt);
-        if let Some(args) = call.child_by_field_name("arguments") {
+        if let Some(args) = call.field("arguments") {
             for a in named_children(args) {
-                if a.kind() == "func_literal" {
+                if a.kind_name() == "func_literal" {
                     // A callback: assumed to run synchronously with the current locks
                     // (`sort.Slice`, `once.Do`); but the package's own function may take
                     // locks around it (`s.withLock(func() { … })`), which the model does
@@ -201,10 +199,10 @@ impl<'a> Interp<'a> {
     /// The function or method of the package that `func` calls: `(receiver type, name)`,
     /// with "" for a function.
     pub(super) fn callee(&self, func: Node<'_>) -> Option<(String, String)> {
-        match func.kind() {
+        match func.kind_name() {
             "selector_expression" => {
-                let operand = func.child_by_field_name("operand")?;
-                let name = self.text(func.child_by_field_name("field")?);
+                let operand = func.field("operand")?;
+                let name = self.text(func.field("field")?);
                 match self.place(operand)? {
                     p if p.fields.is_empty() => match p.root {
                         Root::Type(t) => Some((t, name.to_string())),
@@ -227,7 +225,7 @@ impl<'a> Interp<'a> {
 
     /// `go s.run()`, `go worker(c)`: the callee starts on a goroutine of its own.
     pub(super) fn spawned_call(&mut self, call: Node<'_>, go: usize) {
-        let Some(func) = call.child_by_field_name("function") else {
+        let Some(func) = call.field("function") else {
             return;
         };
         if let Some((recv_type, method)) = self.callee(func) {
@@ -254,7 +252,7 @@ impl<'a> Interp<'a> {
     /// `defer s.cleanup(k)`: a call of the package's code at an exit, with that exit's
     /// locks.
     pub(super) fn deferred_call(&mut self, call: Node<'_>, locks: &HeldLocks) {
-        let Some(func) = call.child_by_field_name("function") else {
+        let Some(func) = call.field("function") else {
             return;
         };
         if let Some((recv_type, method)) = self.callee(func) {
@@ -278,8 +276,8 @@ impl<'a> Interp<'a> {
     /// Whether a method call's receiver is a value the function owns (noting a value
     /// handed to a goroutine, settled later).
     fn recv_owned(&mut self, func: Node<'_>) -> bool {
-        let owner = (func.kind() == "selector_expression")
-            .then(|| func.child_by_field_name("operand"))
+        let owner = (func.kind_name() == "selector_expression")
+            .then(|| func.field("operand"))
             .flatten()
             .and_then(|o| self.owned_root_binding(o));
         if let Some(b) = owner.filter(|&b| self.model.bindings[b].handed_to.is_some()) {
@@ -290,25 +288,22 @@ impl<'a> Interp<'a> {
 
     /// The receiver of a method call as written.
     fn recv_text(&self, func: Node<'_>) -> Option<String> {
-        (func.kind() == "selector_expression")
-            .then(|| func.child_by_field_name("operand"))
+        (func.kind_name() == "selector_expression")
+            .then(|| func.field("operand"))
             .flatten()
             .map(|o| self.text(o).to_string())
     }
 
     /// `delete(m, k)` and `clear(m)` as map writes; `len(m)` as a read.
     pub(super) fn record_call_ops(&mut self, call: Node<'_>, st: &State, stmt: Node<'_>) {
-        let Some(func) = call.child_by_field_name("function") else {
+        let Some(func) = call.field("function") else {
             return;
         };
         let ftext = self.text(func);
         // A package that declares its own `delete` or `len` calls that, not the builtin.
         let builtin = self.lookup(ftext).is_none() && !self.decls.functions.contains(ftext);
         if ftext == known::MAP_LEN && builtin {
-            if let Some(arg) = call
-                .child_by_field_name("arguments")
-                .and_then(|a| a.named_child(0))
-            {
+            if let Some(arg) = call.field("arguments").and_then(|a| a.named_child(0)) {
                 if let Some(p) = self.place(arg) {
                     if self.is_map(&p) {
                         self.record_op(OpKind::Read, call, arg, None, &p, st, stmt);
@@ -320,7 +315,7 @@ impl<'a> Interp<'a> {
         if !known::MAP_WRITE_BUILTINS.contains(&ftext) || !builtin {
             return;
         }
-        let Some(args) = call.child_by_field_name("arguments") else {
+        let Some(args) = call.field("arguments") else {
             return;
         };
         let items = named_children(args);
@@ -342,12 +337,12 @@ impl<'a> Interp<'a> {
     /// The target of an assignment or `++`: a map write when it is `m[k]`, a variable
     /// reassignment when it is a name.
     pub(super) fn write_target(&mut self, target: Node<'_>, st: &mut State, stmt: Node<'_>) {
-        match target.kind() {
+        match target.kind_name() {
             "index_expression" => {
-                let Some(operand) = target.child_by_field_name("operand") else {
+                let Some(operand) = target.field("operand") else {
                     return;
                 };
-                let key = target.child_by_field_name("index");
+                let key = target.field("index");
                 self.expr(operand, st, stmt);
                 if let Some(k) = key {
                     self.expr(k, st, stmt);
@@ -424,10 +419,10 @@ impl<'a> Interp<'a> {
         for (n, in_key) in std::iter::once((map, false)).chain(key.map(|k| (k, true))) {
             let mut ids = vec![n];
             ids.extend(crate::syntax::descendants(n, |x| {
-                x.kind() == "func_literal"
+                x.kind_name() == "func_literal"
             }));
             for i in ids {
-                if i.kind() == "identifier" {
+                if i.kind_name() == "identifier" {
                     let name = self.text(i).to_string();
                     let binding = self.lookup(&name);
                     idents.push(IdentRef {

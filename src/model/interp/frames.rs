@@ -2,6 +2,7 @@
 //! deferred calls each exit runs last-in, first-out; goroutines and callbacks, which start
 //! with nothing held; joins where paths meet.
 
+use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use super::{find_ancestor, known, DeferRef, DeferReg, Entry, Frame, Interp, State};
@@ -180,9 +181,9 @@ impl<'a> Interp<'a> {
                 .descendant_for_byte_range(lit_start, lit_start + 4);
             let lit = lit.and_then(|n| find_ancestor(n, "func_literal"));
             if let Some(lit) = lit {
-                if let Some(body) = lit.child_by_field_name("body") {
+                if let Some(body) = lit.field("body") {
                     let mark = self.scope.len();
-                    if let Some(params) = lit.child_by_field_name("parameters") {
+                    if let Some(params) = lit.field("parameters") {
                         self.declare_params(params, BindingKind::Param);
                     }
                     let st = State {
@@ -215,7 +216,7 @@ impl<'a> Interp<'a> {
             self.record_call_ops(call, &st, stmt);
             self.deferred_call(call, &locks);
             let callee = call
-                .child_by_field_name("function")
+                .field("function")
                 .map(|f| self.text(f))
                 .unwrap_or_default();
             // A helper that releases locks (`defer s.unlockAll()`) makes every state unknown.
@@ -237,7 +238,7 @@ impl<'a> Interp<'a> {
     }
 
     pub(super) fn defer_stmt(&mut self, node: Node<'_>, call: Node<'_>, st: &mut State) {
-        let func = call.child_by_field_name("function");
+        let func = call.field("function");
         // `defer unlock()` of a variable bound to a literal runs that literal at exit.
         let closure_var = func.and_then(|f| self.closure_of(f));
         if let (Some(f), Some(_)) = (func, closure_var) {
@@ -245,15 +246,17 @@ impl<'a> Interp<'a> {
                 self.closures_run.insert(id);
             }
         }
-        let closure = func.filter(|f| f.kind() == "func_literal").or(closure_var);
+        let closure = func
+            .filter(|f| f.kind_name() == "func_literal")
+            .or(closure_var);
         // Arguments (and the receiver) are evaluated now (Go fact 1).
-        if let Some(args) = call.child_by_field_name("arguments") {
+        if let Some(args) = call.field("arguments") {
             self.exprs_in(args, st, node);
         }
         if closure.is_none() {
             if let Some(f) = func {
-                if f.kind() == "selector_expression" {
-                    if let Some(op) = f.child_by_field_name("operand") {
+                if f.kind_name() == "selector_expression" {
+                    if let Some(op) = f.field("operand") {
                         self.expr(op, st, node);
                     }
                 }
@@ -292,9 +295,9 @@ impl<'a> Interp<'a> {
 
     pub(super) fn go_call(&mut self, call: Node<'_>, kind: GoKind, st: &mut State, stmt: Node<'_>) {
         let lit = match kind {
-            GoKind::GoStatement => call.child_by_field_name("function"),
+            GoKind::GoStatement => call.field("function"),
             _ => call
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .and_then(|a| named_children(a).into_iter().last()),
         };
         // `go worker()` of a variable bound to a literal starts that literal.
@@ -304,8 +307,8 @@ impl<'a> Interp<'a> {
                 self.closures_run.insert(id);
             }
         }
-        let lit = lit.filter(|n| n.kind() == "func_literal").or(var);
-        if let Some(args) = call.child_by_field_name("arguments") {
+        let lit = lit.filter(|n| n.kind_name() == "func_literal").or(var);
+        if let Some(args) = call.field("arguments") {
             for a in named_children(args) {
                 if Some(a) != lit {
                     self.expr(a, st, stmt);
@@ -320,7 +323,7 @@ impl<'a> Interp<'a> {
             stmt_end: stmt.end_byte(),
             literal: lit.map(|l| (l.start_byte(), l.end_byte())),
             body: lit
-                .and_then(|l| l.child_by_field_name("body"))
+                .and_then(|l| l.field("body"))
                 .map(|b| (b.start_byte(), b.end_byte())),
             creator_locks: st.locks.clone(),
             loops: frame.loops.clone(),
@@ -360,11 +363,11 @@ impl<'a> Interp<'a> {
     /// held while the goroutine runs up to its unlock.
     fn handed_over(&self, lit: Node<'_>, creator: &HeldLocks) -> HeldLocks {
         let mut handed = HeldLocks::new();
-        let Some(body) = lit.child_by_field_name("body") else {
+        let Some(body) = lit.field("body") else {
             return handed;
         };
-        for call in crate::syntax::descendants(body, |n| n.kind() == "func_literal") {
-            if call.kind() != "call_expression" {
+        for call in crate::syntax::descendants(body, |n| n.kind_name() == "func_literal") {
+            if call.kind_name() != "call_expression" {
                 continue;
             }
             let Some((mutex, method)) = self.mutex_call(call) else {
@@ -398,7 +401,7 @@ impl<'a> Interp<'a> {
         locks: HeldLocks,
         entry: Entry,
     ) -> Option<HeldLocks> {
-        let body = lit.child_by_field_name("body")?;
+        let body = lit.field("body")?;
         // A closure variable that calls itself (`walk = func(…) { … walk(…) }`): the
         // call inside it is a call of unknown effect, not a second run.
         if self.running_literals.contains(&lit.start_byte()) {
@@ -406,7 +409,7 @@ impl<'a> Interp<'a> {
         }
         self.running_literals.push(lit.start_byte());
         let mark = self.scope.len();
-        if let Some(params) = lit.child_by_field_name("parameters") {
+        if let Some(params) = lit.field("parameters") {
             self.declare_params(params, BindingKind::Param);
         }
         let st = State {

@@ -24,6 +24,7 @@ mod ownership;
 mod scope;
 mod stmts;
 
+use crate::syntax::NodeExt;
 use std::collections::HashMap;
 
 use tree_sitter::Node;
@@ -147,7 +148,7 @@ fn step_budget(decl: Node<'_>) -> usize {
 
 /// Model one top-level function or method declaration, with symbolic entry states.
 pub fn model_function(f: &ParsedFile, decls: &Decls, decl: Node<'_>) -> Option<RawFunction> {
-    let body = decl.child_by_field_name("body")?;
+    let body = decl.field("body")?;
     let mut run = Interp::new(f, decls, decl);
     run.max_steps = step_budget(decl);
     run.run_top(decl, body);
@@ -162,10 +163,10 @@ pub fn model_function(f: &ParsedFile, decls: &Decls, decl: Node<'_>) -> Option<R
 impl<'a> Interp<'a> {
     fn new(f: &'a ParsedFile, decls: &'a Decls, decl: Node<'a>) -> Self {
         let name = decl
-            .child_by_field_name("name")
+            .field("name")
             .map(|n| f.text(n).to_string())
             .unwrap_or_default();
-        let receiver = if decl.kind() == "method_declaration" {
+        let receiver = if decl.kind_name() == "method_declaration" {
             super::decls::receiver_type(f, decl).map(|(t, _)| t)
         } else {
             None
@@ -202,22 +203,23 @@ impl<'a> Interp<'a> {
     }
 
     fn run_top(&mut self, decl: Node<'_>, body: Node<'_>) {
-        if let Some(recv) = decl.child_by_field_name("receiver") {
+        if let Some(recv) = decl.field("receiver") {
             self.declare_params(recv, BindingKind::Receiver);
         }
-        if let Some(params) = decl.child_by_field_name("parameters") {
+        if let Some(params) = decl.field("parameters") {
             let before = self.model.bindings.len();
             self.declare_params(params, BindingKind::Param);
             // `in.DeepCopyInto(out)`: the parameters are the copy being filled.
-            if decl.kind() == "method_declaration" && ownership::copy_into_method(&self.model.name)
+            if decl.kind_name() == "method_declaration"
+                && ownership::copy_into_method(&self.model.name)
             {
                 for b in &mut self.model.bindings[before..] {
                     b.fresh = true;
                 }
             }
         }
-        if let Some(res) = decl.child_by_field_name("result") {
-            if res.kind() == "parameter_list" {
+        if let Some(res) = decl.field("result") {
+            if res.kind_name() == "parameter_list" {
                 self.declare_params(res, BindingKind::NamedResult);
             }
         }
@@ -240,7 +242,7 @@ impl<'a> Interp<'a> {
             let Some(lit) = self.decl.descendant_for_byte_range(start, end) else {
                 continue;
             };
-            if lit.kind() != "func_literal" {
+            if lit.kind_name() != "func_literal" {
                 continue;
             }
             let saved = self.ctx;
@@ -264,7 +266,7 @@ impl<'a> Interp<'a> {
 
 fn find_ancestor<'t>(mut n: Node<'t>, kind: &str) -> Option<Node<'t>> {
     loop {
-        if n.kind() == kind {
+        if n.kind_name() == kind {
             return Some(n);
         }
         n = n.parent()?;
@@ -272,7 +274,7 @@ fn find_ancestor<'t>(mut n: Node<'t>, kind: &str) -> Option<Node<'t>> {
 }
 
 fn descendants_of_kind<'t>(node: Node<'t>, kind: &str) -> Vec<Node<'t>> {
-    crate::syntax::descendants(node, |n| n.kind() == "func_literal")
-        .filter(|n| n.kind() == kind)
+    crate::syntax::descendants(node, |n| n.kind_name() == "func_literal")
+        .filter(|n| n.kind_name() == kind)
         .collect()
 }

@@ -8,6 +8,7 @@
 //! Passing a value to a call does not count as an escape: the model cannot see what the
 //! callee does, and reporting less is the side it errs on.
 
+use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use super::Interp;
@@ -38,7 +39,7 @@ impl<'a> Interp<'a> {
     pub(super) fn is_fresh_value(&self, v: Node<'_>) -> bool {
         let mut v = v;
         loop {
-            match v.kind() {
+            match v.kind_name() {
                 "parenthesized_expression" => match v.named_child(0) {
                     Some(inner) => v = inner,
                     None => return false,
@@ -46,28 +47,28 @@ impl<'a> Interp<'a> {
                 "composite_literal" => return true,
                 "unary_expression" if self.text(v).starts_with('&') => {
                     return v
-                        .child_by_field_name("operand")
-                        .is_some_and(|o| o.kind() == "composite_literal");
+                        .field("operand")
+                        .is_some_and(|o| o.kind_name() == "composite_literal");
                 }
                 "call_expression" => {
-                    let Some(func) = v.child_by_field_name("function") else {
+                    let Some(func) = v.field("function") else {
                         return false;
                     };
-                    let name = match func.kind() {
+                    let name = match func.kind_name() {
                         "identifier" => self.text(func),
-                        "selector_expression" => func
-                            .child_by_field_name("field")
-                            .map(|f| self.text(f))
-                            .unwrap_or(""),
+                        "selector_expression" => {
+                            func.field("field").map(|f| self.text(f)).unwrap_or("")
+                        }
                         _ => return false,
                     };
-                    let builtin = func.kind() == "identifier"
+                    let builtin = func.kind_name() == "identifier"
                         && matches!(name, "new" | "make")
                         && self.lookup(name).is_none()
                         && !self.decls.functions.contains(name);
                     return builtin
                         || constructor_name(name)
-                        || (func.kind() == "selector_expression" && COPY_METHODS.contains(&name));
+                        || (func.kind_name() == "selector_expression"
+                            && COPY_METHODS.contains(&name));
                 }
                 _ => return false,
             }
@@ -78,7 +79,7 @@ impl<'a> Interp<'a> {
     /// storing `e` somewhere would share. Function literals are left out (their
     /// captures are handled where the literal goes).
     fn value_idents(&self, e: Node<'_>, out: &mut Vec<usize>) {
-        match e.kind() {
+        match e.kind_name() {
             "identifier" => {
                 if let Some(id) = self.lookup(self.text(e)) {
                     out.push(id);
@@ -93,9 +94,9 @@ impl<'a> Interp<'a> {
             "selector_expression" | "index_expression" | "func_literal" => {}
             "call_expression" => {
                 // `append(s, x)` stores `x` in what it returns.
-                if let Some(f) = e.child_by_field_name("function") {
+                if let Some(f) = e.field("function") {
                     if self.text(f) == "append" {
-                        if let Some(args) = e.child_by_field_name("arguments") {
+                        if let Some(args) = e.field("arguments") {
                             for a in named_children(args) {
                                 self.value_idents(a, out);
                             }
@@ -120,7 +121,7 @@ impl<'a> Interp<'a> {
     /// `target = value`: the value escapes unless the target is a fresh local of its own
     /// (`_` discards it).
     pub(super) fn assigned(&mut self, target: Node<'_>, value: Node<'_>) {
-        if target.kind() == "identifier" && self.text(target) == "_" {
+        if target.kind_name() == "identifier" && self.text(target) == "_" {
             return;
         }
         let mut ids = Vec::new();
@@ -140,7 +141,7 @@ impl<'a> Interp<'a> {
     pub(super) fn captured(&mut self, code: Node<'_>) {
         let mut ids = Vec::new();
         for n in std::iter::once(code).chain(crate::syntax::descendants(code, |_| false)) {
-            if n.kind() == "identifier" {
+            if n.kind_name() == "identifier" {
                 if let Some(id) = self.lookup(self.text(n)) {
                     ids.push(id);
                 }
@@ -154,7 +155,7 @@ impl<'a> Interp<'a> {
     pub(super) fn handed(&mut self, code: Node<'_>, go: usize) {
         let mut ids = Vec::new();
         for n in std::iter::once(code).chain(crate::syntax::descendants(code, |_| false)) {
-            if n.kind() == "identifier" {
+            if n.kind_name() == "identifier" {
                 if let Some(id) = self.lookup(self.text(n)) {
                     ids.push(id);
                 }
@@ -176,12 +177,12 @@ impl<'a> Interp<'a> {
     pub(super) fn owned_root_binding(&self, e: Node<'_>) -> Option<usize> {
         let mut e = e;
         loop {
-            match e.kind() {
+            match e.kind_name() {
                 "selector_expression" | "index_expression" => {
-                    e = e.child_by_field_name("operand")?;
+                    e = e.field("operand")?;
                 }
                 "parenthesized_expression" => e = e.named_child(0)?,
-                "unary_expression" => e = e.child_by_field_name("operand")?,
+                "unary_expression" => e = e.field("operand")?,
                 "identifier" => {
                     let id = self.lookup(self.text(e))?;
                     let b = &self.model.bindings[id];
@@ -220,7 +221,7 @@ impl<'a> Interp<'a> {
                     .map_or(self.model.end, |n| n.end_byte())
             };
             let later_use = crate::syntax::descendants(self.decl, |_| false).any(|n| {
-                n.kind() == "identifier"
+                n.kind_name() == "identifier"
                     && n.start_byte() > info.stmt_end
                     && n.end_byte() <= scope_end
                     && !(n.start_byte() >= lit_start && n.end_byte() <= lit_end)

@@ -1,6 +1,7 @@
 //! Scopes and bindings, and what an expression denotes: the place of a map or mutex
 //! expression, normalized across functions, and what its type says.
 
+use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use super::known;
@@ -55,7 +56,7 @@ impl<'a> Interp<'a> {
 
     /// The literal a call's function runs when it is a variable bound to one.
     pub(super) fn closure_of(&self, func: Node<'_>) -> Option<Node<'a>> {
-        if func.kind() != "identifier" {
+        if func.kind_name() != "identifier" {
             return None;
         }
         let id = self.lookup(self.text(func))?;
@@ -66,7 +67,7 @@ impl<'a> Interp<'a> {
             return None;
         }
         let lit = self.decl.descendant_for_byte_range(start, end)?;
-        (lit.kind() == "func_literal").then_some(lit)
+        (lit.kind_name() == "func_literal").then_some(lit)
     }
 
     pub(super) fn type_hint(&self, ty: Node<'_>) -> Hint {
@@ -75,22 +76,22 @@ impl<'a> Interp<'a> {
 
     pub(super) fn value_hint(&self, v: Node<'_>) -> Hint {
         // A call of the package's function or method: what it returns.
-        if v.kind() == "call_expression" {
-            if let Some(func) = v.child_by_field_name("function") {
-                let (name, receiver) = match func.kind() {
+        if v.kind_name() == "call_expression" {
+            if let Some(func) = v.field("function") {
+                let (name, receiver) = match func.kind_name() {
                     "identifier" if self.lookup(self.text(func)).is_none() => {
                         (Some(self.text(func)), Some(String::new()))
                     }
                     "selector_expression" => {
                         // Not `pkg.F(…)`: an import's name is no variable.
-                        let operand = func.child_by_field_name("operand").filter(|o| {
-                            o.kind() != "identifier"
+                        let operand = func.field("operand").filter(|o| {
+                            o.kind_name() != "identifier"
                                 || self.lookup(self.text(*o)).is_some()
                                 || self.decls.vars.contains_key(self.text(*o))
                         });
                         (
                             operand
-                                .and_then(|_| func.child_by_field_name("field"))
+                                .and_then(|_| func.field("field"))
                                 .map(|f| self.text(f)),
                             operand.and_then(|o| self.type_name_of(o)),
                         )
@@ -102,7 +103,7 @@ impl<'a> Interp<'a> {
                 }
             }
         }
-        if v.kind() == "identifier" {
+        if v.kind_name() == "identifier" {
             if let Some(id) = self.lookup(self.text(v)) {
                 return self.model.bindings[id].hint.clone();
             }
@@ -118,7 +119,7 @@ impl<'a> Interp<'a> {
     /// The name of the package's type that `v` has, where the model knows it: a
     /// variable of a struct type, or a field whose declared type is named.
     fn type_name_of(&self, v: Node<'_>) -> Option<String> {
-        match v.kind() {
+        match v.kind_name() {
             "identifier" | "selector_expression" => {}
             "parenthesized_expression" => return self.type_name_of(v.named_child(0)?),
             _ => return None,
@@ -147,13 +148,15 @@ impl<'a> Interp<'a> {
 
     pub(super) fn declare_params(&mut self, list: Node<'_>, kind: BindingKind) {
         for p in named_children(list) {
-            if p.kind() != "parameter_declaration" && p.kind() != "variadic_parameter_declaration" {
+            if p.kind_name() != "parameter_declaration"
+                && p.kind_name() != "variadic_parameter_declaration"
+            {
                 continue;
             }
-            let ty = p.child_by_field_name("type");
+            let ty = p.field("type");
             let hint = ty.map(|t| self.type_hint(t)).unwrap_or(Hint::Other);
             let type_text = ty.map(|t| {
-                if p.kind() == "variadic_parameter_declaration" {
+                if p.kind_name() == "variadic_parameter_declaration" {
                     format!("...{}", self.text(t))
                 } else {
                     self.text(t).to_string()
@@ -170,7 +173,7 @@ impl<'a> Interp<'a> {
 
     /// What a map or mutex expression denotes.
     pub(super) fn place(&self, e: Node<'_>) -> Option<Place> {
-        match e.kind() {
+        match e.kind_name() {
             "identifier" => {
                 let name = self.text(e);
                 if let Some(id) = self.lookup(name) {
@@ -219,8 +222,8 @@ impl<'a> Interp<'a> {
                 })
             }
             "selector_expression" => {
-                let operand = e.child_by_field_name("operand")?;
-                let field = self.text(e.child_by_field_name("field")?).to_string();
+                let operand = e.field("operand")?;
+                let field = self.text(e.field("field")?).to_string();
                 let mut p = self.place(operand)?;
                 if let Root::Opaque(t) = &p.root {
                     if p.fields.is_empty() && self.lookup(t).is_none() {
@@ -235,12 +238,10 @@ impl<'a> Interp<'a> {
                 Some(self.normalize(p))
             }
             "parenthesized_expression" => self.place(e.named_child(0)?),
-            "unary_expression" if self.text(e).starts_with('*') => {
-                self.place(e.child_by_field_name("operand")?)
-            }
+            "unary_expression" if self.text(e).starts_with('*') => self.place(e.field("operand")?),
             // `s.addrs[p]` of a map of maps: an element, guarded as the map is.
             "index_expression" => {
-                let operand = e.child_by_field_name("operand")?;
+                let operand = e.field("operand")?;
                 let p = self.place(operand)?;
                 if self.is_map(&p) && self.elem_hint(&p) == Some(Hint::Map) {
                     let mut inner = p;
@@ -332,16 +333,16 @@ impl<'a> Interp<'a> {
 
     /// `x.Lock()` and the like: the mutex and the method.
     pub(super) fn mutex_call(&self, call: Node<'_>) -> Option<(MutexKey, LockMethod)> {
-        let func = call.child_by_field_name("function")?;
-        if func.kind() != "selector_expression" {
+        let func = call.field("function")?;
+        if func.kind_name() != "selector_expression" {
             return None;
         }
-        let args = call.child_by_field_name("arguments")?;
+        let args = call.field("arguments")?;
         if args.named_child_count() != 0 {
             return None;
         }
-        let m = known::mutex_method(self.text(func.child_by_field_name("field")?))?;
-        let operand = func.child_by_field_name("operand")?;
+        let m = known::mutex_method(self.text(func.field("field")?))?;
+        let operand = func.field("operand")?;
         let place = self.place(operand)?;
         // `x.Lock()` on something that is not known to be a mutex still counts only when
         // its type is unknown to us; a struct without a mutex is not one.

@@ -3,6 +3,7 @@
 //! switches and selects, labels, `break`, `continue`, `goto`, and the calls that end a
 //! path.
 
+use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use super::{descendants_of_kind, known, BreakCtx, Interp, State};
@@ -25,11 +26,11 @@ impl<'a> Interp<'a> {
             if let Some(key) = self.fork_key(&children, i, &s) {
                 let ends = self.fork(&children, i, &key, s);
                 // (tree-sitter-go wraps a block's statements in a `statement_list`.)
-                let block = match node.kind() {
+                let block = match node.kind_name() {
                     "statement_list" => node.parent(),
                     _ => Some(node),
                 };
-                let body_of = block.and_then(|b| b.parent()).map(|p| p.kind());
+                let body_of = block.and_then(|b| b.parent()).map(|p| p.kind_name());
                 if matches!(
                     body_of,
                     Some("function_declaration" | "method_declaration" | "func_literal")
@@ -69,7 +70,7 @@ impl<'a> Interp<'a> {
             return None;
         }
         self.forget_assumptions(node, &mut st);
-        match node.kind() {
+        match node.kind_name() {
             "block" | "statement_list" => self.block(node, Some(st)),
             "comment" | "empty_statement" | "type_declaration" | "const_declaration" => Some(st),
             "expression_statement" => {
@@ -91,7 +92,7 @@ impl<'a> Interp<'a> {
             }
             "send_statement" => {
                 self.exprs_in(node, &mut st, node);
-                if let Some(v) = node.child_by_field_name("value") {
+                if let Some(v) = node.field("value") {
                     self.sent(v);
                 }
                 Some(st)
@@ -103,11 +104,11 @@ impl<'a> Interp<'a> {
                 Some(st)
             }
             "assignment_statement" => {
-                let right = node.child_by_field_name("right");
+                let right = node.field("right");
                 if let Some(right) = right {
                     self.exprs_in(right, &mut st, node);
                 }
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = node.field("left") {
                     let targets = named_children(left);
                     let values: Vec<Node<'_>> = right.map(named_children).unwrap_or_default();
                     if targets.len() == values.len() {
@@ -122,22 +123,22 @@ impl<'a> Interp<'a> {
                 Some(st)
             }
             "short_var_declaration" => {
-                let right = node.child_by_field_name("right");
+                let right = node.field("right");
                 let values: Vec<Node<'_>> = right.map(named_children).unwrap_or_default();
                 let left_count = node
-                    .child_by_field_name("left")
+                    .field("left")
                     .map(|l| named_children(l).len())
                     .unwrap_or(0);
                 // `name := func() { … }`: the literal runs where the variable is called
                 // (`name()`, `defer name()`, `go name()`), not here.
                 let closure_decl = values.len() == left_count;
                 for v in &values {
-                    if closure_decl && v.kind() == "func_literal" {
+                    if closure_decl && v.kind_name() == "func_literal" {
                         continue;
                     }
                     self.expr(*v, &mut st, node);
                 }
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = node.field("left") {
                     let names = named_children(left);
                     let single = values.len() == names.len();
                     for (i, n) in names.iter().enumerate() {
@@ -153,11 +154,12 @@ impl<'a> Interp<'a> {
                         // `v, ok := m[k]`: `v` is the element, as in `v := m[k]`.
                         let comma_ok = names.len() == 2
                             && values.len() == 1
-                            && values[0].kind() == "index_expression";
+                            && values[0].kind_name() == "index_expression";
                         let element = (i == 0 && comma_ok).then(|| values[0]);
                         // `s, cleanup := newServer(t)`: `s` is the call's first result.
-                        let first_result =
-                            i == 0 && values.len() == 1 && values[0].kind() == "call_expression";
+                        let first_result = i == 0
+                            && values.len() == 1
+                            && values[0].kind_name() == "call_expression";
                         let hint = if single {
                             self.value_hint(values[i])
                         } else if let Some(v) = element.or(first_result.then(|| values[0])) {
@@ -183,7 +185,7 @@ impl<'a> Interp<'a> {
                         }
                         if single {
                             self.model.bindings[id].alias = self.map_alias(values[i]);
-                            if values[i].kind() == "func_literal" {
+                            if values[i].kind_name() == "func_literal" {
                                 self.model.bindings[id].closure =
                                     Some((values[i].start_byte(), values[i].end_byte()));
                                 self.closures.push(id);
@@ -195,11 +197,11 @@ impl<'a> Interp<'a> {
             }
             "var_declaration" => {
                 for spec in descendants_of_kind(node, "var_spec") {
-                    let value = spec.child_by_field_name("value");
+                    let value = spec.field("value");
                     if let Some(v) = value {
                         self.exprs_in(v, &mut st, node);
                     }
-                    let ty = spec.child_by_field_name("type");
+                    let ty = spec.field("type");
                     let values: Vec<Node<'_>> = value.map(named_children).unwrap_or_default();
                     let mut cursor = spec.walk();
                     let names: Vec<Node<'_>> =
@@ -221,7 +223,7 @@ impl<'a> Interp<'a> {
                             Some(v) => self.is_fresh_value(v),
                             None => {
                                 matches!(hint, Hint::Struct(_))
-                                    && ty.is_some_and(|t| t.kind() == "type_identifier")
+                                    && ty.is_some_and(|t| t.kind_name() == "type_identifier")
                             }
                         };
                         let id = self.declare(
@@ -260,10 +262,10 @@ impl<'a> Interp<'a> {
             }
             "if_statement" => {
                 let mark = self.scope.len();
-                if let Some(init) = node.child_by_field_name("initializer") {
+                if let Some(init) = node.field("initializer") {
                     st = self.stmt(init, Some(st))?;
                 }
-                if let Some(cond) = node.child_by_field_name("condition") {
+                if let Some(cond) = node.field("condition") {
                     self.expr(cond, &mut st, node);
                 }
                 // A condition this path has assumed takes its branch only.
@@ -273,10 +275,10 @@ impl<'a> Interp<'a> {
                 });
                 if let Some(then_taken) = assumed {
                     let out = if then_taken {
-                        node.child_by_field_name("consequence")
+                        node.field("consequence")
                             .and_then(|b| self.block(b, Some(st)))
                     } else {
-                        match node.child_by_field_name("alternative") {
+                        match node.field("alternative") {
                             Some(alt) => self.stmt(alt, Some(st)),
                             None => Some(st),
                         }
@@ -285,9 +287,9 @@ impl<'a> Interp<'a> {
                     return out;
                 }
                 let then = node
-                    .child_by_field_name("consequence")
+                    .field("consequence")
                     .and_then(|b| self.block(b, Some(st.clone())));
-                let other = match node.child_by_field_name("alternative") {
+                let other = match node.field("alternative") {
                     Some(alt) => self.stmt(alt, Some(st)),
                     None => Some(st),
                 };
@@ -299,26 +301,24 @@ impl<'a> Interp<'a> {
                 self.switch_stmt(node, st)
             }
             "labeled_statement" => {
-                let label = node
-                    .child_by_field_name("label")
-                    .map(|l| self.text(l).to_string());
+                let label = node.field("label").map(|l| self.text(l).to_string());
                 let inner = named_children(node)
                     .into_iter()
-                    .find(|c| c.kind() != "label_name")?;
+                    .find(|c| c.kind_name() != "label_name")?;
                 if self.model.has_goto {
                     // A goto can jump here from anywhere: nothing is known.
                     for v in st.locks.iter_mut().map(|(_, v)| v) {
                         *v = Held::Known(LockVal::new(Lock::Unknown, Cause::Join));
                     }
                 }
-                if inner.kind() == "for_statement" {
+                if inner.kind_name() == "for_statement" {
                     self.pending_label = label;
                 }
                 self.stmt(inner, Some(st))
             }
             "break_statement" | "continue_statement" => {
                 let label = node.named_child(0).map(|l| self.text(l).to_string());
-                let is_break = node.kind() == "break_statement";
+                let is_break = node.kind_name() == "break_statement";
                 let frame = self.frames.last_mut().unwrap();
                 let target = frame.breaks.iter_mut().rev().find(|b| match &label {
                     Some(l) => b.label.as_deref() == Some(l.as_str()),
@@ -347,10 +347,10 @@ impl<'a> Interp<'a> {
 
     /// How the call `e` ends its path, if it does.
     pub(super) fn exit_call(&self, e: Node<'_>) -> Option<known::Exit> {
-        if e.kind() != "call_expression" {
+        if e.kind_name() != "call_expression" {
             return None;
         }
-        known::exit_call(self.text(e.child_by_field_name("function")?))
+        known::exit_call(self.text(e.field("function")?))
     }
 
     pub(super) fn for_stmt(&mut self, node: Node<'_>, mut st: State) -> Option<State> {
@@ -360,11 +360,11 @@ impl<'a> Interp<'a> {
         let mut unbounded = true;
         let mut has_exit_condition = false;
         self.block_marks.push(mark);
-        let body = node.child_by_field_name("body")?;
+        let body = node.field("body")?;
         for clause in named_children(node) {
-            match clause.kind() {
+            match clause.kind_name() {
                 "for_clause" => {
-                    if let Some(init) = clause.child_by_field_name("initializer") {
+                    if let Some(init) = clause.field("initializer") {
                         let before = self.model.bindings.len();
                         st = self.stmt(init, Some(st))?;
                         for id in before..self.model.bindings.len() {
@@ -372,7 +372,7 @@ impl<'a> Interp<'a> {
                             vars.push(id);
                         }
                     }
-                    if let Some(cond) = clause.child_by_field_name("condition") {
+                    if let Some(cond) = clause.field("condition") {
                         self.expr(cond, &mut st, node);
                         unbounded = false;
                         has_exit_condition = true;
@@ -380,7 +380,7 @@ impl<'a> Interp<'a> {
                     // A three-clause loop without a condition is still unbounded.
                 }
                 "range_clause" => {
-                    let right = clause.child_by_field_name("right");
+                    let right = clause.field("right");
                     let mut channel = false;
                     // `for _, inner := range s.byKey` over a map of maps: the value is an
                     // element of the guarded map.
@@ -405,12 +405,12 @@ impl<'a> Interp<'a> {
                     }
                     unbounded = channel;
                     has_exit_condition = true;
-                    if let Some(left) = clause.child_by_field_name("left") {
+                    if let Some(left) = clause.field("left") {
                         let is_define = crate::syntax::children(clause)
                             .iter()
-                            .any(|c| c.kind() == ":=");
+                            .any(|c| c.kind_name() == ":=");
                         for (i, n) in named_children(left).into_iter().enumerate() {
-                            if is_define && n.kind() == "identifier" {
+                            if is_define && n.kind_name() == "identifier" {
                                 let name = self.text(n).to_string();
                                 let value = i == 1 && elements.is_some();
                                 let id = self.declare(
@@ -494,16 +494,15 @@ impl<'a> Interp<'a> {
 
     /// The channel type of `make(chan T, …)`, which is what a `:=` declares.
     pub(super) fn made_chan(&self, v: Node<'_>) -> Option<String> {
-        if v.kind() != "call_expression" || self.text(v.child_by_field_name("function")?) != "make"
-        {
+        if v.kind_name() != "call_expression" || self.text(v.field("function")?) != "make" {
             return None;
         }
-        let ty = v.child_by_field_name("arguments")?.named_child(0)?;
-        (ty.kind() == "channel_type").then(|| self.text(ty).to_string())
+        let ty = v.field("arguments")?.named_child(0)?;
+        (ty.kind_name() == "channel_type").then(|| self.text(ty).to_string())
     }
 
     pub(super) fn looks_like_channel(&self, e: Node<'_>) -> bool {
-        if e.kind() == "identifier" {
+        if e.kind_name() == "identifier" {
             if let Some(id) = self.lookup(self.text(e)) {
                 if let Some(t) = &self.model.bindings[id].type_text {
                     return t.starts_with("chan") || t.starts_with("<-chan");
@@ -524,10 +523,10 @@ impl<'a> Interp<'a> {
 
     pub(super) fn switch_stmt(&mut self, node: Node<'_>, mut st: State) -> Option<State> {
         let mark = self.scope.len();
-        if let Some(init) = node.child_by_field_name("initializer") {
+        if let Some(init) = node.field("initializer") {
             st = self.stmt(init, Some(st))?;
         }
-        if let Some(v) = node.child_by_field_name("value") {
+        if let Some(v) = node.field("value") {
             self.expr(v, &mut st, node);
         }
         let label = self.pending_label.take();
@@ -540,7 +539,7 @@ impl<'a> Interp<'a> {
         let mut ends = Vec::new();
         let mut has_default = false;
         for case in named_children(node) {
-            let kind = case.kind();
+            let kind = case.kind_name();
             if !matches!(
                 kind,
                 "expression_case" | "type_case" | "default_case" | "communication_case"
@@ -550,17 +549,17 @@ impl<'a> Interp<'a> {
             has_default |= kind == "default_case";
             let mut cs = st.clone();
             let cmark = self.scope.len();
-            if let Some(v) = case.child_by_field_name("value") {
+            if let Some(v) = case.field("value") {
                 self.expr(v, &mut cs, case);
             }
-            if let Some(comm) = case.child_by_field_name("communication") {
+            if let Some(comm) = case.field("communication") {
                 if let Some(s) = self.stmt(comm, Some(cs.clone())) {
                     cs = s;
                 }
             }
             let mut s = Some(cs);
             for child in named_children(case) {
-                if child.kind() == "statement_list" {
+                if child.kind_name() == "statement_list" {
                     s = self.block(child, s);
                 }
             }
@@ -569,7 +568,7 @@ impl<'a> Interp<'a> {
         }
         // A select without default blocks until a case runs; a switch without default can
         // run no case at all.
-        if !has_default && node.kind() != "select_statement" {
+        if !has_default && node.kind_name() != "select_statement" {
             ends.push(st);
         }
         let ctx = self.frames.last_mut().unwrap().breaks.pop().unwrap();
