@@ -62,7 +62,14 @@ mod tests {
         let mut seen = 0;
         while let Some(n) = stack.pop() {
             assert_eq!(n.kind_name(), n.kind());
-            for name in ["name", "body", "receiver", "function", "arguments", "operand"] {
+            for name in [
+                "name",
+                "body",
+                "receiver",
+                "function",
+                "arguments",
+                "operand",
+            ] {
                 assert_eq!(n.field(name), n.child_by_field_name(name));
             }
             seen += 1;
