@@ -306,6 +306,7 @@ fn sites(
     all: bool,
     out: &mut Vec<(usize, Why)>,
 ) {
+    // Each kind of site in turn, until one says to stop.
     let mut found = |at: usize, why: Why| {
         out.push((at, why));
         !all
@@ -316,69 +317,105 @@ fn sites(
         }
     }
     let mut lexer = Lexer::new(src);
-    // A read lock comes only from a call `x.RLock()`; the code it covers is in the same
-    // function (or a closure inside it), so in the same top-level block.
+    let later =
+        |text: &[u8], kind: Later| later_fires(text, kind, shared_loop_vars, triggers, writers);
+    let _ = read_locked_sites(src, triggers, writers, &mut lexer, &mut found)
+        || later_statement_sites(src, &later, &mut lexer, &mut found)
+        || later_call_sites(src, &later, &mut lexer, &mut found);
+}
+
+/// The read-locked sites: whether `found` said to stop.
+///
+/// A read lock comes only from a call `x.RLock()`; the code it covers is in the same
+/// function (or a closure inside it), so in the same top-level block.
+fn read_locked_sites<'s>(
+    src: &'s [u8],
+    triggers: &[Trigger],
+    writers: &Writers,
+    lexer: &mut Lexer<'s>,
+    found: &mut dyn FnMut(usize, Why) -> bool,
+) -> bool {
     let read_locked: Vec<Trigger> = triggers
         .iter()
         .copied()
         .filter(|t| matches!(t, Trigger::ReadLocked(_)))
         .collect();
-    if !read_locked.is_empty() {
-        let rlock = LockMethod::RLock.name().as_bytes();
-        let mut blocks: Option<TopLevelBlocks> = None;
-        for at in code_hits(src, rlock, &mut lexer) {
-            let open = skip_trivia(src, at + rlock.len());
-            if src.get(open) != Some(&b'(') || src.get(skip_trivia(src, open + 1)) != Some(&b')') {
-                continue;
-            }
-            let (start, end) = blocks
-                .get_or_insert_with(|| TopLevelBlocks::new(src))
-                .holding(at);
-            let text = &src[start..end];
-            let fires = read_locked
-                .iter()
-                .find(|t| matches!(t, Trigger::ReadLocked(shape) if holds(text, *shape, writers)));
-            if let Some(t) = fires {
-                if found(at, Why::Trigger(*t)) {
-                    return;
-                }
+    if read_locked.is_empty() {
+        return false;
+    }
+    let rlock = LockMethod::RLock.name().as_bytes();
+    let mut blocks: Option<TopLevelBlocks> = None;
+    for at in code_hits(src, rlock, lexer) {
+        let open = skip_trivia(src, at + rlock.len());
+        if src.get(open) != Some(&b'(') || src.get(skip_trivia(src, open + 1)) != Some(&b')') {
+            continue;
+        }
+        let (start, end) = blocks
+            .get_or_insert_with(|| TopLevelBlocks::new(src))
+            .holding(at);
+        let text = &src[start..end];
+        let fires = read_locked
+            .iter()
+            .find(|t| matches!(t, Trigger::ReadLocked(shape) if holds(text, *shape, writers)));
+        if let Some(t) = fires {
+            if found(at, Why::Trigger(*t)) {
+                return true;
             }
         }
     }
-    // `defer` and `go` statements: the statement's text.
+    false
+}
+
+/// `defer` and `go` statements, each by the statement's text: whether `found` said to
+/// stop.
+fn later_statement_sites<'s>(
+    src: &'s [u8],
+    later: &dyn Fn(&[u8], Later) -> Option<Trigger>,
+    lexer: &mut Lexer<'s>,
+    found: &mut dyn FnMut(usize, Why) -> bool,
+) -> bool {
     for kw in known::LATER_STATEMENTS {
         let kind = if kw == "defer" {
             Later::Deferred
         } else {
             Later::Spawned
         };
-        for at in code_hits(src, kw.as_bytes(), &mut lexer) {
+        for at in code_hits(src, kw.as_bytes(), lexer) {
             let text = &src[at..statement_end(src, at + kw.len())];
-            if let Some(t) = later_fires(text, kind, shared_loop_vars, triggers, writers) {
+            if let Some(t) = later(text, kind) {
                 if found(at, Why::Trigger(t)) {
-                    return;
+                    return true;
                 }
             }
         }
     }
-    // `AfterFunc(d, func() {…})`, `g.Go(func() {…})`: the call's arguments.
+    false
+}
+
+/// `AfterFunc(d, func() {…})`, `g.Go(func() {…})`, each by the call's arguments:
+/// whether `found` said to stop.
+fn later_call_sites<'s>(
+    src: &'s [u8],
+    later: &dyn Fn(&[u8], Later) -> Option<Trigger>,
+    lexer: &mut Lexer<'s>,
+    found: &mut dyn FnMut(usize, Why) -> bool,
+) -> bool {
     let mut names: Vec<&str> = known::later_call_names().collect();
     names.dedup();
     for name in names {
-        for at in code_hits(src, name.as_bytes(), &mut lexer) {
+        for at in code_hits(src, name.as_bytes(), lexer) {
             let open = skip_trivia(src, at + name.len());
             if src.get(open) == Some(&b'(') {
                 let text = &src[open..group_end(src, open)];
-                if let Some(t) =
-                    later_fires(text, Later::Spawned, shared_loop_vars, triggers, writers)
-                {
+                if let Some(t) = later(text, Later::Spawned) {
                     if found(at, Why::Trigger(t)) {
-                        return;
+                        return true;
                     }
                 }
             }
         }
     }
+    false
 }
 
 /// The file holds something that runs later: a `defer`, a `go` statement, or a callback
