@@ -32,7 +32,11 @@
 //!   same receiver type and name gets its declaration parsed too: of two such
 //!   declarations (one per build tag) the later one's doc comment decides whether the
 //!   lock is held on entry, as it does when every file is parsed;
-//! * a file with a `//defuse:ignore` directive is parsed and modeled whole.
+//! * a file with a `//defuse:ignore` directive is parsed and modeled whole;
+//! * a candidate the prefilter found only by the name of a function it calls is judged
+//!   only when its model confirms a call that can write (see
+//!   [`confirm_calls_of_writers`]), and a callee is modeled for its summary only when
+//!   its text can write, itself or through its own calls ([`MayWrite`]).
 //!
 //! `tests/prefilter.rs` checks that both demands give the same findings on the test data
 //! and the Go tree, and the fuzz target on every input it makes. One known difference: in a file
@@ -52,6 +56,8 @@ use super::facts::PackageFacts;
 use super::function::Ctx;
 use super::place::{MutexKey, Root};
 use super::{model_some, FunctionModel, RawFunction, SourceUnit};
+use crate::prefilter::Why;
+use crate::rules::trigger::{Shape, Trigger};
 use crate::syntax::{lex, named_children, parse_declarations, parse_only, ParsedFile};
 use index::FileIndex;
 
@@ -61,8 +67,8 @@ pub enum FileDemand {
     /// Nothing is judged in it: it only contributes facts.
     Facts,
     /// The functions holding these byte offsets are judged; an offset in no function
-    /// makes the whole file judged.
-    Sites(Vec<usize>),
+    /// makes the whole file judged. Each comes with the reason the prefilter gave.
+    Sites(Vec<(usize, Why)>),
     /// Every function is judged, and the file is parsed whole.
     Whole,
 }
@@ -78,7 +84,7 @@ impl FileDemand {
         {
             FileDemand::Whole
         } else {
-            FileDemand::Sites(sites.into_iter().map(|(at, _)| at).collect())
+            FileDemand::Sites(sites)
         }
     }
 }
@@ -119,6 +125,10 @@ struct Slot {
     parsed_declared: BTreeSet<usize>,
     /// The functions holding candidate sites.
     candidates: BTreeSet<usize>,
+    /// The candidates whose every site is a call, by name, of a function that writes a
+    /// map: they stay candidates only if their models confirm such a call (see
+    /// [`confirm_calls_of_writers`]).
+    to_confirm: HashMap<usize, CallsWriter>,
     /// The functions whose caller facts matter, so whose call sites are all modeled: the
     /// candidates, and the functions accessing a map a candidate operates on.
     exact: BTreeSet<usize>,
@@ -212,13 +222,22 @@ impl Slot {
         let mut candidates = BTreeSet::new();
         let candidate = demand != FileDemand::Facts;
         let mut whole = demand == FileDemand::Whole;
+        let mut by_calls: HashMap<usize, Option<CallsWriter>> = HashMap::new();
         if let FileDemand::Sites(sites) = demand {
-            for at in sites {
+            for (at, why) in sites {
                 // A site the index puts in no function: nothing is left to chance.
                 whole |= index.function_at(at).is_none();
-                candidates.extend(index.function_at(at));
+                if let Some(i) = index.function_at(at) {
+                    candidates.insert(i);
+                    let seen = by_calls.entry(i).or_insert(Some(CallsWriter::default()));
+                    *seen = seen.and_then(|c| c.with(why));
+                }
             }
         }
+        let to_confirm = by_calls
+            .into_iter()
+            .filter_map(|(i, c)| Some((i, c?)))
+            .collect();
         let selected: BTreeSet<usize> = if whole {
             (0..index.functions.len()).collect()
         } else {
@@ -239,6 +258,7 @@ impl Slot {
             callees: HashMap::new(),
             selected,
             candidates,
+            to_confirm,
             candidate,
             whole,
             models: HashMap::new(),
@@ -488,6 +508,9 @@ pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> 
             for i in new.into_values() {
                 slot.models.entry(i).or_insert(None);
             }
+        }
+        if kept.is_none() {
+            confirm_calls_of_writers(&mut slots);
         }
         if !select_wanted(&mut slots, &decls) {
             break decls;
@@ -802,6 +825,77 @@ fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
     any
 }
 
+/// Where a candidate's calls of writers were found: in code that runs later, or in a
+/// function that takes a read lock (anywhere in it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct CallsWriter {
+    later: bool,
+    read_locked: bool,
+}
+
+impl CallsWriter {
+    /// With one more site; `None` when that site is not a call of a writer.
+    fn with(self, why: Why) -> Option<CallsWriter> {
+        match why {
+            Why::Trigger(Trigger::Later(_, Shape::CallsWriter, _)) => Some(CallsWriter {
+                later: true,
+                ..self
+            }),
+            Why::Trigger(Trigger::ReadLocked(Shape::CallsWriter)) => Some(CallsWriter {
+                read_locked: true,
+                ..self
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// The prefilter matches a call of a writer by its name alone: `defer conn.Close()`
+/// counts wherever some `Close` of the package writes a map. Once modeled, a candidate
+/// knows what it calls (`CallSite`'s receiver type and name, the key a summary is found
+/// by), so a candidate whose every site was such a call stays one only if a call of it
+/// (in code that runs later, or anywhere when it was found in a read-locked function)
+/// can reach a function of the package with a summary ([`MayWrite`]). Without one, no
+/// call of it performs a write (`facts::PackageFacts::resolve` adds writes only through
+/// summaries), and its trigger cannot hold: it is judged no further, and none of its
+/// facts are gathered.
+fn confirm_calls_of_writers(slots: &mut [Slot]) {
+    let mut dropped: Vec<(usize, usize)> = Vec::new();
+    let mut may_write = MayWrite::new(slots);
+    for (s, slot) in slots.iter().enumerate().filter(|(_, s)| !s.whole) {
+        for (&i, how) in &slot.to_confirm {
+            let Some(Some(f)) = slot.models.get(&i) else {
+                continue;
+            };
+            let confirmed = f
+                .call_sites
+                .iter()
+                .filter(|c| how.read_locked || c.spawned || c.ctx != Ctx::Immediate)
+                .any(|c| {
+                    let key = index::func_key(&c.recv_type, &c.method);
+                    (0..slots.len()).any(|s2| {
+                        slots[s2]
+                            .index
+                            .declarations_of_key(key)
+                            .0
+                            .into_iter()
+                            .any(|i2| may_write.can(s2, i2, super::facts::summaries::DEPTH - 1))
+                    })
+                });
+            if !confirmed {
+                dropped.push((s, i));
+            }
+        }
+    }
+    for slot in slots.iter_mut() {
+        slot.to_confirm.clear();
+    }
+    for (s, i) in dropped {
+        slots[s].candidates.remove(&i);
+        slots[s].exact.remove(&i);
+    }
+}
+
 /// Which functions of a package can have a summary (what a call of them writes, see
 /// `facts::summaries`) that follows `levels` more calls: a function whose text holds a
 /// map write's shape, or that calls, by name, one that can with a level fewer. A
@@ -860,4 +954,35 @@ fn word_hits<'a>(src: &'a [u8], word: &'a str) -> impl Iterator<Item = usize> + 
         let word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
         !before.is_some_and(word_byte) && !after.is_some_and(word_byte)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn judged(src: &str) -> Vec<usize> {
+        let sites = crate::prefilter::candidate_sites(src.as_bytes(), false);
+        let unit = SourceUnit {
+            path: "p.go".into(),
+            src: src.as_bytes().to_vec(),
+            per_iteration_loop_vars: true,
+        };
+        let demand = Demand::Files(vec![FileDemand::from_sites(sites)]);
+        let Outcome::Analyzed { files, .. } = analyze(vec![unit], demand, INLINE_NESTING) else {
+            panic!("not deep");
+        };
+        files[0].functions.iter().map(|f| f.start).collect()
+    }
+
+    #[test]
+    fn a_call_of_a_writer_by_name_only_is_judged_no_further() {
+        let src = "package p\n\nimport \"net\"\n\ntype cache struct{ m map[string]int }\n\nfunc (c *cache) Close() { delete(c.m, \"k\") }\n\nfunc dial(conn net.Conn) {\n\tdefer conn.Close()\n}\n\nfunc (c *cache) use() {\n\tdefer c.Close()\n}\n";
+        let use_start = src.find("func (c *cache) use").unwrap();
+        // Both defers name a `Close` that writes a map; only the cache's is that one.
+        assert_eq!(
+            crate::prefilter::candidate_sites(src.as_bytes(), false).len(),
+            2
+        );
+        assert_eq!(judged(src), [use_start]);
+    }
 }
