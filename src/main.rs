@@ -2,14 +2,17 @@
 // millions of small, short-lived values per large package, and glibc's malloc spent a
 // fifth of a dense package's run in its free lists (malloc_consolidate, unlink_chunk); the
 // release binaries for Linux are static musl builds, whose malloc is slower still.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    #[cfg(feature = "mimalloc")]
     use_mimalloc_for_tree_sitter();
     std::process::exit(defuse::cli::main());
 }
 
+#[cfg(feature = "mimalloc")]
 /// Route tree-sitter's C allocations (parsers and trees, most of a run's memory) to
 /// mimalloc too, before anything is parsed.
 fn use_mimalloc_for_tree_sitter() {
