@@ -45,7 +45,6 @@
 
 pub mod index;
 
-use crate::syntax::NodeExt;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use memchr::memmem;
@@ -58,7 +57,7 @@ use super::place::{MutexKey, Root};
 use super::{model_some, FunctionModel, RawFunction, SourceUnit};
 use crate::prefilter::Why;
 use crate::rules::trigger::{Shape, Trigger};
-use crate::syntax::{lex, named_children, parse_declarations, parse_only, ParsedFile};
+use crate::syntax::{lex, named_children, parse_declarations, parse_only, NodeExt, ParsedFile};
 use index::FileIndex;
 
 /// What the rules need of one file.
@@ -127,8 +126,9 @@ struct Slot {
     candidates: BTreeSet<usize>,
     /// The candidates whose every site is a call, by name, of a function that writes a
     /// map: they stay candidates only if their models confirm such a call (see
-    /// [`confirm_calls_of_writers`]).
-    to_confirm: HashMap<usize, CallsWriter>,
+    /// [`confirm_calls_of_writers`]). True where a site was in a read-locked function,
+    /// where a call anywhere in it counts, not only in code that runs later.
+    to_confirm: HashMap<usize, bool>,
     /// The functions whose caller facts matter, so whose call sites are all modeled: the
     /// candidates, and the functions accessing a map a candidate operates on.
     exact: BTreeSet<usize>,
@@ -222,15 +222,20 @@ impl Slot {
         let mut candidates = BTreeSet::new();
         let candidate = demand != FileDemand::Facts;
         let mut whole = demand == FileDemand::Whole;
-        let mut by_calls: HashMap<usize, Option<CallsWriter>> = HashMap::new();
+        // Per candidate: `Some(read_locked)` while every site is a call of a writer.
+        let mut by_calls: HashMap<usize, Option<bool>> = HashMap::new();
         if let FileDemand::Sites(sites) = demand {
             for (at, why) in sites {
                 // A site the index puts in no function: nothing is left to chance.
                 whole |= index.function_at(at).is_none();
                 if let Some(i) = index.function_at(at) {
                     candidates.insert(i);
-                    let seen = by_calls.entry(i).or_insert(Some(CallsWriter::default()));
-                    *seen = seen.and_then(|c| c.with(why));
+                    let seen = by_calls.entry(i).or_insert(Some(false));
+                    *seen = seen.and_then(|read_locked| match why {
+                        Why::Trigger(Trigger::Later(_, Shape::CallsWriter, _)) => Some(read_locked),
+                        Why::Trigger(Trigger::ReadLocked(Shape::CallsWriter)) => Some(true),
+                        _ => None,
+                    });
                 }
             }
         }
@@ -825,31 +830,6 @@ fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
     any
 }
 
-/// Where a candidate's calls of writers were found: in code that runs later, or in a
-/// function that takes a read lock (anywhere in it).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct CallsWriter {
-    later: bool,
-    read_locked: bool,
-}
-
-impl CallsWriter {
-    /// With one more site; `None` when that site is not a call of a writer.
-    fn with(self, why: Why) -> Option<CallsWriter> {
-        match why {
-            Why::Trigger(Trigger::Later(_, Shape::CallsWriter, _)) => Some(CallsWriter {
-                later: true,
-                ..self
-            }),
-            Why::Trigger(Trigger::ReadLocked(Shape::CallsWriter)) => Some(CallsWriter {
-                read_locked: true,
-                ..self
-            }),
-            _ => None,
-        }
-    }
-}
-
 /// The prefilter matches a call of a writer by its name alone: `defer conn.Close()`
 /// counts wherever some `Close` of the package writes a map. Once modeled, a candidate
 /// knows what it calls (`CallSite`'s receiver type and name, the key a summary is found
@@ -863,14 +843,14 @@ fn confirm_calls_of_writers(slots: &mut [Slot]) {
     let mut dropped: Vec<(usize, usize)> = Vec::new();
     let mut may_write = MayWrite::new(slots);
     for (s, slot) in slots.iter().enumerate().filter(|(_, s)| !s.whole) {
-        for (&i, how) in &slot.to_confirm {
+        for (&i, &anywhere) in &slot.to_confirm {
             let Some(Some(f)) = slot.models.get(&i) else {
                 continue;
             };
             let confirmed = f
                 .call_sites
                 .iter()
-                .filter(|c| how.read_locked || c.spawned || c.ctx != Ctx::Immediate)
+                .filter(|c| anywhere || c.spawned || c.ctx != Ctx::Immediate)
                 .any(|c| {
                     let key = index::func_key(&c.recv_type, &c.method);
                     (0..slots.len()).any(|s2| {
@@ -901,28 +881,41 @@ fn confirm_calls_of_writers(slots: &mut [Slot]) {
 /// map write's shape, or that calls, by name, one that can with a level fewer. A
 /// necessary condition from bytes, so a callee that fails it needs no model: its summary
 /// would be empty.
+/// Function name → (file, index) of each function declared under it.
+type FunctionsByName<'a> = HashMap<&'a [u8], Vec<(usize, usize)>>;
+
 struct MayWrite<'a> {
     slots: &'a [Slot],
-    /// Every declared function by name: (file, index).
-    by_name: HashMap<&'a [u8], Vec<(usize, usize)>>,
+    /// Every declared function by name: (file, index). Built when a call is first
+    /// followed: most callees write themselves, or are asked about with no level left.
+    by_name: Option<FunctionsByName<'a>>,
     known: HashMap<(usize, usize, usize), bool>,
 }
 
 impl<'a> MayWrite<'a> {
     fn new(slots: &'a [Slot]) -> MayWrite<'a> {
-        let mut by_name: HashMap<&[u8], Vec<(usize, usize)>> = HashMap::new();
-        for (s, slot) in slots.iter().enumerate() {
-            for (i, f) in slot.index.functions.iter().enumerate() {
-                if let Some(name) = slot.index.name_of(&slot.file.src, f) {
-                    by_name.entry(name).or_default().push((s, i));
-                }
-            }
-        }
         MayWrite {
             slots,
-            by_name,
+            by_name: None,
             known: HashMap::new(),
         }
+    }
+
+    /// The functions declared under `name`.
+    fn named(&mut self, name: &[u8]) -> Vec<(usize, usize)> {
+        let slots = self.slots;
+        let by_name = self.by_name.get_or_insert_with(|| {
+            let mut by_name = FunctionsByName::new();
+            for (s, slot) in slots.iter().enumerate() {
+                for (i, f) in slot.index.functions.iter().enumerate() {
+                    if let Some(name) = slot.index.name_of(&slot.file.src, f) {
+                        by_name.entry(name).or_default().push((s, i));
+                    }
+                }
+            }
+            by_name
+        });
+        by_name.get(name).cloned().unwrap_or_default()
     }
 
     fn can(&mut self, s: usize, i: usize, levels: usize) -> bool {
@@ -935,8 +928,7 @@ impl<'a> MayWrite<'a> {
         let can = super::shapes::has_write_shape(body)
             || (levels > 0
                 && super::shapes::called_names(body).any(|name| {
-                    let targets = self.by_name.get(name).cloned().unwrap_or_default();
-                    targets
+                    self.named(name)
                         .into_iter()
                         .any(|(s2, i2)| self.can(s2, i2, levels - 1))
                 }));
