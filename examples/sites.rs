@@ -1,5 +1,7 @@
 //! Prints why each file of a package directory is a candidate: the prefilter's sites,
 //! with the line they are on (a debugging aid for the prefilter's precision).
+use defuse::syntax::lines::{line_end, line_start};
+
 fn main() {
     let dir = std::env::args().nth(1).expect("a package directory");
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
@@ -16,19 +18,12 @@ fn main() {
     {
         for (at, why) in sites {
             let src = &srcs[i];
-            let start = src[..at]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |n| n + 1);
-            let end = src[at..]
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(src.len(), |n| at + n);
+            let line = defuse::syntax::LineIndex::new(src).position(at).line;
+            let text = &src[line_start(src, at)..line_end(src, at)];
             println!(
-                "{}:{}: {why}: {}",
+                "{}:{line}: {why}: {}",
                 paths[i].display(),
-                src[..at].iter().filter(|&&b| b == b'\n').count() + 1,
-                String::from_utf8_lossy(&src[start..end]).trim()
+                String::from_utf8_lossy(text).trim()
             );
         }
     }

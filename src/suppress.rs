@@ -6,8 +6,7 @@
 
 use crate::finding::{Confidence, Finding, Severity, Suppression};
 use crate::syntax::lines::starts_line;
-use crate::syntax::NodeExt;
-use crate::syntax::ParsedFile;
+use crate::syntax::{NodeExt, ParsedFile};
 
 pub const UNUSED: &str = "unused-suppression";
 pub const INVALID: &str = "invalid-suppression";

@@ -6,8 +6,7 @@
 
 use crate::finding::Edit;
 use crate::syntax::lines::{line_end, line_ending, line_start, next_line_start, starts_line};
-use crate::syntax::NodeExt;
-use crate::syntax::{named_children, ParsedFile};
+use crate::syntax::{named_children, NodeExt, ParsedFile};
 use tree_sitter::Node;
 
 /// What it takes to use package `path` in a file.

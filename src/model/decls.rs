@@ -1,11 +1,10 @@
 //! Package declarations the model needs: struct fields and their types, package-level
 //! variables, guard annotations, and functions documented as running with a lock held.
 
-use crate::syntax::NodeExt;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
-use crate::syntax::{named_children, text, ParsedFile};
+use crate::syntax::{named_children, text, NodeExt, ParsedFile};
 
 /// What a declared type says about a value, as far as the model cares.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -23,8 +23,7 @@ pub mod shapes;
 pub use facts::{Guard, GuardEvidence, PackageFacts};
 pub use function::*;
 
-use crate::syntax::NodeExt;
-use crate::syntax::{named_children, ParsedFile};
+use crate::syntax::{named_children, NodeExt, ParsedFile};
 
 /// A Go source file to analyze, already read.
 pub struct SourceUnit {

@@ -2,13 +2,12 @@
 //! explain a lock state, and where statements are; text positions (line starts,
 //! indentation, line endings) come from [`crate::syntax::lines`].
 
-use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use super::RuleCtx;
 use crate::model::locks::{Cause, LockVal};
 use crate::model::{FunctionModel, Guard, GuardEvidence, MapOp};
-use crate::syntax::ParsedFile;
+use crate::syntax::{NodeExt, ParsedFile};
 
 /// Where lines start and how they are indented and ended, for laying out inserted code.
 pub use crate::syntax::lines::{indentation, line_end, line_ending, line_start, reindent};

@@ -9,8 +9,7 @@ use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Edit, Fix};
 use crate::model::place::Root;
 use crate::model::{Ctx, FunctionModel, LoopInfo, MapOp, OpKind};
-use crate::syntax::NodeExt;
-use crate::syntax::ParsedFile;
+use crate::syntax::{NodeExt, ParsedFile};
 
 declare_rule!(DeferInLoopMapCleanup, "defer-in-loop-map-cleanup");
 

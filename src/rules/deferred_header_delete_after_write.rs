@@ -3,14 +3,13 @@
 //! header at the first write, so the deletion at exit changes nothing (Go fact 11).
 //! See transforms/deferred-header-delete-after-write.toml.
 
-use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use super::common::*;
 use super::trigger::{Later, Shape, Trigger, Version};
 use super::{RawFinding, Rule, RuleCtx};
 use crate::finding::{Applicability, Confidence, Edit, Fix};
-use crate::syntax::{descendants, named_children, ParsedFile};
+use crate::syntax::{descendants, named_children, NodeExt, ParsedFile};
 
 declare_rule!(
     DeferredHeaderDeleteAfterWrite,

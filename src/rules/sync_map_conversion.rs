@@ -2,13 +2,12 @@
 //! must have a `sync.Map` counterpart whose `any`-typed results the code can take as they
 //! are, or there is no fix. Used by deferred-map-shared-with-goroutine.
 
-use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use super::common::{indentation, line_ending, line_start};
 use crate::finding::Edit;
 use crate::fix::{ensure_import, ImportPlan};
-use crate::syntax::{children, descendants, named_children, ParsedFile};
+use crate::syntax::{children, descendants, named_children, NodeExt, ParsedFile};
 
 /// Edits converting local map `name`, declared at `decl` (the identifier's start byte)
 /// inside `func`, into a `sync.Map`; or why not.

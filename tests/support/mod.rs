@@ -42,18 +42,7 @@ pub fn is_rule_aside(rule_dir: &Path, dir: &Path) -> bool {
 /// Copies a rule's folder `testdata/<id>/` to `to` without its [`RULE_ASIDES`]: the Go
 /// package and its subpackages only.
 pub fn copy_rule_package(rule_dir: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(rule_dir).unwrap() {
-        let p = e.unwrap().path();
-        let dest = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            if !is_rule_aside(rule_dir, &p) {
-                copy_dir(&p, &dest);
-            }
-        } else {
-            std::fs::copy(&p, &dest).unwrap();
-        }
-    }
+    copy_dir_without(rule_dir, to, &|dir| is_rule_aside(rule_dir, dir));
 }
 
 /// Variables of the caller's environment that would change what defuse or git does
@@ -164,13 +153,20 @@ pub fn write(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
 
 /// Copies the tree `from` to `to`, following symbolic links.
 pub fn copy_dir(from: &Path, to: &Path) {
+    copy_dir_without(from, to, &|_| false);
+}
+
+/// [`copy_dir`], leaving out the folders `skip` says to (and what is in them).
+pub fn copy_dir_without(from: &Path, to: &Path, skip: &dyn Fn(&Path) -> bool) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
         let p = e.path();
         let dest = to.join(e.file_name());
         if p.is_dir() {
-            copy_dir(&p, &dest);
+            if !skip(&p) {
+                copy_dir_without(&p, &dest, skip);
+            }
         } else {
             std::fs::copy(&p, &dest).unwrap();
         }

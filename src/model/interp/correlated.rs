@@ -10,13 +10,12 @@
 //! `!o.held`); any assignment to it drops the assumption. At most [`MAX_ASSUMED`]
 //! conditions are assumed at once, so a function is run at most four times per block.
 
-use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use super::{Interp, State};
 use crate::model::locks::{Cause, Held, Lock, LockVal};
 use crate::model::place::MutexKey;
-use crate::syntax::named_children;
+use crate::syntax::{named_children, NodeExt};
 
 const MAX_ASSUMED: usize = 2;
 

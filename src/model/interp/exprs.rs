@@ -2,7 +2,6 @@
 //! that join them, function literals (called here, passed as callbacks, or stored), and
 //! the map operations (`delete`, `clear`, `len`, index reads and writes) they record.
 
-use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use super::frames::state_after;
@@ -11,7 +10,7 @@ use crate::model::decls::Hint;
 use crate::model::function::*;
 use crate::model::locks::{Cause, Held, HeldLocks, LockVal};
 use crate::model::place::{MutexKey, Place, Root};
-use crate::syntax::named_children;
+use crate::syntax::{named_children, NodeExt};
 
 /// How many calls of closure variables a function runs inline: far more than real code
 /// needs, few enough that closures calling closures stay within the step budget.

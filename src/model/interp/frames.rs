@@ -2,13 +2,12 @@
 //! deferred calls each exit runs last-in, first-out; goroutines and callbacks, which start
 //! with nothing held; joins where paths meet.
 
-use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use super::{find_ancestor, known, DeferRef, DeferReg, Entry, Frame, Interp, State};
 use crate::model::function::*;
 use crate::model::locks::{join, Cause, Held, HeldLocks, Lock, LockVal};
-use crate::syntax::named_children;
+use crate::syntax::{named_children, NodeExt};
 
 /// The state a mutex method leaves its mutex in.
 pub(super) fn state_after(method: LockMethod) -> Lock {

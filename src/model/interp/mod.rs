@@ -24,7 +24,6 @@ mod ownership;
 mod scope;
 mod stmts;
 
-use crate::syntax::NodeExt;
 use std::collections::HashMap;
 
 use tree_sitter::Node;
@@ -32,7 +31,7 @@ use tree_sitter::Node;
 use super::decls::Decls;
 use super::function::*;
 use super::locks::HeldLocks;
-use crate::syntax::ParsedFile;
+use crate::syntax::{NodeExt, ParsedFile};
 
 #[derive(Clone)]
 struct DeferRef {

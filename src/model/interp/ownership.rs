@@ -8,11 +8,10 @@
 //! Passing a value to a call does not count as an escape: the model cannot see what the
 //! callee does, and reporting less is the side it errs on.
 
-use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use super::Interp;
-use crate::syntax::named_children;
+use crate::syntax::{named_children, NodeExt};
 
 /// Method names whose result is a fresh copy of their receiver.
 const COPY_METHODS: [&str; 8] = [

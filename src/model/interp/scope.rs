@@ -1,7 +1,6 @@
 //! Scopes and bindings, and what an expression denotes: the place of a map or mutex
 //! expression, normalized across functions, and what its type says.
 
-use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use super::known;
@@ -9,7 +8,7 @@ use super::Interp;
 use crate::model::decls::{hint_of_type, hint_of_value, Hint};
 use crate::model::function::*;
 use crate::model::place::{MutexKey, Place, Root, ELEM};
-use crate::syntax::named_children;
+use crate::syntax::{named_children, NodeExt};
 
 impl<'a> Interp<'a> {
     pub(super) fn declare(

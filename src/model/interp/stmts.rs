@@ -3,7 +3,6 @@
 //! switches and selects, labels, `break`, `continue`, `goto`, and the calls that end a
 //! path.
 
-use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use super::{descendants_of_kind, known, BreakCtx, Interp, State};
@@ -11,7 +10,7 @@ use crate::model::decls::Hint;
 use crate::model::function::*;
 use crate::model::locks::{Cause, Held, Lock, LockVal};
 use crate::model::place::Root;
-use crate::syntax::named_children;
+use crate::syntax::{named_children, NodeExt};
 
 impl<'a> Interp<'a> {
     pub(super) fn block(&mut self, node: Node<'_>, state: Option<State>) -> Option<State> {
