@@ -119,10 +119,9 @@ fn analyze_deep(
     sel: &RuleSelection,
     limit: usize,
 ) -> Vec<FileResult> {
-    let demands = match demand {
-        Demand::Everything => None,
-        Demand::Files(d) => Some(d),
-    };
+    // The same kind of demand, for the files kept.
+    let template = demand.for_files(Vec::new());
+    let demands = demand.into_files().map(|(d, _)| d);
     let mut kept_units = Vec::new();
     let mut kept_demands = Vec::new();
     // Per file: its result when it is left out, else where it is among the kept.
@@ -154,10 +153,7 @@ fn analyze_deep(
             }
         }
     }
-    let demand = match demands {
-        None => Demand::Everything,
-        Some(_) => Demand::Files(kept_demands),
-    };
+    let demand = template.for_files(kept_demands);
     let mut kept: Vec<Option<FileResult>> = match demand::analyze(kept_units, demand, limit) {
         Outcome::Analyzed { facts, files } => judge(&facts, files, sel),
         Outcome::TooDeep(_) => unreachable!("every file nests at most `limit` levels"),

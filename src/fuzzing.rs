@@ -135,11 +135,19 @@ pub fn check_demands_agree(src: &[u8], per_iteration: bool, everything: &[Findin
         src: src.to_vec(),
         per_iteration_loop_vars: per_iteration,
     };
-    let lazy = analyze_demand(vec![unit], Demand::Files(vec![demand]), &sel);
+    let in_batches = Demand::FilesInBatches(vec![demand.clone()], 1);
+    let lazy = analyze_demand(vec![unit.clone()], Demand::Files(vec![demand]), &sel);
     assert_eq!(
         lines(everything),
         lines(&lazy[0].findings),
         "the demand of candidates changed the findings"
+    );
+    // One function per parse where the demand parses functions in batches.
+    let one_by_one = analyze_demand(vec![unit], in_batches, &sel);
+    assert_eq!(
+        lines(everything),
+        lines(&one_by_one[0].findings),
+        "the demand of candidates, in batches of one function, changed the findings"
     );
 }
 

@@ -75,6 +75,10 @@ pub enum Pipeline {
     /// functions that can matter (a demand of candidates, `model::demand`), which gives
     /// the reference's facts for them, so its findings and fixes (`tests/prefilter.rs`).
     Fast,
+    /// [`Pipeline::Fast`] with the functions parsed at most this many bytes at a time
+    /// where it parses them in batches: for the tests, whose packages fit in one batch.
+    #[doc(hidden)]
+    FastInBatchesOf(usize),
 }
 
 pub struct ScanResult {
@@ -288,7 +292,11 @@ pub(crate) fn analyze_package(
         if demand.iter().all(|d| *d == FileDemand::Facts) {
             return None;
         }
-        engine::analyze_demand(units, Demand::Files(demand), rules)
+        let demand = match pipeline {
+            Pipeline::FastInBatchesOf(bytes) => Demand::FilesInBatches(demand, bytes),
+            _ => Demand::Files(demand),
+        };
+        engine::analyze_demand(units, demand, rules)
     };
     if results.iter().any(|r| !r.findings.is_empty()) {
         for r in &mut results {

@@ -57,6 +57,15 @@ fn same_findings(root: PathBuf) -> Vec<String> {
     let (fast, parsed_fast) = findings(root.clone(), Pipeline::Fast);
     assert_same(&full, &fast, &root, "the fast pipeline");
     assert!(parsed_fast <= parsed_full);
+    // Packages here fit in one batch of the functions parsed apart from the candidates:
+    // the same with one function per batch.
+    let (one_by_one, _) = findings(root.clone(), Pipeline::FastInBatchesOf(1));
+    assert_same(
+        &full,
+        &one_by_one,
+        &root,
+        "the fast pipeline in batches of one function",
+    );
     full
 }
 

@@ -334,16 +334,21 @@ pub fn collect(files: &[&ParsedFile]) -> Decls {
 
 /// Read again what [`collect`] reads from the functions' declarations (conventions, the
 /// package's function names), for callers that have the rest and parsed more since.
-pub fn refresh_functions(decls: &mut Decls, files: &[&ParsedFile]) {
+///
+/// `more` holds, per file, what parses of other parts of it (since dropped) said: each
+/// file's conventions are applied in the order of its declarations.
+pub fn refresh_functions(decls: &mut Decls, files: &[&ParsedFile], more: &[&FunctionConventions]) {
     decls.held_on_entry.clear();
     decls.functions.clear();
-    for f in files {
-        collect_held_on_entry(f, decls);
+    for (i, f) in files.iter().enumerate() {
+        let mut conventions = function_conventions(f, &|_| true);
+        if let Some(more) = more.get(i) {
+            conventions.names.extend(more.names.iter().cloned());
+            conventions.held.extend(more.held.iter().cloned());
+        }
+        conventions.apply(decls);
     }
 }
-
-/// Builtins whose meaning a declaration of the same name in the package would change.
-pub const SHADOWABLE_BUILTINS: [&str; 6] = ["delete", "clear", "len", "new", "make", "append"];
 
 fn type_specs<'t>(f: &'t ParsedFile) -> Vec<Node<'t>> {
     let mut out = Vec::new();
@@ -616,11 +621,48 @@ pub fn receiver_type(f: &ParsedFile, method: Node<'_>) -> Option<(String, Option
 }
 
 fn collect_held_on_entry(f: &ParsedFile, decls: &mut Decls) {
+    function_conventions(f, &|_| true).apply(decls);
+}
+
+/// What the functions declared in one tree say for [`Decls::functions`] and
+/// [`Decls::held_on_entry`], with where each convention was declared: a parse of parts
+/// of a file contributes its share, and [`refresh_functions`] puts the shares of one
+/// file back in the file's order.
+#[derive(Debug, Default)]
+pub struct FunctionConventions {
+    /// The package-level functions (no receiver) declared.
+    pub names: Vec<String>,
+    /// By the start byte of the declaration: `(receiver type, name)` and its convention.
+    pub held: Vec<(usize, (String, String), HeldByConvention)>,
+}
+
+impl FunctionConventions {
+    pub fn extend(&mut self, other: FunctionConventions) {
+        self.names.extend(other.names);
+        self.held.extend(other.held);
+    }
+
+    /// Into `decls`, in the order of the declarations: of two declarations of one
+    /// function (one per build tag), the later one's convention stands, as when one tree
+    /// holds both.
+    fn apply(mut self, decls: &mut Decls) {
+        decls.functions.extend(self.names);
+        self.held.sort_by_key(|(at, _, _)| *at);
+        for (_, key, conv) in self.held {
+            decls.held_on_entry.insert(key, conv);
+        }
+    }
+}
+
+/// The conventions of the declarations of `f` whose start byte `keep` accepts (names of
+/// package-level functions are taken from every declaration).
+pub fn function_conventions(f: &ParsedFile, keep: &dyn Fn(usize) -> bool) -> FunctionConventions {
+    let mut out = FunctionConventions::default();
     let kids = named_children(f.root());
     for decl in &kids {
         if decl.kind_name() == "function_declaration" {
             if let Some(n) = decl.field("name") {
-                decls.functions.insert(f.text(n).to_string());
+                out.names.push(f.text(n).to_string());
             }
         }
     }
@@ -637,6 +679,9 @@ fn collect_held_on_entry(f: &ParsedFile, decls: &mut Decls) {
             _ => continue,
         };
         let Some(name) = name else { continue };
+        if !keep(decl.start_byte()) {
+            continue;
+        }
         let (doc, _) = attached_comments(f, &kids, k);
         let doc = doc.join("\n");
         let by_doc = doc_says_held(&doc);
@@ -653,7 +698,8 @@ fn collect_held_on_entry(f: &ParsedFile, decls: &mut Decls) {
                 }
             }
         }
-        decls.held_on_entry.insert(
+        out.held.push((
+            decl.start_byte(),
             (recv, name),
             HeldByConvention {
                 // Empty means "the receiver's mutexes": resolved against the struct later.
@@ -664,8 +710,9 @@ fn collect_held_on_entry(f: &ParsedFile, decls: &mut Decls) {
                     "its name ends in `Locked`: callers hold the lock"
                 },
             },
-        );
+        ));
     }
+    out
 }
 
 fn doc_says_held(doc: &str) -> bool {

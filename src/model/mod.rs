@@ -26,6 +26,7 @@ pub use function::*;
 use crate::syntax::{named_children, NodeExt, ParsedFile};
 
 /// A Go source file to analyze, already read.
+#[derive(Clone)]
 pub struct SourceUnit {
     /// The path as the user reads it.
     pub path: String,

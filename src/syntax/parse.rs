@@ -51,6 +51,12 @@ impl ParsedFile {
         parse_only(Vec::new(), &[])
     }
 
+    /// [`parse_only`] of a copy of these bytes, with other ranges, into a tree of its own:
+    /// a part parsed for a while and dropped, leaving this tree as it is.
+    pub fn parse_other_part(&self, keep: &[(usize, usize)]) -> ParsedFile {
+        parse_kept(self.src.clone(), self.lines.clone(), keep, None)
+    }
+
     /// [`parse_only`] with other ranges, of the same bytes: tree-sitter reuses what it
     /// parsed before outside the ranges that changed.
     pub fn reparse_only(self, keep: &[(usize, usize)]) -> ParsedFile {

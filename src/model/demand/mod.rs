@@ -32,6 +32,11 @@
 //!   same receiver type and name gets its declaration parsed too: of two such
 //!   declarations (one per build tag) the later one's doc comment decides whether the
 //!   lock is held on entry, as it does when every file is parsed;
+//! * the candidates are parsed into their file's tree, which the rules read; every other
+//!   function is parsed in a batch of about a megabyte of source, modeled, and its tree
+//!   dropped, keeping only what its declaration says (the conventions above): a tree
+//!   takes some 50 bytes per byte of Go, and a package of 8 MB all of whose functions
+//!   touch one map would otherwise hold 400 MB of trees;
 //! * a file with a `//defuse:ignore` directive is parsed and modeled whole;
 //! * a candidate the prefilter found only by the name of a function it calls is judged
 //!   only when its model confirms a call that can write (see
@@ -95,6 +100,30 @@ pub enum Demand {
     Everything,
     /// Per file, in the order given.
     Files(Vec<FileDemand>),
+    /// [`Demand::Files`], with the functions outside the candidates' trees parsed at most
+    /// this many bytes of source at a time ([`BATCH_BYTES`] otherwise): for the tests,
+    /// whose packages are too small for two batches.
+    FilesInBatches(Vec<FileDemand>, usize),
+}
+
+impl Demand {
+    /// The per-file demands, and the batch size; `None` for [`Demand::Everything`].
+    pub fn into_files(self) -> Option<(Vec<FileDemand>, usize)> {
+        match self {
+            Demand::Everything => None,
+            Demand::Files(d) => Some((d, BATCH_BYTES)),
+            Demand::FilesInBatches(d, batch) => Some((d, batch)),
+        }
+    }
+
+    /// The same demand, for other files.
+    pub fn for_files(&self, files: Vec<FileDemand>) -> Demand {
+        match self {
+            Demand::Everything => Demand::Everything,
+            Demand::Files(_) => Demand::Files(files),
+            Demand::FilesInBatches(_, batch) => Demand::FilesInBatches(files, *batch),
+        }
+    }
 }
 
 /// How much of a file is parsed.
@@ -115,8 +144,15 @@ struct Slot {
     index: FileIndex,
     file: ParsedFile,
     depth: Depth,
-    /// The functions (indices into `index.functions`) whose bodies are parsed.
+    /// The functions (indices into `index.functions`) whose bodies belong in `file`: the
+    /// candidates (every function, once whole). The others selected later are parsed in
+    /// batches of their own and modeled, and their trees dropped ([`Slot::model_batches`]).
+    bodies: BTreeSet<usize>,
+    /// The functions whose bodies are in `file` now.
     parsed: BTreeSet<usize>,
+    /// The functions modeled from a batch, and what their declarations say.
+    batched: BTreeSet<usize>,
+    batched_conventions: decls::FunctionConventions,
     /// The functions to parse and model (a superset of `parsed` until the next parse).
     selected: BTreeSet<usize>,
     /// Functions whose declarations (not bodies) are wanted, and those parsed.
@@ -146,6 +182,8 @@ struct Slot {
     /// The parse nests deeper than `nesting_limit` (see [`Slot::check_nesting`]).
     too_deep: bool,
     nesting_limit: usize,
+    /// At most this many bytes of functions' source in one batch ([`BATCH_BYTES`]).
+    batch_bytes: usize,
 }
 
 /// Parse `src` as deep as `depth` says, with the bodies of the `selected` functions.
@@ -187,7 +225,24 @@ fn chunks(
     selected: &BTreeSet<usize>,
     declared: &BTreeSet<usize>,
 ) -> Vec<(usize, usize)> {
-    let mut ranges = index.type_and_var_decls.clone();
+    function_chunks(
+        src,
+        index,
+        selected,
+        declared,
+        index.type_and_var_decls.clone(),
+    )
+}
+
+/// [`chunks`] without the `type` and `var` declarations: the ranges of the functions,
+/// added to `ranges`.
+fn function_chunks(
+    src: &[u8],
+    index: &FileIndex,
+    selected: &BTreeSet<usize>,
+    declared: &BTreeSet<usize>,
+    mut ranges: Vec<(usize, usize)>,
+) -> Vec<(usize, usize)> {
     for &i in selected.union(declared) {
         let f = index.functions[i];
         match i.checked_sub(1).map(|p| index.functions[p]) {
@@ -217,7 +272,7 @@ fn chunks(
 }
 
 impl Slot {
-    fn new(u: SourceUnit, demand: FileDemand, nesting_limit: usize) -> Slot {
+    fn new(u: SourceUnit, demand: FileDemand, nesting_limit: usize, batch_bytes: usize) -> Slot {
         let index = index::index(&u.src);
         let mut candidates = BTreeSet::new();
         let candidate = demand != FileDemand::Facts;
@@ -256,7 +311,10 @@ impl Slot {
             file,
             index,
             depth,
+            bodies: selected.clone(),
             parsed: selected.clone(),
+            batched: BTreeSet::new(),
+            batched_conventions: decls::FunctionConventions::default(),
             declared: BTreeSet::new(),
             parsed_declared: BTreeSet::new(),
             exact: selected.clone(),
@@ -269,10 +327,72 @@ impl Slot {
             models: HashMap::new(),
             too_deep: false,
             nesting_limit,
+            batch_bytes,
         };
         slot.settle();
         slot.check_nesting();
         slot
+    }
+
+    /// Model `fns`, functions whose bodies are not in `file`, from parses of a batch of
+    /// them at a time (about `batch_bytes` of source), each tree dropped once its functions
+    /// are modeled: the memory of the trees follows the batch, not the package. A batch
+    /// is trusted as the slot's own parse is ([`Slot::settle`]): one that tree-sitter
+    /// could not read, or whose functions are not where the index says, makes the slot
+    /// whole, to be modeled in the next round; one nesting too deep leaves its functions
+    /// unmodeled and the slot `too_deep`.
+    fn model_batches(
+        &mut self,
+        fns: &[usize],
+        decls: &Decls,
+        place: &dyn Fn(RawFunction) -> RawFunction,
+    ) {
+        let mut batches: Vec<BTreeSet<usize>> = Vec::new();
+        let mut size = self.batch_bytes;
+        for &i in fns {
+            let f = self.index.functions[i];
+            if size >= self.batch_bytes {
+                batches.push(BTreeSet::new());
+                size = 0;
+            }
+            size += f.close - f.start;
+            batches.last_mut().expect("pushed").insert(i);
+        }
+        for batch in batches {
+            let ranges = function_chunks(
+                &self.file.src,
+                &self.index,
+                &batch,
+                &BTreeSet::new(),
+                Vec::new(),
+            );
+            let part = self.file.parse_other_part(&ranges);
+            if part.nesting_exceeds(self.nesting_limit).is_some() {
+                self.too_deep = true;
+                return;
+            }
+            let starts: HashMap<usize, usize> = batch
+                .iter()
+                .map(|&i| (self.index.functions[i].start, i))
+                .collect();
+            if !functions_as_indexed(&part, &self.index, &batch) {
+                self.go_whole();
+                self.check_nesting();
+                return;
+            }
+            for m in model_some(&part, decls, &|n| starts.contains_key(&n.start_byte())) {
+                let i = starts[&m.start];
+                self.models.insert(i, Some(place(m)));
+            }
+            for &i in &batch {
+                self.models.entry(i).or_insert(None);
+            }
+            self.batched_conventions
+                .extend(decls::function_conventions(&part, &|at| {
+                    starts.contains_key(&at)
+                }));
+            self.batched.extend(batch);
+        }
     }
 
     /// After each parse: whether it nests deeper than the model's recursion may follow
@@ -300,7 +420,7 @@ impl Slot {
         }
         let depth = depth.max(self.depth);
         if depth == self.depth
-            && self.parsed == self.selected
+            && self.parsed == self.bodies
             && self.parsed_declared == self.declared
         {
             return;
@@ -308,13 +428,13 @@ impl Slot {
         let file = std::mem::replace(&mut self.file, ParsedFile::empty());
         self.file = if depth == Depth::Parts && self.depth == Depth::Parts {
             // More functions, the same bytes: the parse so far is reused.
-            let ranges = chunks(&file.src, &self.index, &self.selected, &self.declared);
+            let ranges = chunks(&file.src, &self.index, &self.bodies, &self.declared);
             file.reparse_only(&ranges)
         } else {
-            parse_slot(file.src, &self.index, &self.selected, &self.declared, depth)
+            parse_slot(file.src, &self.index, &self.bodies, &self.declared, depth)
         };
         self.depth = depth;
-        self.parsed = self.selected.clone();
+        self.parsed = self.bodies.clone();
         self.parsed_declared = self.declared.clone();
         self.settle();
         self.check_nesting();
@@ -327,23 +447,21 @@ impl Slot {
         if self.whole && self.parsed.len() == self.index.functions.len() {
             return;
         }
-        let sure = !self.file.has_syntax_errors() && {
-            let ends: HashMap<usize, usize> = named_children(self.file.root())
-                .into_iter()
-                .filter(|n| matches!(n.kind_name(), "function_declaration" | "method_declaration"))
-                .map(|n| (n.start_byte(), n.end_byte()))
-                .collect();
-            self.parsed.iter().all(|&i| {
-                let f = self.index.functions[i];
-                ends.get(&f.start).is_none_or(|&end| end == f.close + 1)
-            })
-        };
+        let sure = functions_as_indexed(&self.file, &self.index, &self.parsed);
         if sure && !self.whole {
             return;
         }
+        self.go_whole();
+    }
+
+    /// Parse the whole file, to model all of it again.
+    fn go_whole(&mut self) {
         self.whole = true;
         self.models.clear();
+        self.batched.clear();
+        self.batched_conventions = decls::FunctionConventions::default();
         self.selected = (0..self.index.functions.len()).collect();
+        self.bodies = self.selected.clone();
         let src = std::mem::take(&mut self.file.src);
         self.file = parse_slot(
             src,
@@ -363,12 +481,8 @@ impl Slot {
             Depth::Whole => true,
             Depth::Declarations => false,
             Depth::Parts => {
-                let ranges = chunks(
-                    &self.file.src,
-                    &self.index,
-                    &self.parsed,
-                    &self.parsed_declared,
-                );
+                let bodies: BTreeSet<usize> = self.parsed.union(&self.batched).copied().collect();
+                let ranges = chunks(&self.file.src, &self.index, &bodies, &self.parsed_declared);
                 ranges == [(0, self.file.src.len())]
             }
         }
@@ -392,6 +506,27 @@ impl Slot {
             .filter_map(|(_, m)| m.as_ref())
     }
 }
+
+/// Whether a parse of parts can be trusted for the functions `fns` it holds: tree-sitter
+/// read it without errors, and no declaration starting where one of them does ends
+/// elsewhere than the index says.
+fn functions_as_indexed(file: &ParsedFile, index: &FileIndex, fns: &BTreeSet<usize>) -> bool {
+    !file.has_syntax_errors() && {
+        let ends: HashMap<usize, usize> = named_children(file.root())
+            .into_iter()
+            .filter(|n| matches!(n.kind_name(), "function_declaration" | "method_declaration"))
+            .map(|n| (n.start_byte(), n.end_byte()))
+            .collect();
+        fns.iter().all(|&i| {
+            let f = index.functions[i];
+            ends.get(&f.start).is_none_or(|&end| end == f.close + 1)
+        })
+    }
+}
+
+/// Source bytes of the functions parsed in one batch ([`Slot::model_batches`]): a tree
+/// takes some 50 bytes per byte of Go, so a batch's tree stays under about 50 MB.
+const BATCH_BYTES: usize = 1 << 20;
 
 /// Files nesting at most this deep are analyzed on the caller's thread: the walk needs
 /// well under 2 MiB of stack there (the least a Rust thread gets), in debug builds too.
@@ -431,14 +566,13 @@ pub enum Outcome {
 /// resolve the judged functions.
 pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> Outcome {
     let n = units.len();
-    let demands = match demand {
-        Demand::Everything => vec![FileDemand::Whole; n],
-        Demand::Files(d) => d,
-    };
+    let (demands, batch_bytes) = demand
+        .into_files()
+        .unwrap_or_else(|| (vec![FileDemand::Whole; n], BATCH_BYTES));
     let mut slots: Vec<Slot> = units
         .into_iter()
         .zip(demands)
-        .map(|(u, d)| Slot::new(u, d, nesting_limit))
+        .map(|(u, d)| Slot::new(u, d, nesting_limit, batch_bytes))
         .collect();
     if slots.iter().any(|s| s.too_deep) {
         return Outcome::TooDeep(slots.into_iter().map(Slot::into_unit).collect());
@@ -476,10 +610,12 @@ pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> 
                 d
             }
             Some(mut d) => {
-                decls::refresh_functions(&mut d, &files);
+                refresh_functions(&mut d, &slots);
                 d
             }
         };
+        let mut decls = decls;
+        let mut went_whole = false;
         for (file, slot) in slots.iter_mut().enumerate() {
             let in_test_file = slot.path.ends_with("_test.go");
             let place = |mut m: RawFunction| {
@@ -497,27 +633,38 @@ pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> 
                 }
                 continue;
             }
-            let new: HashMap<usize, usize> = slot
+            let (new, batched): (Vec<usize>, Vec<usize>) = slot
                 .selected
                 .iter()
                 .filter(|i| !slot.models.contains_key(i))
-                .map(|&i| (slot.index.functions[i].start, i))
+                .partition(|i| slot.parsed.contains(i));
+            let new: HashMap<usize, usize> = new
+                .into_iter()
+                .map(|i| (slot.index.functions[i].start, i))
                 .collect();
-            if new.is_empty() {
-                continue;
+            if !new.is_empty() {
+                for m in model_some(&slot.file, &decls, &|n| new.contains_key(&n.start_byte())) {
+                    let i = new[&m.start];
+                    slot.models.insert(i, Some(place(m)));
+                }
+                for i in new.into_values() {
+                    slot.models.entry(i).or_insert(None);
+                }
             }
-            for m in model_some(&slot.file, &decls, &|n| new.contains_key(&n.start_byte())) {
-                let i = new[&m.start];
-                slot.models.insert(i, Some(place(m)));
-            }
-            for i in new.into_values() {
-                slot.models.entry(i).or_insert(None);
+            if !batched.is_empty() {
+                slot.model_batches(&batched, &decls, &place);
+                went_whole |= slot.whole;
             }
         }
-        if kept.is_none() {
-            confirm_calls_of_writers(&mut slots);
+        if slots.iter().any(|s| s.too_deep) {
+            return Outcome::TooDeep(slots.into_iter().map(Slot::into_unit).collect());
         }
-        if !select_wanted(&mut slots, &decls) {
+        confirm_calls_of_writers(&mut slots);
+        // A slot made whole by a batch is modeled in the next round, once the conventions
+        // are read from its whole tree.
+        if !select_wanted(&mut slots, &decls) && !went_whole {
+            // What the last batches' declarations say.
+            refresh_functions(&mut decls, &slots);
             break decls;
         }
         kept = Some(decls);
@@ -554,6 +701,14 @@ pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> 
     Outcome::Analyzed { facts, files }
 }
 
+/// [`decls::refresh_functions`] from the slots' trees and what their batches said.
+fn refresh_functions(decls: &mut Decls, slots: &[Slot]) {
+    let files: Vec<&ParsedFile> = slots.iter().map(|s| &s.file).collect();
+    let batched: Vec<&decls::FunctionConventions> =
+        slots.iter().map(|s| &s.batched_conventions).collect();
+    decls::refresh_functions(decls, &files, &batched);
+}
+
 /// Before the selected functions are modeled: parse the declarations of every file that
 /// may declare a function named as one of them, so that the lock-held-on-entry
 /// conventions are read from the same declarations as when every file is parsed.
@@ -580,9 +735,10 @@ fn declare_same_names(slots: &mut [Slot]) {
         }
     }
     keys.remove(&0);
-    // A function named like a builtin the model reads (`delete`) changes what a call of
-    // that name means: its declaration is read wherever it is.
-    for b in decls::SHADOWABLE_BUILTINS {
+    // A function named like a builtin (`delete`) changes what a call of that name means
+    // (the model reads `Decls::functions` for those names only): its declaration is read
+    // from the first round on, wherever it is, so every function is modeled knowing it.
+    for b in super::interp::known::BUILTINS {
         keys.insert(index::func_key("", b));
     }
     for slot in slots.iter_mut() {
