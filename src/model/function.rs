@@ -5,7 +5,7 @@
 
 use super::decls::Hint;
 use super::locks::{HeldLocks, Locks};
-use super::place::{MutexKey, Place};
+use super::place::{MutexKey, Place, Root};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OpKind {
@@ -443,6 +443,47 @@ impl<L> FunctionModel<L> {
             has_goto: self.has_goto,
             in_test_file: self.in_test_file,
             file: self.file,
+        }
+    }
+}
+
+impl RawFunction {
+    /// Drop what only the rules read, from a function modeled for the package's facts
+    /// alone, never judged (`model::demand` keeps thousands of them in a large package):
+    /// its defers, exits and joins, its operations' key and identifier texts, and what
+    /// its bindings say beyond their hints (`facts::guards` asks whether a local is a
+    /// mutex).
+    pub fn keep_facts_only(&mut self) {
+        self.defers = Vec::new();
+        self.exits = Vec::new();
+        self.joins = Vec::new();
+        for op in &mut self.ops {
+            op.idents = Vec::new();
+            op.key_text = None;
+        }
+        let local_mutex = |m: &MutexKey| matches!(m.place().root, Root::Local { .. });
+        let any_local_mutex = self.lock_calls.iter().any(|c| local_mutex(&c.mutex))
+            || self
+                .ops
+                .iter()
+                .flat_map(|op| &op.runs)
+                .any(|r| r.locks.keys().any(local_mutex))
+            || self
+                .call_sites
+                .iter()
+                .any(|c| c.locks.keys().any(local_mutex))
+            || self
+                .gos
+                .iter()
+                .any(|g| g.creator_locks.keys().any(local_mutex));
+        if !any_local_mutex {
+            self.bindings = Vec::new();
+        }
+        for b in &mut self.bindings {
+            b.name = String::new();
+            b.type_text = None;
+            b.assigns = Vec::new();
+            b.alias = None;
         }
     }
 }

@@ -33,7 +33,7 @@
 //!   declarations (one per build tag) the later one's doc comment decides whether the
 //!   lock is held on entry, as it does when every file is parsed;
 //! * the candidates are parsed into their file's tree, which the rules read; every other
-//!   function is parsed in a batch of about a megabyte of source, modeled, and its tree
+//!   function is parsed in a batch of about 256 KB of source, modeled, and its tree
 //!   dropped, keeping only what its declaration says (the conventions above): a tree
 //!   takes some 50 bytes per byte of Go, and a package of 8 MB all of whose functions
 //!   touch one map would otherwise hold 400 MB of trees;
@@ -178,7 +178,9 @@ struct Slot {
     whole: bool,
     /// The models of the selected functions, by index; `None` for a function literal at
     /// the top level, which the model does not model.
-    models: HashMap<usize, Option<RawFunction>>,
+    /// Boxed: a package can keep tens of thousands, and the map's free slots then cost a
+    /// pointer each, not a model.
+    models: HashMap<usize, Option<Box<RawFunction>>>,
     /// The parse nests deeper than `nesting_limit` (see [`Slot::check_nesting`]).
     too_deep: bool,
     nesting_limit: usize,
@@ -380,9 +382,11 @@ impl Slot {
                 self.check_nesting();
                 return;
             }
-            for m in model_some(&part, decls, &|n| starts.contains_key(&n.start_byte())) {
+            for mut m in model_some(&part, decls, &|n| starts.contains_key(&n.start_byte())) {
+                // Never a candidate: the candidates are in `file`.
+                m.keep_facts_only();
                 let i = starts[&m.start];
-                self.models.insert(i, Some(place(m)));
+                self.models.insert(i, Some(Box::new(place(m))));
             }
             for &i in &batch {
                 self.models.entry(i).or_insert(None);
@@ -489,21 +493,21 @@ impl Slot {
     }
 
     fn functions(&self) -> impl Iterator<Item = &RawFunction> {
-        self.models.values().flatten()
+        self.models.values().filter_map(|m| m.as_deref())
     }
 
     fn exact_functions(&self) -> impl Iterator<Item = &RawFunction> {
         self.models
             .iter()
             .filter(|(i, _)| self.whole || self.exact.contains(i))
-            .filter_map(|(_, m)| m.as_ref())
+            .filter_map(|(_, m)| m.as_deref())
     }
 
     fn candidate_functions(&self) -> impl Iterator<Item = &RawFunction> {
         self.models
             .iter()
             .filter(|(i, _)| self.candidate && (self.whole || self.candidates.contains(i)))
-            .filter_map(|(_, m)| m.as_ref())
+            .filter_map(|(_, m)| m.as_deref())
     }
 }
 
@@ -525,8 +529,8 @@ fn functions_as_indexed(file: &ParsedFile, index: &FileIndex, fns: &BTreeSet<usi
 }
 
 /// Source bytes of the functions parsed in one batch ([`Slot::model_batches`]): a tree
-/// takes some 50 bytes per byte of Go, so a batch's tree stays under about 50 MB.
-const BATCH_BYTES: usize = 1 << 20;
+/// takes some 50 bytes per byte of Go, so a batch's tree stays near 12 MB.
+const BATCH_BYTES: usize = 1 << 18;
 
 /// Files nesting at most this deep are analyzed on the caller's thread: the walk needs
 /// well under 2 MiB of stack there (the least a Rust thread gets), in debug builds too.
@@ -628,7 +632,7 @@ pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> 
                 if slot.models.is_empty() {
                     let all = model_some(&slot.file, &decls, &|_| true);
                     for (k, m) in all.into_iter().enumerate() {
-                        slot.models.insert(usize::MAX - k, Some(place(m)));
+                        slot.models.insert(usize::MAX - k, Some(Box::new(place(m))));
                     }
                 }
                 continue;
@@ -645,7 +649,7 @@ pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> 
             if !new.is_empty() {
                 for m in model_some(&slot.file, &decls, &|n| new.contains_key(&n.start_byte())) {
                     let i = new[&m.start];
-                    slot.models.insert(i, Some(place(m)));
+                    slot.models.insert(i, Some(Box::new(place(m))));
                 }
                 for i in new.into_values() {
                     slot.models.entry(i).or_insert(None);
@@ -802,7 +806,7 @@ fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
         s.models
             .iter()
             .filter(|(i, _)| s.callees.contains_key(i))
-            .filter_map(|(_, m)| m.as_ref())
+            .filter_map(|(_, m)| m.as_deref())
     });
     for op in slots
         .iter()
