@@ -51,10 +51,21 @@ impl ParsedFile {
         parse_only(Vec::new(), &[])
     }
 
-    /// [`parse_only`] of a copy of these bytes, with other ranges, into a tree of its own:
-    /// a part parsed for a while and dropped, leaving this tree as it is.
-    pub fn parse_other_part(&self, keep: &[(usize, usize)]) -> ParsedFile {
-        parse_kept(self.src.clone(), self.lines.clone(), keep, None)
+    /// [`parse_only`] of these bytes with other ranges, into a tree of its own that `read`
+    /// gets and that is dropped after: this tree stays as it is. The bytes are lent, not
+    /// copied (a large file is parsed in many parts), and come back here after `read`.
+    pub fn with_other_part<R>(
+        &mut self,
+        keep: &[(usize, usize)],
+        read: impl FnOnce(&ParsedFile) -> R,
+    ) -> R {
+        let src = std::mem::take(&mut self.src);
+        let lines = std::mem::replace(&mut self.lines, LineIndex::new(&[]));
+        let part = parse_kept(src, lines, keep, None);
+        let out = read(&part);
+        self.src = part.src;
+        self.lines = part.lines;
+        out
     }
 
     /// [`parse_only`] with other ranges, of the same bytes: tree-sitter reuses what it

@@ -368,21 +368,34 @@ impl Slot {
                 &BTreeSet::new(),
                 Vec::new(),
             );
-            let part = self.file.parse_other_part(&ranges);
-            if part.nesting_exceeds(self.nesting_limit).is_some() {
-                self.too_deep = true;
-                return;
-            }
             let starts: HashMap<usize, usize> = batch
                 .iter()
                 .map(|&i| (self.index.functions[i].start, i))
                 .collect();
-            if !functions_as_indexed(&part, &self.index, &batch) {
-                self.go_whole();
-                self.check_nesting();
-                return;
-            }
-            for mut m in model_some(&part, decls, &|n| starts.contains_key(&n.start_byte())) {
+            let (limit, index) = (self.nesting_limit, &self.index);
+            let read = self.file.with_other_part(&ranges, |part| {
+                if part.nesting_exceeds(limit).is_some() {
+                    return Err(true);
+                }
+                if !functions_as_indexed(part, index, &batch) {
+                    return Err(false);
+                }
+                let models = model_some(part, decls, &|n| starts.contains_key(&n.start_byte()));
+                let conventions = decls::function_conventions(part, &|at| starts.contains_key(&at));
+                Ok((models, conventions))
+            });
+            let (models, conventions) = match read {
+                Ok(read) => read,
+                Err(too_deep) => {
+                    self.too_deep = too_deep;
+                    if !too_deep {
+                        self.go_whole();
+                        self.check_nesting();
+                    }
+                    return;
+                }
+            };
+            for mut m in models {
                 // Never a candidate: the candidates are in `file`.
                 m.keep_facts_only();
                 let i = starts[&m.start];
@@ -391,10 +404,7 @@ impl Slot {
             for &i in &batch {
                 self.models.entry(i).or_insert(None);
             }
-            self.batched_conventions
-                .extend(decls::function_conventions(&part, &|at| {
-                    starts.contains_key(&at)
-                }));
+            self.batched_conventions.extend(conventions);
             self.batched.extend(batch);
         }
     }
