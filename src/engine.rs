@@ -179,8 +179,9 @@ fn judge(
     let known = rules::ids();
     files
         .into_iter()
-        .map(|f| {
+        .map(|mut f| {
             let (findings, withheld) = if f.judged {
+                f.parse_for_judging();
                 check_file(
                     &f.path,
                     f.per_iteration_loop_vars,

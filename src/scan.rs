@@ -76,7 +76,8 @@ pub enum Pipeline {
     /// the reference's facts for them, so its findings and fixes (`tests/prefilter.rs`).
     Fast,
     /// [`Pipeline::Fast`] with the functions parsed at most this many bytes at a time
-    /// where it parses them in batches: for the tests, whose packages fit in one batch.
+    /// where it parses them in batches, and the candidates' bodies kept in their files'
+    /// trees only up to as many: for the tests, whose packages fit in one batch.
     #[doc(hidden)]
     FastInBatchesOf(usize),
 }

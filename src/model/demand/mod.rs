@@ -36,7 +36,10 @@
 //!   function is parsed in a batch of about 256 KB of source, modeled, and its tree
 //!   dropped, keeping only what its declaration says (the conventions above): a tree
 //!   takes some 50 bytes per byte of Go, and a package of 8 MB all of whose functions
-//!   touch one map would otherwise hold 400 MB of trees;
+//!   touch one map would otherwise hold 400 MB of trees. A package whose candidates
+//!   exceed [`TREE_BUDGET`] (thousands of tests that each defer a call of the package's
+//!   code) models them in batches too, and parses each judged file again when the rules
+//!   read it, with only the candidates still judged;
 //! * a file with a `//defuse:ignore` directive is parsed and modeled whole;
 //! * a candidate the prefilter found only by the name of a function it calls is judged
 //!   only when its model confirms a call that can write (see
@@ -101,8 +104,9 @@ pub enum Demand {
     /// Per file, in the order given.
     Files(Vec<FileDemand>),
     /// [`Demand::Files`], with the functions outside the candidates' trees parsed at most
-    /// this many bytes of source at a time ([`BATCH_BYTES`] otherwise): for the tests,
-    /// whose packages are too small for two batches.
+    /// this many bytes of source at a time ([`BATCH_BYTES`] otherwise), and the
+    /// candidates' bodies kept in their trees only up to as many ([`TREE_BUDGET`]): for
+    /// the tests, whose packages are too small for two batches.
     FilesInBatches(Vec<FileDemand>, usize),
 }
 
@@ -160,6 +164,9 @@ struct Slot {
     parsed_declared: BTreeSet<usize>,
     /// The functions holding candidate sites.
     candidates: BTreeSet<usize>,
+    /// The same before any was dropped ([`confirm_calls_of_writers`]): the bodies of the
+    /// rules' tree.
+    candidates_at_first: BTreeSet<usize>,
     /// The candidates whose every site is a call, by name, of a function that writes a
     /// map: they stay candidates only if their models confirm such a call (see
     /// [`confirm_calls_of_writers`]). True where a site was in a read-locked function,
@@ -306,8 +313,10 @@ impl Slot {
             candidates.clone()
         };
         let depth = if whole { Depth::Whole } else { Depth::Parts };
-        let file = parse_slot(u.src, &index, &selected, &BTreeSet::new(), depth);
-        let mut slot = Slot {
+        // Parsed by `first_parse`, once the package has said whether the candidates'
+        // bodies go in this tree.
+        let file = parse_only(u.src, &[]);
+        Slot {
             path: u.path,
             per_iteration_loop_vars: u.per_iteration_loop_vars,
             file,
@@ -321,6 +330,7 @@ impl Slot {
             parsed_declared: BTreeSet::new(),
             exact: selected.clone(),
             callees: HashMap::new(),
+            candidates_at_first: candidates.clone(),
             selected,
             candidates,
             to_confirm,
@@ -330,10 +340,58 @@ impl Slot {
             too_deep: false,
             nesting_limit,
             batch_bytes,
-        };
-        slot.settle();
-        slot.check_nesting();
-        slot
+        }
+    }
+
+    /// Bytes of source of the candidates' bodies.
+    fn candidate_bytes(&self) -> usize {
+        self.candidates
+            .iter()
+            .map(|&i| self.index.functions[i].close - self.index.functions[i].start)
+            .sum()
+    }
+
+    /// The first parse: the `type` and `var` declarations, and the candidates' bodies
+    /// when `with_candidates` (else they are modeled in batches like the other functions,
+    /// and parsed again, a file at a time, when the file is judged: see
+    /// [`AnalyzedFile::parse_for_judging`]).
+    fn first_parse(&mut self, with_candidates: bool) {
+        if !self.whole && !with_candidates {
+            self.bodies.clear();
+        }
+        let src = std::mem::take(&mut self.file.src);
+        self.file = parse_slot(src, &self.index, &self.bodies, &BTreeSet::new(), self.depth);
+        self.parsed = self.bodies.clone();
+        self.settle();
+        self.check_nesting();
+    }
+
+    /// How the rules' tree of a judged file is parsed when the slot's tree does not hold
+    /// the candidates' bodies: the tree the slot would have had with them.
+    fn parse_for_judging(&self) -> Option<ParseForJudging> {
+        if !self.candidate || self.whole || self.bodies == self.candidates_at_first {
+            return None;
+        }
+        // Only the candidates still judged: the rules read no other function's body.
+        let judged = &self.candidates;
+        Some(match self.depth {
+            Depth::Parts => ParseForJudging::Only(chunks(
+                &self.file.src,
+                &self.index,
+                judged,
+                &self.parsed_declared,
+            )),
+            Depth::Declarations => ParseForJudging::Skipping(
+                self.index
+                    .functions
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !judged.contains(i))
+                    .map(|(_, f)| (f.open, f.close))
+                    .collect(),
+            ),
+            Depth::Whole => return None,
+        })
     }
 
     /// Model `fns`, functions whose bodies are not in `file`, from parses of a batch of
@@ -396,8 +454,9 @@ impl Slot {
                 }
             };
             for mut m in models {
-                // Never a candidate: the candidates are in `file`.
-                m.keep_facts_only();
+                if !self.candidates.contains(&starts[&m.start]) {
+                    m.keep_facts_only();
+                }
                 let i = starts[&m.start];
                 self.models.insert(i, Some(Box::new(place(m))));
             }
@@ -538,6 +597,13 @@ fn functions_as_indexed(file: &ParsedFile, index: &FileIndex, fns: &BTreeSet<usi
     }
 }
 
+/// Source bytes of candidates' bodies a package keeps parsed in its files' trees from the
+/// first parse to the rules (some 50 MB of trees). Beyond it, as in a package of thousands
+/// of tests that each defer a call of the package's code, the candidates are modeled in
+/// batches and each file is parsed again when it is judged: twice the parse of the
+/// candidates, for memory that stays that of a batch.
+const TREE_BUDGET: usize = 1 << 20;
+
 /// Source bytes of the functions parsed in one batch ([`Slot::model_batches`]): a tree
 /// takes some 50 bytes per byte of Go, so a batch's tree stays near 12 MB.
 const BATCH_BYTES: usize = 1 << 18;
@@ -561,6 +627,33 @@ pub struct AnalyzedFile {
     pub functions: Vec<FunctionModel>,
     /// Every byte of it parsed: whole, or in parts that cover it all.
     pub whole: bool,
+    /// `parsed` does not hold the judged functions: how to parse it again for the rules
+    /// ([`AnalyzedFile::parse_for_judging`]).
+    parse_for_judging: Option<ParseForJudging>,
+}
+
+/// The ranges of a parse for the rules, of a file whose judged functions were modeled
+/// from batches.
+enum ParseForJudging {
+    /// Only these ranges ([`parse_only`]).
+    Only(Vec<(usize, usize)>),
+    /// All but these ranges ([`parse_declarations`]).
+    Skipping(Vec<(usize, usize)>),
+}
+
+impl AnalyzedFile {
+    /// Make `parsed` hold the judged functions, parsing the file again when its tree was
+    /// kept small (see [`TREE_BUDGET`]): called for one file at a time, as it is judged.
+    pub fn parse_for_judging(&mut self) {
+        let Some(how) = self.parse_for_judging.take() else {
+            return;
+        };
+        let src = std::mem::take(&mut self.parsed.src);
+        self.parsed = match how {
+            ParseForJudging::Only(ranges) => parse_only(src, &ranges),
+            ParseForJudging::Skipping(ranges) => parse_declarations(src, &ranges),
+        };
+    }
 }
 
 /// What [`analyze`] found.
@@ -588,6 +681,15 @@ pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> 
         .zip(demands)
         .map(|(u, d)| Slot::new(u, d, nesting_limit, batch_bytes))
         .collect();
+    let budget = if batch_bytes == BATCH_BYTES {
+        TREE_BUDGET
+    } else {
+        batch_bytes
+    };
+    let with_candidates = slots.iter().map(Slot::candidate_bytes).sum::<usize>() <= budget;
+    for slot in &mut slots {
+        slot.first_parse(with_candidates);
+    }
     if slots.iter().any(|s| s.too_deep) {
         return Outcome::TooDeep(slots.into_iter().map(Slot::into_unit).collect());
     }
@@ -703,6 +805,7 @@ pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> 
             functions.sort_by_key(|f| f.start);
             let whole = slot.parsed_every_byte();
             AnalyzedFile {
+                parse_for_judging: slot.parse_for_judging(),
                 path: slot.path,
                 per_iteration_loop_vars: slot.per_iteration_loop_vars,
                 judged: slot.candidate,
