@@ -1250,4 +1250,60 @@ mod tests {
         );
         assert_eq!(judged(src), [use_start]);
     }
+
+    /// A batch that tree-sitter cannot read makes its file whole, as a parse of parts
+    /// always did: the file's functions are then modeled from the whole tree, and the
+    /// syntax error is the file's.
+    #[test]
+    fn a_batch_with_a_syntax_error_makes_its_file_whole() {
+        let candidate = "package p
+
+import \"sync\"
+
+type S struct {\n\tmu sync.Mutex\n\tm  map[string]int\n}
+
+func (s *S) Drop(k string) {
+	s.mu.Lock()
+	s.mu.Unlock()
+	defer delete(s.m, k)
+}
+";
+        // An accessor of `s.m` (selected once `Drop` is modeled) with a broken statement.
+        let accessor = "package p
+
+func (s *S) Get(k string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.m[k] +
+}
+";
+        let units = || {
+            [("a.go", candidate), ("b.go", accessor)]
+                .iter()
+                .map(|(path, src)| SourceUnit {
+                    path: path.to_string(),
+                    src: src.as_bytes().to_vec(),
+                    per_iteration_loop_vars: true,
+                })
+                .collect::<Vec<_>>()
+        };
+        let files: Vec<(&[u8], bool)> =
+            vec![(candidate.as_bytes(), false), (accessor.as_bytes(), false)];
+        let demands: Vec<FileDemand> = crate::prefilter::package_candidate_sites(&files)
+            .into_iter()
+            .map(FileDemand::from_sites)
+            .collect();
+        assert_eq!(demands[1], FileDemand::Facts);
+        for demand in [
+            Demand::Files(demands.clone()),
+            Demand::FilesInBatches(demands.clone(), 1),
+        ] {
+            let Outcome::Analyzed { files, .. } = analyze(units(), demand, INLINE_NESTING) else {
+                panic!("not deep");
+            };
+            assert!(files[1].whole, "the accessor's file is parsed whole");
+            assert!(files[1].parsed.has_syntax_errors());
+            assert_eq!(files[0].functions.len(), 1, "Drop is judged");
+        }
+    }
 }
