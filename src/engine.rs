@@ -121,7 +121,7 @@ fn analyze_deep(
 ) -> Vec<FileResult> {
     // The same kind of demand, for the files kept.
     let template = demand.for_files(Vec::new());
-    let demands = demand.into_files().map(|(d, _)| d);
+    let demands = demand.into_files();
     let mut kept_units = Vec::new();
     let mut kept_demands = Vec::new();
     // Per file: its result when it is left out, else where it is among the kept.

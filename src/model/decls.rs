@@ -343,8 +343,7 @@ pub fn refresh_functions(decls: &mut Decls, files: &[&ParsedFile], more: &[&Func
     for (i, f) in files.iter().enumerate() {
         let mut conventions = function_conventions(f, &|_| true);
         if let Some(more) = more.get(i) {
-            conventions.names.extend(more.names.iter().cloned());
-            conventions.held.extend(more.held.iter().cloned());
+            conventions.extend((*more).clone());
         }
         conventions.apply(decls);
     }
@@ -628,7 +627,7 @@ fn collect_held_on_entry(f: &ParsedFile, decls: &mut Decls) {
 /// [`Decls::held_on_entry`], with where each convention was declared: a parse of parts
 /// of a file contributes its share, and [`refresh_functions`] puts the shares of one
 /// file back in the file's order.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct FunctionConventions {
     /// The package-level functions (no receiver) declared.
     pub names: Vec<String>,

@@ -51,6 +51,11 @@ impl ParsedFile {
         parse_only(Vec::new(), &[])
     }
 
+    /// The bytes, not parsed yet: an empty tree, and no line index until a parse.
+    pub fn unparsed(src: Vec<u8>) -> ParsedFile {
+        parse_kept(src, LineIndex::new(&[]), &[], None)
+    }
+
     /// [`parse_only`] of these bytes with other ranges, into a tree of its own that `read`
     /// gets and that is dropped after: this tree stays as it is. The bytes are lent, not
     /// copied (a large file is parsed in many parts), and come back here after `read`.

@@ -110,13 +110,37 @@ pub enum Demand {
     FilesInBatches(Vec<FileDemand>, usize),
 }
 
+/// How a demand of candidates parses the functions outside the candidates' trees.
+#[derive(Debug, Clone, Copy)]
+struct Batches {
+    /// Bytes of functions' source parsed at a time ([`BATCH_BYTES`]).
+    bytes: usize,
+    /// Bytes of candidates' bodies a package keeps in its files' trees ([`TREE_BUDGET`]).
+    tree_budget: usize,
+}
+
+const BATCHES: Batches = Batches {
+    bytes: BATCH_BYTES,
+    tree_budget: TREE_BUDGET,
+};
+
 impl Demand {
-    /// The per-file demands, and the batch size; `None` for [`Demand::Everything`].
-    pub fn into_files(self) -> Option<(Vec<FileDemand>, usize)> {
+    /// The per-file demands; `None` for [`Demand::Everything`].
+    pub fn into_files(self) -> Option<Vec<FileDemand>> {
+        self.into_files_in_batches().map(|(d, _)| d)
+    }
+
+    fn into_files_in_batches(self) -> Option<(Vec<FileDemand>, Batches)> {
         match self {
             Demand::Everything => None,
-            Demand::Files(d) => Some((d, BATCH_BYTES)),
-            Demand::FilesInBatches(d, batch) => Some((d, batch)),
+            Demand::Files(d) => Some((d, BATCHES)),
+            Demand::FilesInBatches(d, bytes) => Some((
+                d,
+                Batches {
+                    bytes,
+                    tree_budget: bytes,
+                },
+            )),
         }
     }
 
@@ -164,9 +188,9 @@ struct Slot {
     parsed_declared: BTreeSet<usize>,
     /// The functions holding candidate sites.
     candidates: BTreeSet<usize>,
-    /// The same before any was dropped ([`confirm_calls_of_writers`]): the bodies of the
-    /// rules' tree.
-    candidates_at_first: BTreeSet<usize>,
+    /// The candidates' bodies are not in `file` (see [`TREE_BUDGET`]): the rules' tree is
+    /// parsed when the file is judged ([`Slot::parse_for_judging`]).
+    candidates_batched: bool,
     /// The candidates whose every site is a call, by name, of a function that writes a
     /// map: they stay candidates only if their models confirm such a call (see
     /// [`confirm_calls_of_writers`]). True where a site was in a read-locked function,
@@ -315,7 +339,7 @@ impl Slot {
         let depth = if whole { Depth::Whole } else { Depth::Parts };
         // Parsed by `first_parse`, once the package has said whether the candidates'
         // bodies go in this tree.
-        let file = parse_only(u.src, &[]);
+        let file = ParsedFile::unparsed(u.src);
         Slot {
             path: u.path,
             per_iteration_loop_vars: u.per_iteration_loop_vars,
@@ -330,7 +354,7 @@ impl Slot {
             parsed_declared: BTreeSet::new(),
             exact: selected.clone(),
             callees: HashMap::new(),
-            candidates_at_first: candidates.clone(),
+            candidates_batched: false,
             selected,
             candidates,
             to_confirm,
@@ -358,6 +382,7 @@ impl Slot {
     fn first_parse(&mut self, with_candidates: bool) {
         if !self.whole && !with_candidates {
             self.bodies.clear();
+            self.candidates_batched = true;
         }
         let src = std::mem::take(&mut self.file.src);
         self.file = parse_slot(src, &self.index, &self.bodies, &BTreeSet::new(), self.depth);
@@ -369,7 +394,7 @@ impl Slot {
     /// How the rules' tree of a judged file is parsed when the slot's tree does not hold
     /// the candidates' bodies: the tree the slot would have had with them.
     fn parse_for_judging(&self) -> Option<ParseForJudging> {
-        if !self.candidate || self.whole || self.bodies == self.candidates_at_first {
+        if !self.candidate || self.whole || !self.candidates_batched {
             return None;
         }
         // Only the candidates still judged: the rules read no other function's body.
@@ -454,10 +479,10 @@ impl Slot {
                 }
             };
             for mut m in models {
-                if !self.candidates.contains(&starts[&m.start]) {
+                let i = starts[&m.start];
+                if !self.candidates.contains(&i) {
                     m.keep_facts_only();
                 }
-                let i = starts[&m.start];
                 self.models.insert(i, Some(Box::new(place(m))));
             }
             for &i in &batch {
@@ -673,20 +698,16 @@ pub enum Outcome {
 /// resolve the judged functions.
 pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> Outcome {
     let n = units.len();
-    let (demands, batch_bytes) = demand
-        .into_files()
-        .unwrap_or_else(|| (vec![FileDemand::Whole; n], BATCH_BYTES));
+    let (demands, batches) = demand
+        .into_files_in_batches()
+        .unwrap_or_else(|| (vec![FileDemand::Whole; n], BATCHES));
     let mut slots: Vec<Slot> = units
         .into_iter()
         .zip(demands)
-        .map(|(u, d)| Slot::new(u, d, nesting_limit, batch_bytes))
+        .map(|(u, d)| Slot::new(u, d, nesting_limit, batches.bytes))
         .collect();
-    let budget = if batch_bytes == BATCH_BYTES {
-        TREE_BUDGET
-    } else {
-        batch_bytes
-    };
-    let with_candidates = slots.iter().map(Slot::candidate_bytes).sum::<usize>() <= budget;
+    let with_candidates =
+        slots.iter().map(Slot::candidate_bytes).sum::<usize>() <= batches.tree_budget;
     for slot in &mut slots {
         slot.first_parse(with_candidates);
     }
