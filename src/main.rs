@@ -7,6 +7,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    no_huge_pages();
     #[cfg(feature = "mimalloc")]
     use_mimalloc_for_tree_sitter();
     std::process::exit(defuse::cli::main());
@@ -27,5 +28,20 @@ fn use_mimalloc_for_tree_sitter() {
             Some(mi::mi_realloc),
             Some(mi::mi_free),
         );
+    }
+}
+
+/// No transparent huge pages for this process. mimalloc asks for them (`madvise`) on the
+/// arena it reserves before `main`; the model's millions of small values and the trees
+/// touch 2 MB pages sparsely, and they cost a fifth more resident memory (183 against
+/// 160 MB on nats-server's `server` package, 215 against 202 MB on the dense 8 MB
+/// package) and more kernel time zeroing them, for no gain in speed. The flag is read at
+/// each page fault, so setting it now covers memory reserved earlier.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with PR_SET_THP_DISABLE takes integer arguments only and changes a
+    // flag of this process; an error (an old kernel) leaves things as they were.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
 }
