@@ -727,21 +727,41 @@ pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> 
         let decls = match kept.take() {
             None => {
                 let mut d = decls::collect(&files);
-                // What functions return, from the byte index of every file.
-                for slot in slots.iter() {
-                    let src = &slot.file.src;
-                    for f in &slot.index.functions {
-                        if let (Some(name), Some(recv), Some(ty)) = (
-                            slot.index.name_of(src, f),
-                            slot.index.receiver_of(src, f),
-                            slot.index.result_type_of(src, f),
-                        ) {
-                            let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-                            d.results
-                                .entry(text(name))
-                                .or_default()
-                                .insert((text(recv), text(ty)));
-                        }
+                // What functions return, from the byte index of every file. Only names
+                // of which some declaration returns a struct of the package are kept
+                // (with all their declarations, which `result_of` weighs): for any other
+                // name it says nothing, and a dense package has one such name per
+                // function.
+                let returned: Vec<(&[u8], &[u8], &[u8])> = slots
+                    .iter()
+                    .flat_map(|slot| {
+                        let src = &slot.file.src[..];
+                        slot.index.functions.iter().filter_map(move |f| {
+                            Some((
+                                slot.index.name_of(src, f)?,
+                                slot.index.receiver_of(src, f)?,
+                                slot.index.result_type_of(src, f)?,
+                            ))
+                        })
+                    })
+                    .collect();
+                let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+                let of_struct: HashSet<&[u8]> = returned
+                    .iter()
+                    .filter(|(_, _, ty)| {
+                        matches!(
+                            d.named(&String::from_utf8_lossy(ty)),
+                            decls::Hint::Struct(_)
+                        )
+                    })
+                    .map(|(name, _, _)| *name)
+                    .collect();
+                for (name, recv, ty) in returned {
+                    if of_struct.contains(name) {
+                        d.results
+                            .entry(text(name))
+                            .or_default()
+                            .insert((text(recv), text(ty)));
                     }
                 }
                 d
