@@ -35,7 +35,7 @@ fn main() {
                 continue;
             };
             for file in &files {
-                for f in &file.functions {
+                for f in &file.functions(&pkg) {
                     let mut seen = std::collections::HashSet::new();
                     for op in &f.ops {
                         let Ctx::Deferred { .. } = op.ctx() else {

@@ -187,7 +187,7 @@ fn judge(
                     f.per_iteration_loop_vars,
                     &f.parsed,
                     facts,
-                    &f.functions,
+                    &f.functions(facts),
                     sel,
                     &known,
                 )

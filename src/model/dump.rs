@@ -42,7 +42,7 @@ pub fn dump(units: Vec<SourceUnit>) -> String {
         let _ = writeln!(out, "callers of {recv}.{name} hold {}", held.join(", "));
     }
     for file in &files {
-        for f in &file.functions {
+        for f in &file.functions(&facts) {
             out.push('\n');
             function(&mut out, &file.parsed, f);
         }

@@ -600,8 +600,24 @@ impl Slot {
     fn candidate_functions(&self) -> impl Iterator<Item = &RawFunction> {
         self.models
             .iter()
-            .filter(|(i, _)| self.candidate && (self.whole || self.candidates.contains(i)))
+            .filter(|(i, _)| self.is_judged(**i))
             .filter_map(|(_, m)| m.as_deref())
+    }
+
+    fn is_judged(&self, i: usize) -> bool {
+        self.candidate && (self.whole || self.candidates.contains(&i))
+    }
+
+    /// The models of the judged functions, taken out of the slot (the others are dropped).
+    fn take_candidate_functions(&mut self) -> Vec<RawFunction> {
+        let models = std::mem::take(&mut self.models);
+        let mut out: Vec<RawFunction> = models
+            .into_iter()
+            .filter(|(i, _)| self.is_judged(*i))
+            .filter_map(|(_, m)| m.map(|m| *m))
+            .collect();
+        out.sort_by_key(|f| f.start);
+        out
     }
 }
 
@@ -648,8 +664,11 @@ pub struct AnalyzedFile {
     pub parsed: ParsedFile,
     /// Whether the rules judge functions of this file.
     pub judged: bool,
-    /// The models of its judged functions, resolved with the package's facts, in order.
-    pub functions: Vec<FunctionModel>,
+    /// The models of its judged functions, in order, as modeled: the rules read them
+    /// resolved with the package's facts ([`AnalyzedFile::functions`]), one file at a
+    /// time, so that the resolved models of a package with thousands of judged tests
+    /// never all live at once.
+    raw: Vec<RawFunction>,
     /// Every byte of it parsed: whole, or in parts that cover it all.
     pub whole: bool,
     /// `parsed` does not hold the judged functions: how to parse it again for the rules
@@ -667,6 +686,11 @@ enum ParseForJudging {
 }
 
 impl AnalyzedFile {
+    /// The models of its judged functions, resolved with the package's facts, in order.
+    pub fn functions(&self, facts: &PackageFacts) -> Vec<FunctionModel> {
+        self.raw.iter().map(|f| facts.resolve(f)).collect()
+    }
+
     /// Make `parsed` hold the judged functions, parsing the file again when its tree was
     /// kept small (see [`TREE_BUDGET`]): called for one file at a time, as it is judged.
     pub fn parse_for_judging(&mut self) {
@@ -838,19 +862,15 @@ pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> 
     });
     let files = slots
         .into_iter()
-        .map(|slot| {
-            let mut functions: Vec<FunctionModel> = slot
-                .candidate_functions()
-                .map(|f| facts.resolve(f))
-                .collect();
-            functions.sort_by_key(|f| f.start);
+        .map(|mut slot| {
+            let raw = slot.take_candidate_functions();
             let whole = slot.parsed_every_byte();
             AnalyzedFile {
                 parse_for_judging: slot.parse_for_judging(),
                 path: slot.path,
                 per_iteration_loop_vars: slot.per_iteration_loop_vars,
                 judged: slot.candidate,
-                functions,
+                raw,
                 whole,
                 parsed: slot.file,
             }
@@ -1277,7 +1297,7 @@ mod tests {
         let Outcome::Analyzed { files, .. } = analyze(vec![unit], demand, INLINE_NESTING) else {
             panic!("not deep");
         };
-        files[0].functions.iter().map(|f| f.start).collect()
+        files[0].raw.iter().map(|f| f.start).collect()
     }
 
     #[test]
@@ -1344,7 +1364,7 @@ func (s *S) Get(k string) int {
             };
             assert!(files[1].whole, "the accessor's file is parsed whole");
             assert!(files[1].parsed.has_syntax_errors());
-            assert_eq!(files[0].functions.len(), 1, "Drop is judged");
+            assert_eq!(files[0].raw.len(), 1, "Drop is judged");
         }
     }
 }
