@@ -56,6 +56,12 @@ impl ParsedFile {
         parse_kept(src, LineIndex::new(&[]), &[], None)
     }
 
+    /// A copy of the bytes and lines with an empty tree: for [`ParsedFile::with_other_part`]
+    /// on another thread.
+    pub fn copy_unparsed(&self) -> ParsedFile {
+        parse_kept(self.src.clone(), self.lines.clone(), &[], None)
+    }
+
     /// [`parse_only`] of these bytes with other ranges, into a tree of its own that `read`
     /// gets and that is dropped after: this tree stays as it is. The bytes are lent, not
     /// copied (a large file is parsed in many parts), and come back here after `read`.

@@ -443,30 +443,8 @@ impl Slot {
             size += f.close - f.start;
             batches.last_mut().expect("pushed").insert(i);
         }
-        for batch in batches {
-            let ranges = function_chunks(
-                &self.file.src,
-                &self.index,
-                &batch,
-                &BTreeSet::new(),
-                Vec::new(),
-            );
-            let starts: HashMap<usize, usize> = batch
-                .iter()
-                .map(|&i| (self.index.functions[i].start, i))
-                .collect();
-            let (limit, index) = (self.nesting_limit, &self.index);
-            let read = self.file.with_other_part(&ranges, |part| {
-                if part.nesting_exceeds(limit).is_some() {
-                    return Err(true);
-                }
-                if !functions_as_indexed(part, index, &batch) {
-                    return Err(false);
-                }
-                let models = model_some(part, decls, &|n| starts.contains_key(&n.start_byte()));
-                let conventions = decls::function_conventions(part, &|at| starts.contains_key(&at));
-                Ok((models, conventions))
-            });
+        let reads = self.read_batches(&batches, decls);
+        for (batch, read) in batches.into_iter().zip(reads) {
             let (models, conventions) = match read {
                 Ok(read) => read,
                 Err(too_deep) => {
@@ -478,11 +456,7 @@ impl Slot {
                     return;
                 }
             };
-            for mut m in models {
-                let i = starts[&m.start];
-                if !self.candidates.contains(&i) {
-                    m.keep_facts_only();
-                }
+            for (i, m) in models {
                 self.models.insert(i, Some(Box::new(place(m))));
             }
             for &i in &batch {
@@ -491,6 +465,70 @@ impl Slot {
             self.batched_conventions.extend(conventions);
             self.batched.extend(batch);
         }
+    }
+
+    /// Parse and model each batch: on every thread of the pool when there are batches
+    /// enough, each thread reading a run of consecutive batches in a copy of the file's
+    /// bytes of its own. A batch's models depend on its bytes and the declarations only,
+    /// so they are the same in whatever order batches are read, and [`Slot::model_batches`]
+    /// applies them in order. Up to the first batch that cannot be read, in order.
+    fn read_batches(&mut self, batches: &[BTreeSet<usize>], decls: &Decls) -> Vec<BatchRead> {
+        let threads = rayon::current_num_threads().min(batches.len());
+        let Slot {
+            file,
+            index,
+            candidates,
+            nesting_limit,
+            ..
+        } = self;
+        let read = |file: &mut ParsedFile, batch: &BTreeSet<usize>| {
+            read_batch(file, index, candidates, *nesting_limit, batch, decls)
+        };
+        // A file nesting deeper than a worker's stack allows is read on the deep thread
+        // (see `crate::engine`), in turn.
+        if threads <= 1 || *nesting_limit > INLINE_NESTING {
+            let mut out = Vec::new();
+            for batch in batches {
+                let r = read(file, batch);
+                let failed = r.is_err();
+                out.push(r);
+                if failed {
+                    break;
+                }
+            }
+            return out;
+        }
+        // Threads of their own, not the pool's: a pool thread waiting on a task may take
+        // up another package's analysis meanwhile, on top of this one's stack and memory.
+        let runs: Vec<&[BTreeSet<usize>]> =
+            batches.chunks(batches.len().div_ceil(threads)).collect();
+        let mut copies: Vec<ParsedFile> = runs[1..].iter().map(|_| file.copy_unparsed()).collect();
+        let read_run = |file: &mut ParsedFile, run: &[BTreeSet<usize>]| -> Vec<BatchRead> {
+            run.iter().map(|batch| read(file, batch)).collect()
+        };
+        std::thread::scope(|scope| {
+            let others: Vec<_> = runs[1..]
+                .iter()
+                .zip(copies.iter_mut())
+                .map(|(&run, copy)| {
+                    let spawned = std::thread::Builder::new()
+                        .name("defuse-batches".into())
+                        .spawn_scoped(scope, || read_run(copy, run));
+                    // No thread to be had (memory limits): read here, after the first run.
+                    spawned.map_err(|_| run)
+                })
+                .collect();
+            let mut out = read_run(file, runs[0]);
+            for other in others {
+                out.extend(match other {
+                    Ok(handle) => handle
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                    Err(run) => read_run(&mut file.copy_unparsed(), run),
+                });
+            }
+            out
+        })
     }
 
     /// After each parse: whether it nests deeper than the model's recursion may follow
@@ -619,6 +657,48 @@ impl Slot {
         out.sort_by_key(|f| f.start);
         out
     }
+}
+
+/// What one batch reads: the models of its functions by index (only the facts' share of
+/// those not judged) and the conventions their declarations state; or, when it cannot be
+/// read, whether that is for nesting too deep (else the file is to be parsed whole).
+type BatchRead = Result<(Vec<(usize, RawFunction)>, decls::FunctionConventions), bool>;
+
+/// Parse the functions `batch` of `file` (lent its bytes) into a tree of their own, and
+/// model them.
+fn read_batch(
+    file: &mut ParsedFile,
+    index: &FileIndex,
+    candidates: &BTreeSet<usize>,
+    nesting_limit: usize,
+    batch: &BTreeSet<usize>,
+    decls: &Decls,
+) -> BatchRead {
+    let ranges = function_chunks(&file.src, index, batch, &BTreeSet::new(), Vec::new());
+    let starts: HashMap<usize, usize> = batch
+        .iter()
+        .map(|&i| (index.functions[i].start, i))
+        .collect();
+    file.with_other_part(&ranges, |part| {
+        if part.nesting_exceeds(nesting_limit).is_some() {
+            return Err(true);
+        }
+        if !functions_as_indexed(part, index, batch) {
+            return Err(false);
+        }
+        let models = model_some(part, decls, &|n| starts.contains_key(&n.start_byte()))
+            .into_iter()
+            .map(|mut m| {
+                let i = starts[&m.start];
+                if !candidates.contains(&i) {
+                    m.keep_facts_only();
+                }
+                (i, m)
+            })
+            .collect();
+        let conventions = decls::function_conventions(part, &|at| starts.contains_key(&at));
+        Ok((models, conventions))
+    })
 }
 
 /// Whether a parse of parts can be trusted for the functions `fns` it holds: tree-sitter
