@@ -174,7 +174,7 @@ struct Slot {
     depth: Depth,
     /// The functions (indices into `index.functions`) whose bodies belong in `file`: the
     /// candidates (every function, once whole). The others selected later are parsed in
-    /// batches of their own and modeled, and their trees dropped ([`Slot::model_batches`]).
+    /// batches of their own and modeled, and their trees dropped ([`read_batches`]).
     bodies: BTreeSet<usize>,
     /// The functions whose bodies are in `file` now.
     parsed: BTreeSet<usize>,
@@ -419,19 +419,11 @@ impl Slot {
         })
     }
 
-    /// Model `fns`, functions whose bodies are not in `file`, from parses of a batch of
-    /// them at a time (about `batch_bytes` of source), each tree dropped once its functions
-    /// are modeled: the memory of the trees follows the batch, not the package. A batch
-    /// is trusted as the slot's own parse is ([`Slot::settle`]): one that tree-sitter
-    /// could not read, or whose functions are not where the index says, makes the slot
-    /// whole, to be modeled in the next round; one nesting too deep leaves its functions
-    /// unmodeled and the slot `too_deep`.
-    fn model_batches(
-        &mut self,
-        fns: &[usize],
-        decls: &Decls,
-        place: &dyn Fn(RawFunction) -> RawFunction,
-    ) {
+    /// `fns`, functions whose bodies are not in `file`, in batches of about `batch_bytes`
+    /// of source: each batch is parsed into a tree of its own, modeled, and its tree
+    /// dropped ([`read_batches`]), so that the memory of the trees follows the batch, not
+    /// the package.
+    fn batches(&self, fns: &[usize]) -> Vec<BTreeSet<usize>> {
         let mut batches: Vec<BTreeSet<usize>> = Vec::new();
         let mut size = self.batch_bytes;
         for &i in fns {
@@ -443,7 +435,20 @@ impl Slot {
             size += f.close - f.start;
             batches.last_mut().expect("pushed").insert(i);
         }
-        let reads = self.read_batches(&batches, decls);
+        batches
+    }
+
+    /// Take in what [`read_batches`] read of `batches`, in order. A batch is trusted as
+    /// the slot's own parse is ([`Slot::settle`]): one that tree-sitter could not read,
+    /// or whose functions are not where the index says, makes the slot whole, to be
+    /// modeled in the next round; one nesting too deep leaves its functions unmodeled and
+    /// the slot `too_deep`. What was read after it is dropped.
+    fn take_batches(
+        &mut self,
+        batches: Vec<BTreeSet<usize>>,
+        reads: Vec<BatchRead>,
+        place: &dyn Fn(RawFunction) -> RawFunction,
+    ) {
         for (batch, read) in batches.into_iter().zip(reads) {
             let (models, conventions) = match read {
                 Ok(read) => read,
@@ -465,70 +470,6 @@ impl Slot {
             self.batched_conventions.extend(conventions);
             self.batched.extend(batch);
         }
-    }
-
-    /// Parse and model each batch: on every thread of the pool when there are batches
-    /// enough, each thread reading a run of consecutive batches in a copy of the file's
-    /// bytes of its own. A batch's models depend on its bytes and the declarations only,
-    /// so they are the same in whatever order batches are read, and [`Slot::model_batches`]
-    /// applies them in order. Up to the first batch that cannot be read, in order.
-    fn read_batches(&mut self, batches: &[BTreeSet<usize>], decls: &Decls) -> Vec<BatchRead> {
-        let threads = rayon::current_num_threads().min(batches.len());
-        let Slot {
-            file,
-            index,
-            candidates,
-            nesting_limit,
-            ..
-        } = self;
-        let read = |file: &mut ParsedFile, batch: &BTreeSet<usize>| {
-            read_batch(file, index, candidates, *nesting_limit, batch, decls)
-        };
-        // A file nesting deeper than a worker's stack allows is read on the deep thread
-        // (see `crate::engine`), in turn.
-        if threads <= 1 || *nesting_limit > INLINE_NESTING {
-            let mut out = Vec::new();
-            for batch in batches {
-                let r = read(file, batch);
-                let failed = r.is_err();
-                out.push(r);
-                if failed {
-                    break;
-                }
-            }
-            return out;
-        }
-        // Threads of their own, not the pool's: a pool thread waiting on a task may take
-        // up another package's analysis meanwhile, on top of this one's stack and memory.
-        let runs: Vec<&[BTreeSet<usize>]> =
-            batches.chunks(batches.len().div_ceil(threads)).collect();
-        let mut copies: Vec<ParsedFile> = runs[1..].iter().map(|_| file.copy_unparsed()).collect();
-        let read_run = |file: &mut ParsedFile, run: &[BTreeSet<usize>]| -> Vec<BatchRead> {
-            run.iter().map(|batch| read(file, batch)).collect()
-        };
-        std::thread::scope(|scope| {
-            let others: Vec<_> = runs[1..]
-                .iter()
-                .zip(copies.iter_mut())
-                .map(|(&run, copy)| {
-                    let spawned = std::thread::Builder::new()
-                        .name("defuse-batches".into())
-                        .spawn_scoped(scope, || read_run(copy, run));
-                    // No thread to be had (memory limits): read here, after the first run.
-                    spawned.map_err(|_| run)
-                })
-                .collect();
-            let mut out = read_run(file, runs[0]);
-            for other in others {
-                out.extend(match other {
-                    Ok(handle) => handle
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                    Err(run) => read_run(&mut file.copy_unparsed(), run),
-                });
-            }
-            out
-        })
     }
 
     /// After each parse: whether it nests deeper than the model's recursion may follow
@@ -659,6 +600,127 @@ impl Slot {
     }
 }
 
+/// Parse and model the batches of every slot, `work` saying which (slot, its batches),
+/// and give back what each batch read, per entry of `work`, in order (up to the first
+/// batch of a slot that cannot be read, at least).
+///
+/// On every thread of the pool when there are two batches or more: the batches, in
+/// order, are cut into one run of about equal bytes per thread, each run read on a
+/// scoped thread of its own in copies of its files' bytes. A batch's models depend on its
+/// bytes and the declarations only, so they are the same on whatever thread and in
+/// whatever order batches are read; [`Slot::take_batches`] takes them in order. The
+/// threads are not the pool's: a pool thread waiting on a task may take up another
+/// package's analysis meanwhile, on top of this one's stack and memory. With one thread
+/// (`--jobs 1`), or on the deep thread (files nesting deeper than a worker's stack
+/// allows; see `crate::engine`), the batches are read in turn, each file lending its
+/// bytes.
+fn read_batches(
+    slots: &mut [Slot],
+    work: &[(usize, Vec<BTreeSet<usize>>)],
+    decls: &Decls,
+    nesting_limit: usize,
+) -> Vec<Vec<BatchRead>> {
+    let items: Vec<(usize, &BTreeSet<usize>)> = work
+        .iter()
+        .enumerate()
+        .flat_map(|(w, (_, batches))| batches.iter().map(move |b| (w, b)))
+        .collect();
+    let threads = rayon::current_num_threads().min(items.len());
+    let mut out: Vec<Vec<BatchRead>> = work.iter().map(|_| Vec::new()).collect();
+    if threads <= 1 || nesting_limit > INLINE_NESTING {
+        for (w, (s, batches)) in work.iter().enumerate() {
+            let slot = &mut slots[*s];
+            for batch in batches {
+                let read = read_batch(
+                    &mut slot.file,
+                    &slot.index,
+                    &slot.candidates,
+                    nesting_limit,
+                    batch,
+                    decls,
+                );
+                let failed = read.is_err();
+                out[w].push(read);
+                if failed {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+    let slots: &[Slot] = slots;
+    let bytes = |(w, batch): &(usize, &BTreeSet<usize>)| -> usize {
+        let index = &slots[work[*w].0].index;
+        batch
+            .iter()
+            .map(|&i| index.functions[i].close - index.functions[i].start)
+            .sum()
+    };
+    let total: usize = items.iter().map(bytes).sum();
+    let mut runs: Vec<&[(usize, &BTreeSet<usize>)]> = Vec::new();
+    let (mut from, mut size) = (0, 0);
+    for (k, item) in items.iter().enumerate() {
+        size += bytes(item);
+        let last_run = runs.len() + 1 == threads;
+        if !last_run && size * threads >= total * (runs.len() + 1) {
+            runs.push(&items[from..=k]);
+            from = k + 1;
+        }
+    }
+    if from < items.len() {
+        runs.push(&items[from..]);
+    }
+    // A run reads its batches in a copy of each file it meets, made when it meets it.
+    let read_run = |run: &[(usize, &BTreeSet<usize>)]| -> Vec<(usize, BatchRead)> {
+        let mut copy: Option<(usize, ParsedFile)> = None;
+        run.iter()
+            .map(|&(w, batch)| {
+                let s = work[w].0;
+                if copy.as_ref().is_none_or(|(at, _)| *at != s) {
+                    copy = Some((s, slots[s].file.copy_unparsed()));
+                }
+                let (_, file) = copy.as_mut().expect("made above");
+                let slot = &slots[s];
+                let read = read_batch(
+                    file,
+                    &slot.index,
+                    &slot.candidates,
+                    nesting_limit,
+                    batch,
+                    decls,
+                );
+                (w, read)
+            })
+            .collect()
+    };
+    let reads: Vec<(usize, BatchRead)> = std::thread::scope(|scope| {
+        let others: Vec<_> = runs[1..]
+            .iter()
+            .map(|&run| {
+                std::thread::Builder::new()
+                    .name("defuse-batches".into())
+                    .spawn_scoped(scope, move || read_run(run))
+                    // No thread to be had (memory limits): read here, after the first run.
+                    .map_err(|_| run)
+            })
+            .collect();
+        let mut reads = read_run(runs[0]);
+        for other in others {
+            reads.extend(match other {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(run) => read_run(run),
+            });
+        }
+        reads
+    });
+    for (w, read) in reads {
+        out[w].push(read);
+    }
+    out
+}
+
 /// What one batch reads: the models of its functions by index (only the facts' share of
 /// those not judged) and the conventions their declarations state; or, when it cannot be
 /// read, whether that is for nesting too deep (else the file is to be parsed whole).
@@ -725,7 +787,7 @@ fn functions_as_indexed(file: &ParsedFile, index: &FileIndex, fns: &BTreeSet<usi
 /// candidates, for memory that stays that of a batch.
 const TREE_BUDGET: usize = 1 << 20;
 
-/// Source bytes of the functions parsed in one batch ([`Slot::model_batches`]): a tree
+/// Source bytes of the functions parsed in one batch ([`read_batches`]): a tree
 /// takes some 50 bytes per byte of Go, so a batch's tree stays near 12 MB.
 const BATCH_BYTES: usize = 1 << 18;
 
@@ -877,13 +939,11 @@ pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> 
         };
         let mut decls = decls;
         let mut went_whole = false;
+        // Which slots have functions to read in batches, and in which batches: read for
+        // all slots at once, on as many threads as the pool has (see `read_batches`).
+        let mut work: Vec<(usize, Vec<BTreeSet<usize>>)> = Vec::new();
         for (file, slot) in slots.iter_mut().enumerate() {
-            let in_test_file = slot.path.ends_with("_test.go");
-            let place = |mut m: RawFunction| {
-                m.file = file;
-                m.in_test_file = in_test_file;
-                m
-            };
+            let place = placer(file, &slot.path);
             if slot.whole {
                 // Every declaration in the tree, keyed past the index's functions.
                 if slot.models.is_empty() {
@@ -913,9 +973,15 @@ pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> 
                 }
             }
             if !batched.is_empty() {
-                slot.model_batches(&batched, &decls, &place);
-                went_whole |= slot.whole;
+                work.push((file, slot.batches(&batched)));
             }
+        }
+        let reads = read_batches(&mut slots, &work, &decls, nesting_limit);
+        for ((file, batches), reads) in work.into_iter().zip(reads) {
+            let slot = &mut slots[file];
+            let place = placer(file, &slot.path);
+            slot.take_batches(batches, reads, &place);
+            went_whole |= slot.whole;
         }
         if slots.iter().any(|s| s.too_deep) {
             return Outcome::TooDeep(slots.into_iter().map(Slot::into_unit).collect());
@@ -957,6 +1023,16 @@ pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> 
         })
         .collect();
     Outcome::Analyzed { facts, files }
+}
+
+/// What marks a model as one of file `file` of the package, at `path`.
+fn placer(file: usize, path: &str) -> impl Fn(RawFunction) -> RawFunction {
+    let in_test_file = path.ends_with("_test.go");
+    move |mut m| {
+        m.file = file;
+        m.in_test_file = in_test_file;
+        m
+    }
 }
 
 /// [`decls::refresh_functions`] from the slots' trees and what their batches said.
