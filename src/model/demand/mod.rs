@@ -117,12 +117,54 @@ struct Batches {
     bytes: usize,
     /// Bytes of candidates' bodies a package keeps in its files' trees ([`TREE_BUDGET`]).
     tree_budget: usize,
+    /// Which threads read the batches ([`read_batches`]).
+    readers: Readers,
 }
 
 const BATCHES: Batches = Batches {
     bytes: BATCH_BYTES,
     tree_budget: TREE_BUDGET,
+    readers: Readers::Spare,
 };
+
+/// Which threads read a package's batches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Readers {
+    /// This one, and one more for each thread of the pool (`--jobs`) not busy with a
+    /// package: `--jobs` bounds the threads at work.
+    Spare,
+    /// This one and one more, whenever there are two batches: for the tests, which
+    /// should not depend on what the tests beside them keep busy.
+    Two,
+}
+
+/// Threads at work on a package now: the pool's threads in [`analyze`] and the extra
+/// readers of batches ([`read_batches`]).
+static BUSY: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// One thread counted in [`BUSY`] while this lives.
+struct Busy;
+
+impl Busy {
+    fn enter() -> Busy {
+        BUSY.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Busy
+    }
+
+    /// Counted only when fewer than `limit` are.
+    fn within(limit: usize) -> Option<Busy> {
+        use std::sync::atomic::Ordering::SeqCst;
+        BUSY.fetch_update(SeqCst, SeqCst, |n| (n < limit).then_some(n + 1))
+            .ok()
+            .map(|_| Busy)
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        BUSY.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
 
 impl Demand {
     /// The per-file demands; `None` for [`Demand::Everything`].
@@ -139,6 +181,7 @@ impl Demand {
                 Batches {
                     bytes,
                     tree_budget: bytes,
+                    readers: Readers::Two,
                 },
             )),
         }
@@ -604,14 +647,16 @@ impl Slot {
 /// and give back what each batch read, per entry of `work`, in order (up to the first
 /// batch of a slot that cannot be read, at least).
 ///
-/// On every thread of the pool when there are two batches or more: the batches, in
+/// When there are two batches or more, on this thread and one more for each thread of
+/// the pool (`--jobs`) not busy with a package ([`Readers`], [`BUSY`]): in a scan of many
+/// packages, the last large one gets the cores the others are done with. The batches, in
 /// order, are cut into one run of about equal bytes per thread, each run read on a
 /// scoped thread of its own in copies of its files' bytes. A batch's models depend on its
 /// bytes and the declarations only, so they are the same on whatever thread and in
 /// whatever order batches are read; [`Slot::take_batches`] takes them in order. The
 /// threads are not the pool's: a pool thread waiting on a task may take up another
-/// package's analysis meanwhile, on top of this one's stack and memory. With one thread
-/// (`--jobs 1`), or on the deep thread (files nesting deeper than a worker's stack
+/// package's analysis meanwhile, on top of this one's stack and memory. With no thread to
+/// spare (`--jobs 1`), or on the deep thread (files nesting deeper than a worker's stack
 /// allows; see `crate::engine`), the batches are read in turn, each file lending its
 /// bytes.
 fn read_batches(
@@ -619,15 +664,30 @@ fn read_batches(
     work: &[(usize, Vec<BTreeSet<usize>>)],
     decls: &Decls,
     nesting_limit: usize,
+    readers: Readers,
 ) -> Vec<Vec<BatchRead>> {
     let items: Vec<(usize, &BTreeSet<usize>)> = work
         .iter()
         .enumerate()
         .flat_map(|(w, (_, batches))| batches.iter().map(move |b| (w, b)))
         .collect();
-    let threads = rayon::current_num_threads().min(items.len());
+    // The extra readers, counted busy until they are done.
+    let extra: Vec<Busy> = if items.len() < 2 || nesting_limit > INLINE_NESTING {
+        Vec::new()
+    } else {
+        match readers {
+            Readers::Two => vec![Busy::enter()],
+            Readers::Spare => {
+                let pool = rayon::current_num_threads();
+                (1..pool.min(items.len()))
+                    .map_while(|_| Busy::within(pool))
+                    .collect()
+            }
+        }
+    };
+    let threads = 1 + extra.len();
     let mut out: Vec<Vec<BatchRead>> = work.iter().map(|_| Vec::new()).collect();
-    if threads <= 1 || nesting_limit > INLINE_NESTING {
+    if threads == 1 {
         for (w, (s, batches)) in work.iter().enumerate() {
             let slot = &mut slots[*s];
             for batch in batches {
@@ -863,6 +923,7 @@ pub enum Outcome {
 /// says: parse and model what the judged functions' facts need, decide the facts, and
 /// resolve the judged functions.
 pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> Outcome {
+    let _busy = Busy::enter();
     let n = units.len();
     let (demands, batches) = demand
         .into_files_in_batches()
@@ -976,7 +1037,7 @@ pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> 
                 work.push((file, slot.batches(&batched)));
             }
         }
-        let reads = read_batches(&mut slots, &work, &decls, nesting_limit);
+        let reads = read_batches(&mut slots, &work, &decls, nesting_limit, batches.readers);
         for ((file, batches), reads) in work.into_iter().zip(reads) {
             let slot = &mut slots[file];
             let place = placer(file, &slot.path);
