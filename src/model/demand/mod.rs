@@ -786,7 +786,7 @@ pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> 
         let mut decls = decls;
         let mut went_whole = false;
         // Which slots have functions to read in batches, and in which batches: read for
-        // all slots at once, on as many threads as the pool has (see `read_batches`).
+        // all slots at once, on the threads no other package keeps busy (`read_batches`).
         let mut work: Vec<(usize, Vec<BTreeSet<usize>>)> = Vec::new();
         for (file, slot) in slots.iter_mut().enumerate() {
             let place = placer(file, &slot.path);
@@ -823,10 +823,10 @@ pub fn analyze(units: Vec<SourceUnit>, demand: Demand, nesting_limit: usize) -> 
             }
         }
         let reads = read_batches(&mut slots, &work, &decls, nesting_limit, batches.readers);
-        for ((file, batches), reads) in work.into_iter().zip(reads) {
+        for ((file, its_batches), reads) in work.into_iter().zip(reads) {
             let slot = &mut slots[file];
             let place = placer(file, &slot.path);
-            slot.take_batches(batches, reads, &place);
+            slot.take_batches(its_batches, reads, &place);
             went_whole |= slot.whole;
         }
         if slots.iter().any(|s| s.too_deep) {
