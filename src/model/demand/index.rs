@@ -255,7 +255,10 @@ pub fn index(src: &[u8]) -> FileIndex {
                     selectors.insert(hash);
                 }
                 if depth == 0 && in_body.is_none() {
-                    if w == b"func" {
+                    // A `func` between a declaration's `func` and its body is a function
+                    // type in its signature (`func f() func() {`), not a declaration.
+                    let in_signature = body_at.is_some_and(|(_, open, _)| start < open);
+                    if w == b"func" && !in_signature {
                         func_starts.push(start);
                         let key = match read_func_key(src, i) {
                             Some(key) => key,
@@ -375,16 +378,21 @@ impl FileIndex {
 
     /// The name a top-level function is declared with.
     pub fn name_of<'s>(&self, src: &'s [u8], f: &FuncSpan) -> Option<&'s [u8]> {
-        let mut i = skip_trivia(src, f.start + 4);
-        if src.get(i) == Some(&b'(') {
-            i = skip_trivia(src, group_end(src, i));
-        }
-        let start = i;
-        while i < src.len() && is_word_byte(src[i]) {
-            i += 1;
-        }
-        (i > start).then(|| &src[start..i])
+        name_after_func(src, f.start)
     }
+}
+
+/// The name after the `func` keyword at `func`: the word after the receiver, if any.
+fn name_after_func(src: &[u8], func: usize) -> Option<&[u8]> {
+    let mut i = skip_trivia(src, func + 4);
+    if src.get(i) == Some(&b'(') {
+        i = skip_trivia(src, group_end(src, i));
+    }
+    let start = i;
+    while i < src.len() && is_word_byte(src[i]) {
+        i += 1;
+    }
+    (i > start).then(|| &src[start..i])
 }
 
 /// The [`func_key`] of the declaration after a top-level `func`: the receiver's type is
@@ -577,6 +585,21 @@ mod tests {
         // A declaration the index cannot read may declare anything.
         let idx = index(b"package p\nfunc (a, b T) m() {}\n");
         assert_eq!(idx.declarations_of("", "other"), (vec![0], true));
+    }
+
+    #[test]
+    fn a_function_result_type_starts_no_declaration() {
+        let src = "package p\nfunc (u *U) scoped() func() {\n\treturn func() { u.m[1] = 2 }\n}\nfunc g(f func() int) func() (func(), error) { return nil }\n";
+        let idx = index(src.as_bytes());
+        let names: Vec<&[u8]> = idx
+            .functions
+            .iter()
+            .filter_map(|f| idx.name_of(src.as_bytes(), f))
+            .collect();
+        assert_eq!(names, [&b"scoped"[..], b"g"]);
+        assert_eq!(idx.declarations_of("U", "scoped"), (vec![0], false));
+        assert_eq!(idx.function_at(src.find("u.m").unwrap()), Some(0));
+        assert_eq!(idx.func_starts.len(), 2);
     }
 
     #[test]
