@@ -189,27 +189,14 @@ pub fn writers(files: &[&[u8]]) -> Writers {
     if wanted.is_empty() {
         return Writers::default();
     }
-    // Level one: the bodies of the wanted names. Each file is indexed once at most, for
-    // both levels: indexing is most of what this costs.
-    let mut indexes: Vec<Option<crate::model::demand::index::FileIndex>> =
-        files.iter().map(|_| None).collect();
-    let mut bodies = |names: &std::collections::HashSet<Vec<u8>>| {
+    // Level one: the bodies of the wanted names, found by each `func` word rather than
+    // by indexing the files: indexing was most of what this cost.
+    let bodies = |names: &std::collections::HashSet<Vec<u8>>| {
         let mut out: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
-        for (src, index) in files.iter().zip(indexes.iter_mut()) {
-            if !names.iter().any(|n| has_word(src, n)) {
-                continue;
-            }
-            let index = index.get_or_insert_with(|| crate::model::demand::index::index(src));
-            for f in &index.functions {
-                let Some(name) = index.name_of(src, f) else {
-                    continue;
-                };
-                if names.contains(name) {
-                    out.push((
-                        name.to_vec(),
-                        src[f.open..=f.close.min(src.len() - 1)].to_vec(),
-                    ));
-                }
+        for src in files {
+            let named = crate::model::demand::index::functions_named(src, |n| names.contains(n));
+            for (name, open, close) in named {
+                out.push((name.to_vec(), src[open..=close].to_vec()));
             }
         }
         out

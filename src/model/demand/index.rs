@@ -384,6 +384,11 @@ impl FileIndex {
 
 /// The name after the `func` keyword at `func`: the word after the receiver, if any.
 fn name_after_func(src: &[u8], func: usize) -> Option<&[u8]> {
+    name_range_after_func(src, func).map(|r| &src[r])
+}
+
+/// Where [`name_after_func`] finds the name.
+fn name_range_after_func(src: &[u8], func: usize) -> Option<std::ops::Range<usize>> {
     let mut i = skip_trivia(src, func + 4);
     if src.get(i) == Some(&b'(') {
         i = skip_trivia(src, group_end(src, i));
@@ -392,7 +397,75 @@ fn name_after_func(src: &[u8], func: usize) -> Option<&[u8]> {
     while i < src.len() && is_word_byte(src[i]) {
         i += 1;
     }
-    (i > start).then(|| &src[start..i])
+    (i > start).then_some(start..i)
+}
+
+/// The functions with a body whose names `wanted` accepts, each as `(name, open, close)`
+/// of its body: every function or method declaration under those names, with the body
+/// [`index`] gives it, and perhaps a few more. Found from each `func` word of the file,
+/// not from a pass over all of it: a `func` in a comment, a literal or a body counts too,
+/// which only adds, so the prefilter, which may over-approximate but never miss, need
+/// not index a file to find a few functions by name. (The index also takes the function
+/// literal of a top-level `var` for a function named after its result type, `string` in
+/// `var f = func() string {…}`; no call resolves to one, and it is left out here.)
+pub fn functions_named(src: &[u8], wanted: impl Fn(&[u8]) -> bool) -> Vec<(&[u8], usize, usize)> {
+    let mut out = Vec::new();
+    for at in memchr::memmem::find_iter(src, b"func") {
+        let whole = !at.checked_sub(1).is_some_and(|b| is_word_byte(src[b]))
+            && !src.get(at + 4).is_some_and(|&b| is_word_byte(b));
+        if !whole {
+            continue;
+        }
+        let Some(range) = name_range_after_func(src, at) else {
+            continue;
+        };
+        // After the name, a declaration's parameters (or a function's type parameters);
+        // not a function literal's body: `func(x int) bool {` reads as named `bool`, and
+        // a literal's result type is often called (`string(b)`). Valid Go declares no
+        // function otherwise, and the model reads none from what tree-sitter cannot
+        // parse as one.
+        if !matches!(src.get(skip_trivia(src, range.end)), Some(b'(' | b'[')) {
+            continue;
+        }
+        let name = &src[range];
+        if !wanted(name) {
+            continue;
+        }
+        let Some(open) = body_open(src, at + 4) else {
+            continue;
+        };
+        if let Some(close) = body_close(src, open) {
+            out.push((name, open, close));
+        }
+    }
+    out
+}
+
+/// The `}` that closes the body opening at `open`, as [`index`] counts brackets: every
+/// bracket nests, a `)` or `]` too many is ignored, and only a `}` can end the body.
+/// `None` when the file ends first, where the index has no function either.
+fn body_close(src: &[u8], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < src.len() {
+        if let Some(end) = skip_token(src, i) {
+            i = end;
+            continue;
+        }
+        match src[i] {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' => depth = depth.saturating_sub(1),
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The [`func_key`] of the declaration after a top-level `func`: the receiver's type is
@@ -600,6 +673,72 @@ mod tests {
         assert_eq!(idx.declarations_of("U", "scoped"), (vec![0], false));
         assert_eq!(idx.function_at(src.find("u.m").unwrap()), Some(0));
         assert_eq!(idx.func_starts.len(), 2);
+    }
+
+    /// The functions with a body the parse tree declares: `(name, open, close)`.
+    fn declared_in_tree(src: &[u8]) -> Vec<(Vec<u8>, usize, usize)> {
+        use crate::syntax::NodeExt;
+        let file = crate::syntax::parse(src.to_vec());
+        crate::syntax::named_children(file.root())
+            .into_iter()
+            .filter(|n| matches!(n.kind_name(), "function_declaration" | "method_declaration"))
+            .filter_map(|n| {
+                let name = n.field("name")?;
+                let body = n.field("body")?;
+                Some((
+                    src[name.start_byte()..name.end_byte()].to_vec(),
+                    body.start_byte(),
+                    body.end_byte() - 1,
+                ))
+            })
+            .collect()
+    }
+
+    fn named_by_func_words(src: &[u8]) -> Vec<(Vec<u8>, usize, usize)> {
+        functions_named(src, |_| true)
+            .into_iter()
+            .map(|(name, open, close)| (name.to_vec(), open, close))
+            .collect()
+    }
+
+    #[test]
+    fn functions_found_by_name_are_the_declared_ones_and_perhaps_more() {
+        // Every Go file of the test data: every function the tree declares is found,
+        // with its body.
+        let mut files = 0;
+        let mut dirs = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "go") {
+                    let src = std::fs::read(&path).unwrap();
+                    let found = named_by_func_words(&src);
+                    for f in declared_in_tree(&src) {
+                        assert!(
+                            found.contains(&f),
+                            "{}: {f:?} not found by name",
+                            path.display()
+                        );
+                    }
+                    files += 1;
+                }
+            }
+        }
+        assert!(files > 50);
+        // A `func` in a comment or a string is read too: only more functions. A function
+        // literal is none, in a body or in a variable, though the word after its
+        // parameters reads like a name.
+        let src = b"package p\n// func c() { m[k] = 1 }\nvar s = \"func d() {}\"\nvar v = func(x int) string { return \"\" }\nfunc f[T any]() {\n\tg := func() bool { return true }\n}\nfunc (r *R) h() func() {\n\treturn nil\n}\n";
+        let declared = declared_in_tree(src);
+        let found = named_by_func_words(src);
+        assert_eq!(declared.len(), 2);
+        assert!(declared.iter().all(|f| found.contains(f)));
+        let names: Vec<&[u8]> = found.iter().map(|(n, _, _)| &n[..]).collect();
+        assert_eq!(names, [&b"c"[..], b"d", b"f", b"h"]);
+        // A body the file never closes is no function.
+        assert!(named_by_func_words(b"package p\nfunc f() {\n\tg(\n").is_empty());
     }
 
     #[test]
