@@ -45,10 +45,18 @@ where
             out.entry(f.key()).or_default().extend(own);
         }
     }
-    for _ in 0..DEPTH {
+    // Round `level` carries to the callers the writes that are `level` calls away: those
+    // the round before added (or the functions' own, first). A write fewer calls away was
+    // carried in its own round, and carrying it again would only make what the caller
+    // has already, or what its cap refused.
+    for level in 0..DEPTH {
         // Most calls are of functions that write nothing (the standard library, loggers):
         // a look at the callee's name spares building a key for them.
-        let callees: HashSet<&str> = out.keys().map(|(_, name)| name.as_str()).collect();
+        let callees: HashSet<&str> = out
+            .iter()
+            .filter(|(_, ws)| ws.iter().any(|w| w.through.len() == level))
+            .map(|((_, name), _)| name.as_str())
+            .collect();
         let mut additions: Vec<((String, String), Vec<Write>)> = Vec::new();
         for f in functions.clone() {
             let mut added: Vec<Write> = Vec::new();
@@ -61,7 +69,7 @@ where
                     .into_iter()
                     .flatten()
                 {
-                    if w.through.len() + 1 > DEPTH || owned_at(w, c) {
+                    if w.through.len() != level || owned_at(w, c) {
                         continue;
                     }
                     added.push(at_call(w, c));
