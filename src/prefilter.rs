@@ -16,6 +16,7 @@
 //! `tests/prefilter.rs` checks that the findings are the same with the filter off, and
 //! `tests/triggers.rs` that every finding lies where its rule's trigger fires.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use memchr::memmem;
@@ -154,7 +155,7 @@ fn holds(text: &[u8], shape: Shape, writers: &Writers) -> bool {
 /// code that runs later calls, in the package's files that mention them.
 #[derive(Debug, Default)]
 pub struct Writers {
-    names: std::collections::HashSet<Vec<u8>>,
+    names: HashSet<Vec<u8>>,
 }
 
 /// The names `text` calls ([`shapes::called_names`]), but the language's and the
@@ -176,9 +177,10 @@ fn call_names(text: &[u8]) -> Vec<&[u8]> {
 
 /// The package's writers among the functions code that runs later (or a read-locked
 /// block) in `files` calls: those whose body holds a write shape, or calls a function
-/// whose body does (two levels, as the summaries follow calls).
+/// that does, as many calls down as a summary of what a call writes follows
+/// ([`summaries::DEPTH`](crate::model::facts::summaries::DEPTH)).
 pub fn writers(files: &[&[u8]]) -> Writers {
-    let mut wanted: std::collections::HashSet<Vec<u8>> = Default::default();
+    let mut wanted: HashSet<Vec<u8>> = Default::default();
     for src in files {
         for (start, end) in later_texts(src) {
             for n in call_names(&src[start..end]) {
@@ -189,9 +191,9 @@ pub fn writers(files: &[&[u8]]) -> Writers {
     if wanted.is_empty() {
         return Writers::default();
     }
-    // Level one: the bodies of the wanted names, found by each `func` word rather than
-    // by indexing the files: indexing was most of what this cost.
-    let bodies = |names: &std::collections::HashSet<Vec<u8>>| {
+    // The bodies of the functions declared under `names`, found by each `func` word
+    // rather than by indexing the files: indexing was most of what this cost.
+    let bodies = |names: &HashSet<Vec<u8>>| {
         let mut out: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
         for src in files {
             let named = crate::model::demand::index::functions_named(src, |n| names.contains(n));
@@ -201,35 +203,61 @@ pub fn writers(files: &[&[u8]]) -> Writers {
         }
         out
     };
-    let mut names: std::collections::HashSet<Vec<u8>> = Default::default();
-    let mut further: Vec<(Vec<u8>, Vec<Vec<u8>>)> = Vec::new();
-    for (name, body) in bodies(&wanted) {
-        if shapes::has_write_shape(&body) {
-            names.insert(name);
-        } else {
-            let calls = call_names(&body).into_iter().map(<[u8]>::to_vec).collect();
-            further.push((name, calls));
-        }
-    }
-    // Level two: a wanted function that calls a writer.
-    let second: std::collections::HashSet<Vec<u8>> = further
-        .iter()
-        .flat_map(|(_, calls)| calls.iter().cloned())
-        .filter(|n| !names.contains(n))
-        .collect();
-    let mut second_writers: std::collections::HashSet<Vec<u8>> = names.clone();
-    if !second.is_empty() {
-        for (name, body) in bodies(&second) {
+    // Each name's declarations, a level of calls at a time: whether one writes, and
+    // what the others call.
+    let depth = crate::model::facts::summaries::DEPTH;
+    let mut writes: HashSet<Vec<u8>> = Default::default();
+    let mut calls: HashMap<Vec<u8>, Vec<Vec<u8>>> = Default::default();
+    let mut seen: HashSet<Vec<u8>> = wanted.clone();
+    let mut level = wanted.clone();
+    for below in 0..=depth {
+        let mut next: HashSet<Vec<u8>> = Default::default();
+        for (name, body) in bodies(&level) {
             if shapes::has_write_shape(&body) {
-                second_writers.insert(name);
+                writes.insert(name);
+            } else if below < depth {
+                let called: Vec<Vec<u8>> =
+                    call_names(&body).into_iter().map(<[u8]>::to_vec).collect();
+                next.extend(called.iter().filter(|n| !seen.contains(*n)).cloned());
+                calls.entry(name).or_default().extend(called);
             }
         }
-    }
-    for (name, calls) in further {
-        if calls.iter().any(|c| second_writers.contains(c)) {
-            names.insert(name);
+        if next.is_empty() {
+            break;
         }
+        seen.extend(next.iter().cloned());
+        level = next;
     }
+    // A name can write with `levels` calls left when a declaration of it writes, or one
+    // calls a name that can with a level fewer.
+    fn can(
+        name: &[u8],
+        levels: usize,
+        writes: &HashSet<Vec<u8>>,
+        calls: &HashMap<Vec<u8>, Vec<Vec<u8>>>,
+        known: &mut HashMap<(Vec<u8>, usize), bool>,
+    ) -> bool {
+        if writes.contains(name) {
+            return true;
+        }
+        if levels == 0 {
+            return false;
+        }
+        if let Some(&k) = known.get(&(name.to_vec(), levels)) {
+            return k;
+        }
+        let called = calls.get(name).map(Vec::as_slice).unwrap_or_default();
+        let k = called
+            .iter()
+            .any(|c| can(c, levels - 1, writes, calls, known));
+        known.insert((name.to_vec(), levels), k);
+        k
+    }
+    let mut known = HashMap::new();
+    let names = wanted
+        .into_iter()
+        .filter(|w| can(w, depth, &writes, &calls, &mut known))
+        .collect();
     Writers { names }
 }
 

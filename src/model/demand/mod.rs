@@ -956,7 +956,9 @@ fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
                     None => continue,
                 }
             };
-            if depth >= super::facts::summaries::DEPTH {
+            // A summary follows DEPTH calls below the function called: from the judged
+            // function (depth 0), functions down to depth DEPTH + 1.
+            if depth > super::facts::summaries::DEPTH {
                 continue;
             }
             for c in &f.call_sites {
@@ -1091,7 +1093,8 @@ fn select_wanted(slots: &mut [Slot], decls: &Decls) -> bool {
         for (&key, &depth) in &callee_keys {
             for i in slot.index.declarations_of_key(key).0 {
                 let known = slot.callees.get(&i).is_some_and(|&d| d <= depth);
-                if !known && may_write.can(s, i, super::facts::summaries::DEPTH - depth) {
+                let levels = super::facts::summaries::DEPTH + 1 - depth;
+                if !known && may_write.can(s, i, levels) {
                     callees.push((s, i, depth));
                 }
             }
@@ -1195,7 +1198,7 @@ fn confirm_calls_of_writers(slots: &mut [Slot]) {
                             .declarations_of_key(key)
                             .0
                             .into_iter()
-                            .any(|i2| may_write.can(s2, i2, super::facts::summaries::DEPTH - 1))
+                            .any(|i2| may_write.can(s2, i2, super::facts::summaries::DEPTH))
                     })
                 });
             if !confirmed {
