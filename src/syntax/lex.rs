@@ -188,6 +188,19 @@ impl TopLevelBlocks {
 
 /// The end of the parenthesized group that opens at `open`: after its matching `)`.
 pub fn group_end(src: &[u8], open: usize) -> usize {
+    closing(src, open, |_| true).map_or(src.len(), |i| i + 1)
+}
+
+/// The `}` that closes the block opening at `open`, counting brackets as the byte index
+/// of `model::demand` does: every bracket nests, a `)` or `]` too many is ignored, and
+/// only a `}` can end the block. `None` when the file ends first.
+pub fn brace_end(src: &[u8], open: usize) -> Option<usize> {
+    closing(src, open, |b| b == b'}')
+}
+
+/// The first closing bracket that `ends` accepts and that brings the nesting from `open`
+/// back to zero. Comments and literals are skipped.
+fn closing(src: &[u8], open: usize, ends: impl Fn(u8) -> bool) -> Option<usize> {
     let mut depth = 0usize;
     let mut i = open;
     while i < src.len() {
@@ -197,17 +210,17 @@ pub fn group_end(src: &[u8], open: usize) -> usize {
         }
         match src[i] {
             b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => {
+            b @ (b')' | b']' | b'}') => {
                 depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return i + 1;
+                if depth == 0 && ends(b) {
+                    return Some(i);
                 }
             }
             _ => {}
         }
         i += 1;
     }
-    src.len()
+    None
 }
 
 /// The end of the simple statement whose text continues at `i`: Go's own rule, a `;`, a

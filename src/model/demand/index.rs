@@ -7,7 +7,9 @@ use std::collections::HashSet;
 
 use memchr::memchr;
 
-use crate::syntax::lex::{group_end, is_ident_byte, skip_token, skip_trivia, statement_end};
+use crate::syntax::lex::{
+    brace_end, group_end, is_ident_byte, skip_token, skip_trivia, statement_end,
+};
 
 /// What the byte-level pass knows about a file of a package that goes on to analysis
 /// (see [`super`]): where its top-level functions and declarations are, so that
@@ -378,16 +380,12 @@ impl FileIndex {
 
     /// The name a top-level function is declared with.
     pub fn name_of<'s>(&self, src: &'s [u8], f: &FuncSpan) -> Option<&'s [u8]> {
-        name_after_func(src, f.start)
+        name_range_after_func(src, f.start).map(|r| &src[r])
     }
 }
 
-/// The name after the `func` keyword at `func`: the word after the receiver, if any.
-fn name_after_func(src: &[u8], func: usize) -> Option<&[u8]> {
-    name_range_after_func(src, func).map(|r| &src[r])
-}
-
-/// Where [`name_after_func`] finds the name.
+/// Where the name after the `func` keyword at `func` is: the word after the receiver,
+/// if any.
 fn name_range_after_func(src: &[u8], func: usize) -> Option<std::ops::Range<usize>> {
     let mut i = skip_trivia(src, func + 4);
     if src.get(i) == Some(&b'(') {
@@ -434,38 +432,11 @@ pub fn functions_named(src: &[u8], wanted: impl Fn(&[u8]) -> bool) -> Vec<(&[u8]
         let Some(open) = body_open(src, at + 4) else {
             continue;
         };
-        if let Some(close) = body_close(src, open) {
+        if let Some(close) = brace_end(src, open) {
             out.push((name, open, close));
         }
     }
     out
-}
-
-/// The `}` that closes the body opening at `open`, as [`index`] counts brackets: every
-/// bracket nests, a `)` or `]` too many is ignored, and only a `}` can end the body.
-/// `None` when the file ends first, where the index has no function either.
-fn body_close(src: &[u8], open: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut i = open;
-    while i < src.len() {
-        if let Some(end) = skip_token(src, i) {
-            i = end;
-            continue;
-        }
-        match src[i] {
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' => depth = depth.saturating_sub(1),
-            b'}' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
 }
 
 /// The [`func_key`] of the declaration after a top-level `func`: the receiver's type is
